@@ -1,0 +1,132 @@
+//! Validation of an aggregate's body without recursion, with a bounded nesting depth.
+//!
+//! The walk keeps one small record per open aggregate in a fixed array, so hostile nesting is
+//! refused with [`DecodeErrorKind::NestingTooDeep`] instead of exhausting the stack, and every
+//! frame that decodes can be walked, compared and encoded recursively in bounded stack.
+
+use super::token::{Kind, Token};
+use super::{Limits, error, next_token};
+use crate::error::{DecodeError, DecodeErrorKind};
+
+/// Aggregates may nest this deep inside one frame (the frame itself is level 1).
+pub const MAX_DEPTH: usize = 64;
+
+/// What the walk starts inside: the header of the frame's own aggregate.
+pub(crate) struct Base {
+    pub(crate) kind: Kind,
+    /// Element count (pairs for maps), or `None` when streamed.
+    pub(crate) count: Option<usize>,
+}
+
+/// Where a walk ended.
+pub(crate) struct Walked {
+    /// End of the body: for a streamed base, the offset of its end marker.
+    pub(crate) body_end: usize,
+    /// End of the whole aggregate.
+    pub(crate) end: usize,
+    /// Elements seen by a streamed base (items, for a map).
+    pub(crate) streamed_count: u64,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Level {
+    /// Items still owed (counted levels).
+    owed: u64,
+    /// Elements started (streamed levels).
+    count: u64,
+    streamed: bool,
+    map: bool,
+    /// An attribute's completion does not complete an item of its parent.
+    attribute: bool,
+}
+
+impl Level {
+    fn open(kind: Kind, count: Option<usize>) -> Self {
+        Self {
+            owed: count.map_or(0, |n| kind.items(n)),
+            count: 0,
+            streamed: count.is_none(),
+            map: kind == Kind::Map,
+            attribute: kind == Kind::Attribute,
+        }
+    }
+}
+
+/// Walks from `pos` until the base aggregate is complete: `Ok(None)` if the buffer ends first.
+pub(crate) fn walk(
+    buf: &[u8],
+    mut pos: usize,
+    lim: &Limits,
+    base: Base,
+) -> Result<Option<Walked>, DecodeError> {
+    let done = |body_end, end, streamed_count| {
+        Ok(Some(Walked {
+            body_end,
+            end,
+            streamed_count,
+        }))
+    };
+    if base.count == Some(0) {
+        return done(pos, pos, 0);
+    }
+    let mut stack = [Level::default(); MAX_DEPTH];
+    stack[0] = Level::open(base.kind, base.count);
+    let mut depth = 1;
+    let max_depth = lim.max_depth.clamp(1, MAX_DEPTH);
+    loop {
+        let Some((tok, next)) = next_token(buf, pos, lim)? else {
+            return Ok(None);
+        };
+        let top = &mut stack[depth - 1];
+        if top.streamed && !matches!(tok, Token::End | Token::Open(Kind::Attribute, _)) {
+            top.count += 1;
+        }
+        let completed = match tok {
+            Token::End if top.streamed => {
+                if top.map && top.count % 2 == 1 {
+                    return Err(error(DecodeErrorKind::OddStreamedMap, pos));
+                }
+                let count = top.count;
+                depth -= 1;
+                if depth == 0 {
+                    return done(pos, next, count);
+                }
+                true
+            }
+            Token::End => return Err(error(DecodeErrorKind::UnexpectedEnd, pos)),
+            // An empty attribute describes the next item and owes nothing.
+            Token::Open(Kind::Attribute, Some(0)) => false,
+            Token::Scalar(_) | Token::Open(_, Some(0)) => true,
+            Token::Open(kind, count) => {
+                if depth == max_depth {
+                    return Err(error(DecodeErrorKind::NestingTooDeep, pos));
+                }
+                stack[depth] = Level::open(kind, count);
+                depth += 1;
+                false
+            }
+        };
+        pos = next;
+        if completed {
+            // Settle the item on the levels above, closing every counted level it fills.
+            loop {
+                let top = &mut stack[depth - 1];
+                if top.streamed {
+                    break;
+                }
+                top.owed -= 1;
+                if top.owed > 0 {
+                    break;
+                }
+                let attribute = top.attribute;
+                depth -= 1;
+                if depth == 0 {
+                    return done(pos, pos, 0);
+                }
+                if attribute {
+                    break;
+                }
+            }
+        }
+    }
+}
