@@ -145,6 +145,7 @@ pub fn decode_with<'a>(
 }
 
 /// Reads the token at `pos`: `Ok(None)` when the buffer ends first.
+#[inline(always)]
 fn next_token<'a>(
     buf: &'a [u8],
     pos: usize,

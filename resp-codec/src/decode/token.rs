@@ -82,6 +82,7 @@ pub(crate) enum Token<'a> {
 }
 
 /// Reads one token from the start of `i`.
+#[inline(always)]
 pub(crate) fn token<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
     let Some((&ty, rest)) = i.split_first() else {
         return incomplete();
@@ -115,6 +116,7 @@ pub(crate) fn token<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
     }
 }
 
+#[inline]
 fn aggregate<'a>(ty: u8, i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
     let kind = match ty {
         b'*' => Kind::Array,
@@ -134,6 +136,7 @@ fn aggregate<'a>(ty: u8, i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
 }
 
 /// A line up to `\r\n`, at most `max_line_len` bytes.
+#[inline]
 fn line<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, &'a [u8]> {
     match memchr::memchr(b'\r', i) {
         Some(end) if end > lim.max_line_len => fail(DecodeErrorKind::LineTooLong, i),
@@ -147,6 +150,7 @@ fn line<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, &'a [u8]> {
 }
 
 /// Exactly `\r\n`; returns what follows.
+#[inline]
 fn crlf(i: &[u8], kind: DecodeErrorKind) -> Result<&[u8], nom::Err<Fail>> {
     match i {
         [b'\r', b'\n', rest @ ..] => Ok(rest),
@@ -162,6 +166,7 @@ fn crlf(i: &[u8], kind: DecodeErrorKind) -> Result<&[u8], nom::Err<Fail>> {
 const MAX_DIGITS: usize = 20;
 
 /// A decimal up to `\r\n`: optional sign, then at least one digit, fitting an `i64`.
+#[inline]
 fn decimal(i: &[u8], kind: DecodeErrorKind) -> Res<'_, i64> {
     let (neg, start) = match i.first() {
         Some(b'-') => (true, 1),
@@ -205,6 +210,7 @@ fn decimal(i: &[u8], kind: DecodeErrorKind) -> Res<'_, i64> {
 }
 
 /// A length or count line: `-1` is `None`; other negatives, or more than `max`, fail.
+#[inline]
 fn length(i: &[u8], max: usize, null_ok: bool) -> Res<'_, Option<usize>> {
     let (rest, n) = decimal(i, DecodeErrorKind::InvalidLength)?;
     match n {
@@ -216,6 +222,7 @@ fn length(i: &[u8], max: usize, null_ok: bool) -> Res<'_, Option<usize>> {
 }
 
 /// `n` bytes and the `\r\n` after them.
+#[inline]
 fn payload(i: &[u8], n: usize) -> Res<'_, &[u8]> {
     let (rest, data) = take(n)(i)?;
     Ok((crlf(rest, DecodeErrorKind::ExpectedCrlf)?, data))

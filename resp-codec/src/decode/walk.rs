@@ -52,13 +52,55 @@ impl Level {
     }
 }
 
+/// Levels a first, cheap walk keeps; deeper frames are walked again with [`MAX_DEPTH`] levels.
+const SHALLOW: usize = 8;
+
+/// Why a walk stopped early.
+enum Stop {
+    Invalid(DecodeError),
+    /// An aggregate at this offset would nest deeper than the walk's limit.
+    Deeper(usize),
+}
+
+impl From<DecodeError> for Stop {
+    fn from(e: DecodeError) -> Self {
+        Self::Invalid(e)
+    }
+}
+
 /// Walks from `pos` until the base aggregate is complete: `Ok(None)` if the buffer ends first.
 pub(crate) fn walk(
     buf: &[u8],
-    mut pos: usize,
+    pos: usize,
     lim: &Limits,
     base: Base,
 ) -> Result<Option<Walked>, DecodeError> {
+    let max_depth = lim.max_depth.clamp(1, MAX_DEPTH);
+    // Most frames nest a few levels, and a small stack is cheaper to set up.
+    let first = if max_depth > SHALLOW {
+        walk_in::<SHALLOW>(buf, pos, lim, &base, SHALLOW)
+    } else {
+        walk_in::<SHALLOW>(buf, pos, lim, &base, max_depth)
+    };
+    let outcome = match first {
+        Err(Stop::Deeper(_)) if max_depth > SHALLOW => {
+            walk_in::<MAX_DEPTH>(buf, pos, lim, &base, max_depth)
+        }
+        other => other,
+    };
+    outcome.map_err(|stop| match stop {
+        Stop::Invalid(e) => e,
+        Stop::Deeper(at) => error(DecodeErrorKind::NestingTooDeep, at),
+    })
+}
+
+fn walk_in<const N: usize>(
+    buf: &[u8],
+    mut pos: usize,
+    lim: &Limits,
+    base: &Base,
+    max_depth: usize,
+) -> Result<Option<Walked>, Stop> {
     let done = |body_end, end, streamed_count| {
         Ok(Some(Walked {
             body_end,
@@ -69,10 +111,9 @@ pub(crate) fn walk(
     if base.count == Some(0) {
         return done(pos, pos, 0);
     }
-    let mut stack = [Level::default(); MAX_DEPTH];
+    let mut stack = [Level::default(); N];
     stack[0] = Level::open(base.kind, base.count);
     let mut depth = 1;
-    let max_depth = lim.max_depth.clamp(1, MAX_DEPTH);
     loop {
         let Some((tok, next)) = next_token(buf, pos, lim)? else {
             return Ok(None);
@@ -84,7 +125,7 @@ pub(crate) fn walk(
         let completed = match tok {
             Token::End if top.streamed => {
                 if top.map && top.count % 2 == 1 {
-                    return Err(error(DecodeErrorKind::OddStreamedMap, pos));
+                    return Err(error(DecodeErrorKind::OddStreamedMap, pos).into());
                 }
                 let count = top.count;
                 depth -= 1;
@@ -93,13 +134,13 @@ pub(crate) fn walk(
                 }
                 true
             }
-            Token::End => return Err(error(DecodeErrorKind::UnexpectedEnd, pos)),
+            Token::End => return Err(error(DecodeErrorKind::UnexpectedEnd, pos).into()),
             // An empty attribute describes the next item and owes nothing.
             Token::Open(Kind::Attribute, Some(0)) => false,
             Token::Scalar(_) | Token::Open(_, Some(0)) => true,
             Token::Open(kind, count) => {
-                if depth == max_depth {
-                    return Err(error(DecodeErrorKind::NestingTooDeep, pos));
+                if depth >= max_depth {
+                    return Err(Stop::Deeper(pos));
                 }
                 stack[depth] = Level::open(kind, count);
                 depth += 1;

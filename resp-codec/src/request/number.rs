@@ -19,6 +19,30 @@ pub(super) fn line(buf: &[u8], start: usize) -> Line {
     let Some(rest) = buf.get(start..) else {
         return Line::NoCr;
     };
+    // The common case, read in one pass: 1 to 18 digits without a leading zero, then `\r`.
+    let mut value: u64 = 0;
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        let digit = b.wrapping_sub(b'0');
+        if digit >= 10 || i == 18 {
+            break;
+        }
+        value = value * 10 + u64::from(digit);
+        i += 1;
+    }
+    if i > 0 && rest.get(i) == Some(&b'\r') && (rest[0] != b'0' || i == 1) {
+        return if i + 1 < rest.len() {
+            Line::Number(value as i64, start + i + 2)
+        } else {
+            Line::NoLf
+        };
+    }
+    line_slow(rest, start)
+}
+
+/// Everything else: signs, long numbers, garbage, and lines not yet complete.
+#[cold]
+fn line_slow(rest: &[u8], start: usize) -> Line {
     // Lines are short: look at a few bytes by hand before asking memchr.
     let cr = match rest.iter().take(24).position(|&b| b == b'\r') {
         Some(i) => i,
