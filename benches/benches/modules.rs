@@ -2,7 +2,7 @@
 //! REWRITE's module lines, and the hot-reload timer tick (one `file_seen` per
 //! module with nothing changed: what runs every second).
 
-use std::hint::black_box;
+use core::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use modules_core::{FileIdentity, LoadRequest, Origin, Registry, UnloadFacts, split_args};

@@ -1,7 +1,7 @@
 //! Decoding: the server's request path and a client's RESP3 reply path, beside redis-protocol
 //! (the most used RESP crate) in the same run. Inputs: ../shared/spec/performance-baseline.md §4.
 
-use std::hint::black_box;
+use core::hint::black_box;
 
 use benches::resp::{REPLY_MIX_FRAMES, SET_PIPELINE_COMMANDS, reply_mix, set_pipeline};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

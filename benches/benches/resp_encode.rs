@@ -1,6 +1,6 @@
 //! Encoding the replies a server writes most, in RESP2 and RESP3, into a reused `Vec`.
 
-use std::hint::black_box;
+use core::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use resp_codec::{EncodeError, Encoder, Protocol};

@@ -14,10 +14,10 @@ enum Node {
     Bool(bool),
     Null,
     Verbatim([u8; 3], Vec<u8>),
-    Array(Vec<Node>),
-    Map(Vec<(Node, Node)>),
-    Set(Vec<Node>),
-    Push(Vec<Node>),
+    Array(Vec<Self>),
+    Map(Vec<(Self, Self)>),
+    Set(Vec<Self>),
+    Push(Vec<Self>),
 }
 
 fn build(n: Node, depth: usize) -> F {
