@@ -117,7 +117,7 @@ pub fn decode_with<'a>(
     buf: &'a [u8],
     limits: &Limits,
 ) -> Result<Status<(Frame<'a>, usize)>, DecodeError> {
-    let Some((tok, next)) = next_token(buf, 0, limits)? else {
+    let Some((tok, next)) = next_token::<true>(buf, 0, limits)? else {
         return Ok(Status::Partial);
     };
     let frame = match tok {
@@ -146,12 +146,12 @@ pub fn decode_with<'a>(
 
 /// Reads the token at `pos`: `Ok(None)` when the buffer ends first.
 #[inline(always)]
-fn next_token<'a>(
+fn next_token<'a, const FRAME: bool>(
     buf: &'a [u8],
     pos: usize,
     limits: &Limits,
 ) -> Result<Option<(Token<'a>, usize)>, DecodeError> {
-    match token::token(&buf[pos..], limits) {
+    match token::token::<FRAME>(&buf[pos..], limits) {
         Ok((rest, tok)) => Ok(Some((tok, buf.len() - rest.len()))),
         Err(nom::Err::Incomplete(_)) => Ok(None),
         Err(nom::Err::Error(fail) | nom::Err::Failure(fail)) => {

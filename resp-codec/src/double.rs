@@ -182,6 +182,18 @@ pub(crate) fn parse(text: &[u8]) -> Option<f64> {
     core::str::from_utf8(text).ok()?.parse().ok()
 }
 
+/// Whether [`parse`] accepts `text`, without converting it.
+pub(crate) fn is_valid(text: &[u8]) -> bool {
+    let unsigned = match text.first() {
+        Some(b'-' | b'+') => &text[1..],
+        Some(_) => text,
+        None => return false,
+    };
+    unsigned.eq_ignore_ascii_case(b"inf")
+        || text.eq_ignore_ascii_case(b"nan")
+        || valid_number(unsigned)
+}
+
 /// `digits[.digits][e[-+]digits]` with at least one mantissa digit.
 fn valid_number(s: &[u8]) -> bool {
     let int_len = s.iter().take_while(|b| b.is_ascii_digit()).count();

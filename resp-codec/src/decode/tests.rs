@@ -288,6 +288,8 @@ bad!(
     7
 );
 bad!(line_with_lone_cr, b"+a\rb\r\n", K::ExpectedCrlf, 2);
+bad!(line_with_lone_lf, b"+a\nb\r\n", K::ExpectedCrlf, 2);
+bad!(error_with_lone_lf, b"-ERR\n\r\n", K::ExpectedCrlf, 4);
 bad!(end_marker_at_top, b".\r\n", K::UnexpectedEnd, 0);
 bad!(
     end_marker_in_counted_array,

@@ -81,9 +81,11 @@ pub(crate) enum Token<'a> {
     End,
 }
 
-/// Reads one token from the start of `i`.
+/// Reads one token from the start of `i`. Without `FRAME`, scalars are only checked, not
+/// converted (a walk that validates an aggregate's body does not need their values), and the
+/// token holds [`Frame::Null`] in their place.
 #[inline(always)]
-pub(crate) fn token<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
+pub(crate) fn token<'a, const FRAME: bool>(i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
     let Some((&ty, rest)) = i.split_first() else {
         return incomplete();
     };
@@ -104,6 +106,12 @@ pub(crate) fn token<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
             Token::Scalar(Frame::Null),
         )),
         b'#' => boolean(rest).and_then(scalar),
+        b',' if !FRAME => {
+            line(rest, lim).and_then(|(r, text)| match crate::double::is_valid(text) {
+                true => scalar((r, Frame::Null)),
+                false => fail(DecodeErrorKind::InvalidDouble, rest),
+            })
+        }
         b',' => double(rest, lim).and_then(|(r, d)| scalar((r, Frame::Double(d)))),
         b'(' => big_number(rest, lim).and_then(|(r, n)| scalar((r, Frame::BigNumber(n)))),
         b'!' => match length(rest, lim.max_bulk_len, false)? {
@@ -138,7 +146,15 @@ fn aggregate<'a>(ty: u8, i: &'a [u8], lim: &Limits) -> Res<'a, Token<'a>> {
 /// A line up to `\r\n`, at most `max_line_len` bytes.
 #[inline]
 fn line<'a>(i: &'a [u8], lim: &Limits) -> Res<'a, &'a [u8]> {
-    match memchr::memchr(b'\r', i) {
+    // Most lines are short: a plain scan beats memchr's set-up for them. A line may hold
+    // neither CR nor LF, so the first of either ends it.
+    let end = match i.iter().take(32).position(|&b| b == b'\r' || b == b'\n') {
+        Some(at) => Some(at),
+        None if i.len() <= 32 => None,
+        None => memchr::memchr2(b'\r', b'\n', i),
+    };
+    match end {
+        Some(at) if i[at] == b'\n' => fail(DecodeErrorKind::ExpectedCrlf, &i[at..]),
         Some(end) if end > lim.max_line_len => fail(DecodeErrorKind::LineTooLong, i),
         Some(end) => {
             let rest = crlf(&i[end..], DecodeErrorKind::ExpectedCrlf)?;

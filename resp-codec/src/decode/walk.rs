@@ -115,7 +115,7 @@ fn walk_in<const N: usize>(
     stack[0] = Level::open(base.kind, base.count);
     let mut depth = 1;
     loop {
-        let Some((tok, next)) = next_token(buf, pos, lim)? else {
+        let Some((tok, next)) = next_token::<false>(buf, pos, lim)? else {
             return Ok(None);
         };
         let top = &mut stack[depth - 1];

@@ -1,0 +1,163 @@
+//! Keyspace throughput through the command table: GET, SET, INCR, SET with EX, DEL.
+//!
+//! Each iteration runs one command against a keyspace holding 100,000 keys (16-byte keys,
+//! 100-byte values), so the numbers include the command-table lookup, the key hash, one probe,
+//! the handler and the reply calls (into a sink that only counts), but no RESP encoding.
+//! Run: `cargo bench -p benches --bench keyspace`.
+
+use core::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use keyspace::{CommandTable, Config, Ctx, Discard, Error, Handler, Keyspace, Millis, ReplySink};
+
+const KEYS: usize = 100_000;
+
+/// A reply sink that only counts bytes, so the bench measures the keyspace.
+#[derive(Default)]
+struct Count(usize);
+
+impl ReplySink for Count {
+    fn simple(&mut self, s: &str) {
+        self.0 += s.len();
+    }
+    fn error(&mut self, _e: &Error<'_>) {
+        self.0 += 1;
+    }
+    fn integer(&mut self, v: i64) {
+        self.0 += v as usize & 7;
+    }
+    fn bulk(&mut self, b: &[u8]) {
+        self.0 += b.len();
+    }
+    fn null(&mut self) {
+        self.0 += 1;
+    }
+    fn null_array(&mut self) {
+        self.0 += 1;
+    }
+    fn array(&mut self, len: usize) {
+        self.0 += len;
+    }
+    fn map(&mut self, len: usize) {
+        self.0 += len;
+    }
+    fn set(&mut self, len: usize) {
+        self.0 += len;
+    }
+    fn push(&mut self, len: usize) {
+        self.0 += len;
+    }
+    fn double(&mut self, _v: f64) {
+        self.0 += 1;
+    }
+    fn boolean(&mut self, _v: bool) {
+        self.0 += 1;
+    }
+    fn big_number(&mut self, digits: &[u8]) {
+        self.0 += digits.len();
+    }
+    fn verbatim(&mut self, _format: &[u8; 3], text: &[u8]) {
+        self.0 += text.len();
+    }
+}
+
+fn key(i: usize) -> [u8; 16] {
+    let mut k = *b"key:000000000000";
+    let digits = format!("{i:012}");
+    k[4..].copy_from_slice(digits.as_bytes());
+    k
+}
+
+fn filled() -> (Keyspace, CommandTable<Handler>, Vec<[u8; 16]>) {
+    let mut ks = Keyspace::new(Config::default());
+    let table = keyspace::data_table();
+    let keys: Vec<[u8; 16]> = (0..KEYS).map(key).collect();
+    let value = [b'v'; 100];
+    for k in &keys {
+        let mut cx = Ctx {
+            keyspace: &mut ks,
+            db: 0,
+            now: Millis(1),
+            events: &mut Discard,
+        };
+        cx.call(&table, &[b"SET", k, &value], &mut Count::default());
+    }
+    (ks, table, keys)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keyspace");
+    g.throughput(Throughput::Elements(1));
+    let value = [b'w'; 100];
+
+    let (mut ks, table, keys) = filled();
+    let mut i = 0;
+    let mut out = Count::default();
+    g.bench_function("GET", |b| {
+        b.iter(|| {
+            i = (i + 7919) % KEYS;
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"GET", &keys[i]], &mut out);
+        });
+    });
+    g.bench_function("SET", |b| {
+        b.iter(|| {
+            i = (i + 7919) % KEYS;
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"SET", &keys[i], &value], &mut out);
+        });
+    });
+    g.bench_function("SET EX", |b| {
+        b.iter(|| {
+            i = (i + 7919) % KEYS;
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"SET", &keys[i], &value, b"EX", b"100"], &mut out);
+        });
+    });
+    g.bench_function("INCR", |b| {
+        b.iter(|| {
+            i = (i + 1) % 1000;
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 1,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"INCR", &keys[i]], &mut out);
+        });
+    });
+    // DEL then SET back, so every DEL deletes; the SET is measured on its own above.
+    g.bench_function("DEL+SET", |b| {
+        b.iter(|| {
+            i = (i + 7919) % KEYS;
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"DEL", &keys[i]], &mut out);
+            cx.call(&table, &[b"SET", &keys[i], &value], &mut out);
+        });
+    });
+    g.finish();
+    black_box(out.0);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,121 @@
+//! One database: the entry table, the index of keys with an expire time, and byte accounting.
+
+use crate::entry::Entry;
+use crate::table::Table;
+
+/// Hashes a key with the keyspace's seed. Always odd, so a hash is never 0.
+#[inline]
+pub(crate) fn hash_key(state: &foldhash::fast::FixedState, key: &[u8]) -> u64 {
+    use core::hash::BuildHasher;
+    state.hash_one(key) | 1
+}
+
+/// One numbered database.
+#[derive(Debug, Default)]
+pub(crate) struct Db {
+    /// Every key, each entry holding its key, value and metadata.
+    pub(crate) table: Table<Entry>,
+    /// The hash of every key that has an expire time, once per such key.
+    pub(crate) expires: Table<u64>,
+    /// Sum of the entries' allocation sizes.
+    pub(crate) entry_bytes: usize,
+    /// Where the active expire cycle samples next.
+    pub(crate) expire_cursor: usize,
+}
+
+impl Db {
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Estimated heap bytes: entries, slot arrays, expire index.
+    pub(crate) fn memory(&self) -> usize {
+        self.entry_bytes + self.table.table_bytes() + self.expires.table_bytes()
+    }
+
+    pub(crate) fn find(&self, h: u64, key: &[u8]) -> Option<usize> {
+        self.table.find(h, |e| e.key() == key)
+    }
+
+    pub(crate) fn insert(
+        &mut self,
+        state: &foldhash::fast::FixedState,
+        h: u64,
+        entry: Entry,
+    ) -> usize {
+        if entry.expire().is_some() {
+            self.expires.insert_new(h, h, |x| *x);
+        }
+        self.entry_bytes += entry.alloc_len();
+        self.table
+            .insert_new(h, entry, |e| hash_key(state, e.key()))
+    }
+
+    /// Replaces the entry in slot `i` (same key) and keeps the expire index in step.
+    pub(crate) fn replace(&mut self, i: usize, h: u64, entry: Entry) {
+        let had = self.table.get(i).expire().is_some();
+        let has = entry.expire().is_some();
+        self.entry_bytes += entry.alloc_len();
+        let old = core::mem::replace(self.table.get_mut(i), entry);
+        self.entry_bytes -= old.alloc_len();
+        match (had, has) {
+            (false, true) => {
+                self.expires.insert_new(h, h, |x| *x);
+            }
+            (true, false) => self.unindex_expire(h),
+            _ => {}
+        }
+    }
+
+    /// Applies `f` to the entry in slot `i` (same key), keeping accounting and the index right.
+    pub(crate) fn update(&mut self, i: usize, h: u64, f: impl FnOnce(Entry) -> Entry) {
+        let had = self.table.get(i).expire().is_some();
+        let slot = self.table.get_mut(i);
+        self.entry_bytes -= slot.alloc_len();
+        let placeholder = Entry::placeholder();
+        let old = core::mem::replace(slot, placeholder);
+        let new = f(old);
+        let has = new.expire().is_some();
+        self.entry_bytes += new.alloc_len();
+        *self.table.get_mut(i) = new;
+        match (had, has) {
+            (false, true) => {
+                self.expires.insert_new(h, h, |x| *x);
+            }
+            (true, false) => self.unindex_expire(h),
+            _ => {}
+        }
+    }
+
+    fn unindex_expire(&mut self, h: u64) {
+        if let Some(j) = self.expires.find(h, |x| *x == h) {
+            self.expires.remove_at(j, |x| *x);
+        }
+    }
+
+    /// Removes the entry in slot `i`, whose key hashes to `h`.
+    pub(crate) fn remove(&mut self, state: &foldhash::fast::FixedState, i: usize, h: u64) -> Entry {
+        let e = self.table.remove_at(i, |e| hash_key(state, e.key()));
+        if e.expire().is_some() {
+            self.unindex_expire(h);
+        }
+        self.entry_bytes -= e.alloc_len();
+        e
+    }
+
+    /// Gives back slot memory after many removals (call once per command, not per key).
+    pub(crate) fn shrink(&mut self, state: &foldhash::fast::FixedState) {
+        self.table.maybe_shrink(|e| hash_key(state, e.key()));
+        self.expires.maybe_shrink(|x| *x);
+    }
+
+    /// Empties the database, returning how many keys it held.
+    pub(crate) fn clear(&mut self) -> usize {
+        let n = self.table.len();
+        self.table.clear();
+        self.expires.clear();
+        self.entry_bytes = 0;
+        self.expire_cursor = 0;
+        n
+    }
+}

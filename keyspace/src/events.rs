@@ -1,0 +1,117 @@
+//! Change events: every modification of the keyspace, reported as (db, key, kind) in order.
+
+use alloc::vec::Vec;
+
+/// What happened to a key. The names follow Valkey's keyspace notifications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// A string value was written whole (SET, MSET, GETSET, SETNX, SETEX...).
+    Set,
+    /// APPEND.
+    Append,
+    /// SETRANGE.
+    SetRange,
+    /// INCR, DECR, INCRBY, DECRBY.
+    IncrBy,
+    /// INCRBYFLOAT.
+    IncrByFloat,
+    /// The key was deleted by a command (DEL, UNLINK, GETDEL, an overwrite with a past expire).
+    Del,
+    /// An expire time was set or changed.
+    Expire,
+    /// The expire time was removed.
+    Persist,
+    /// The key reached its expire time and was removed (lazily or by the active cycle).
+    Expired,
+    /// The key was evicted to free memory.
+    Evicted,
+    /// RENAME source (the key is gone).
+    RenameFrom,
+    /// RENAME destination (the key now holds the value).
+    RenameTo,
+    /// MOVE source (reported with the source database).
+    MoveFrom,
+    /// MOVE destination (reported with the destination database).
+    MoveTo,
+    /// COPY destination.
+    CopyTo,
+    /// Every key of the database was removed (key is empty).
+    Flush,
+    /// The database's contents were swapped with another's (key is empty; reported for both).
+    SwapDb,
+}
+
+impl ChangeKind {
+    /// The keyspace-notification event name (`set`, `del`, `expired`, `rename_from`...).
+    #[must_use]
+    pub const fn event_name(self) -> &'static str {
+        match self {
+            Self::Set => "set",
+            Self::Append => "append",
+            Self::SetRange => "setrange",
+            Self::IncrBy => "incrby",
+            Self::IncrByFloat => "incrbyfloat",
+            Self::Del => "del",
+            Self::Expire => "expire",
+            Self::Persist => "persist",
+            Self::Expired => "expired",
+            Self::Evicted => "evicted",
+            Self::RenameFrom => "rename_from",
+            Self::RenameTo => "rename_to",
+            Self::MoveFrom => "move_from",
+            Self::MoveTo => "move_to",
+            Self::CopyTo => "copy_to",
+            Self::Flush => "flushdb",
+            Self::SwapDb => "swapdb",
+        }
+    }
+
+    /// The `notify-keyspace-events` class letter: `$` string, `g` generic, `x` expired,
+    /// `e` evicted.
+    #[must_use]
+    pub const fn class(self) -> char {
+        match self {
+            Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
+            Self::Expired => 'x',
+            Self::Evicted => 'e',
+            _ => 'g',
+        }
+    }
+}
+
+/// Receives change events as they happen.
+pub trait ChangeSink {
+    /// `key` was changed in database `db`. For [`ChangeKind::Flush`] and [`ChangeKind::SwapDb`]
+    /// the key is empty and the whole database changed.
+    fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind);
+}
+
+/// An owned change event, as a `Vec<Change>` sink records them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The database.
+    pub db: usize,
+    /// The key (empty for database-wide events).
+    pub key: Vec<u8>,
+    /// What happened.
+    pub kind: ChangeKind,
+}
+
+impl ChangeSink for Vec<Change> {
+    fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
+        self.push(Change {
+            db,
+            key: key.to_vec(),
+            kind,
+        });
+    }
+}
+
+/// A sink that drops every event.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl ChangeSink for Discard {
+    fn change(&mut self, _db: usize, _key: &[u8], _kind: ChangeKind) {}
+}

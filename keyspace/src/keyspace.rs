@@ -1,0 +1,717 @@
+//! The keyspace: numbered databases, lazy and active expiry, access tracking, memory accounting.
+
+use alloc::vec::Vec;
+
+use crate::db::{Db, hash_key};
+use crate::entry::{Entry, NewValue, Value};
+use crate::events::{ChangeKind, ChangeSink};
+use crate::time::Millis;
+
+/// How much the active expire cycle samples per round, as Valkey does
+/// (`ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
+pub const KEYS_PER_LOOP: usize = 20;
+
+/// What each entry records about its accesses, for OBJECT IDLETIME/FREQ and (later) eviction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessTracking {
+    /// Nothing (3 bytes per key saved; OBJECT IDLETIME and FREQ answer with an error).
+    Off,
+    /// The last access time in seconds, 24 bits (Valkey's LRU clock); the default.
+    Lru,
+    /// A logarithmic access counter with decay (Valkey's LFU).
+    Lfu {
+        /// `lfu-log-factor` (Valkey's default: 10).
+        log_factor: u8,
+        /// `lfu-decay-time` in minutes (Valkey's default: 1).
+        decay_minutes: u16,
+    },
+}
+
+/// How a keyspace is set up. Start from [`Config::default`] and adjust.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// Number of databases (`databases`, default 16).
+    pub databases: usize,
+    /// Seed of the key hash. Give each server process a random one: it keeps hash flooding out.
+    pub hash_seed: u64,
+    /// Largest string a command may build (`proto-max-bulk-len`, default 512 MiB).
+    pub proto_max_bulk_len: u64,
+    /// Per-key access tracking.
+    pub access: AccessTracking,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            databases: 16,
+            hash_seed: 0x5EED_0FCA_FEF0_0D17,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            access: AccessTracking::Lru,
+        }
+    }
+}
+
+impl Config {
+    /// Sets the number of databases (at least 1).
+    #[must_use]
+    pub const fn databases(mut self, n: usize) -> Self {
+        self.databases = if n == 0 { 1 } else { n };
+        self
+    }
+
+    /// Sets the hash seed.
+    #[must_use]
+    pub const fn hash_seed(mut self, seed: u64) -> Self {
+        self.hash_seed = seed;
+        self
+    }
+
+    /// Sets `proto-max-bulk-len`.
+    #[must_use]
+    pub const fn proto_max_bulk_len(mut self, bytes: u64) -> Self {
+        self.proto_max_bulk_len = bytes;
+        self
+    }
+
+    /// Sets the access tracking.
+    #[must_use]
+    pub const fn access(mut self, access: AccessTracking) -> Self {
+        self.access = access;
+        self
+    }
+}
+
+/// What one run of [`Keyspace::active_expire`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExpireCycle {
+    /// Keys with an expire time that were looked at.
+    pub sampled: usize,
+    /// Keys that had expired and were removed (each also reported as [`ChangeKind::Expired`]).
+    pub expired: usize,
+    /// The budget ran out while some database still had more than a quarter of its samples
+    /// expired; the next run resumes there.
+    pub budget_exhausted: bool,
+}
+
+/// What a write does to the key's expire time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ttl {
+    /// Keep it (KEEPTTL, APPEND, INCR...).
+    Keep,
+    /// Remove it (a plain SET).
+    Clear,
+    /// Set it.
+    At(Millis),
+}
+
+/// Every database of one server, with their keys, values and expire times.
+#[derive(Debug)]
+pub struct Keyspace {
+    dbs: Vec<Db>,
+    state: foldhash::fast::FixedState,
+    config: Config,
+    rng: u64,
+    expire_db: usize,
+}
+
+impl Keyspace {
+    /// An empty keyspace.
+    #[must_use]
+    pub fn new(config: Config) -> Self {
+        let n = config.databases.max(1);
+        let mut dbs = Vec::with_capacity(n);
+        dbs.resize_with(n, Db::default);
+        Self {
+            dbs,
+            state: foldhash::fast::FixedState::with_seed(config.hash_seed),
+            config,
+            rng: config.hash_seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
+            expire_db: 0,
+        }
+    }
+
+    /// The configuration it was built with.
+    #[must_use]
+    pub const fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Number of databases.
+    #[must_use]
+    pub fn databases(&self) -> usize {
+        self.dbs.len()
+    }
+
+    /// Keys in database `db`, counting expired keys not yet removed (as DBSIZE does).
+    #[must_use]
+    pub fn len(&self, db: usize) -> usize {
+        self.dbs.get(db).map_or(0, Db::len)
+    }
+
+    /// Whether every database is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.dbs.iter().all(|d| d.len() == 0)
+    }
+
+    /// Keys with an expire time in database `db` (INFO keyspace `expires=`).
+    #[must_use]
+    pub fn expires_len(&self, db: usize) -> usize {
+        self.dbs.get(db).map_or(0, |d| d.expires.len())
+    }
+
+    /// Estimated heap bytes held by database `db`.
+    #[must_use]
+    pub fn db_memory(&self, db: usize) -> usize {
+        self.dbs.get(db).map_or(0, Db::memory)
+    }
+
+    /// Estimated heap bytes held by all databases.
+    #[must_use]
+    pub fn used_memory(&self) -> usize {
+        self.dbs.iter().map(Db::memory).sum::<usize>() + self.dbs.capacity() * size_of::<Db>()
+    }
+
+    /// The value of `key`, expiring it first if its time has come.
+    pub fn get(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) -> Option<Value<'_>> {
+        let (i, _) = self.lookup(db, key, now, events, true)?;
+        Some(self.entry(db, i).value())
+    }
+
+    /// Stores `value` under `key`, removing any expire time (a plain SET).
+    pub fn set(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        value: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) {
+        let found = self.lookup(db, key, now, events, false);
+        let h = found.map_or_else(|| self.hash(key), |(_, h)| h);
+        self.write(
+            db,
+            h,
+            key,
+            found.map(|(i, _)| i),
+            NewValue::Auto(value),
+            Ttl::Clear,
+            now,
+        );
+        events.change(db, key, ChangeKind::Set);
+    }
+
+    /// Removes `key`; whether it existed (an expired key did not).
+    pub fn del(&mut self, db: usize, key: &[u8], now: Millis, events: &mut dyn ChangeSink) -> bool {
+        match self.lookup(db, key, now, events, false) {
+            Some((i, h)) => {
+                self.delete(db, i, h);
+                events.change(db, key, ChangeKind::Del);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The absolute expire time of `key`, if it exists and has one.
+    pub fn expire_time(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) -> Option<Millis> {
+        let (i, _) = self.lookup(db, key, now, events, false)?;
+        self.entry(db, i).expire()
+    }
+
+    /// Runs the active expire cycle: samples keys that have an expire time, [`KEYS_PER_LOOP`] at a
+    /// time per database, removes the expired ones, and samples the same database again while more
+    /// than a quarter of a round had expired. Stops after `budget` samples. Every removed key is
+    /// reported to `events` as [`ChangeKind::Expired`].
+    pub fn active_expire(
+        &mut self,
+        now: Millis,
+        budget: usize,
+        events: &mut dyn ChangeSink,
+    ) -> ExpireCycle {
+        let mut cycle = ExpireCycle::default();
+        let n = self.dbs.len();
+        for step in 0..n {
+            let db = (self.expire_db + step) % n;
+            loop {
+                let left = budget - cycle.sampled;
+                let take = KEYS_PER_LOOP.min(self.dbs[db].expires.len()).min(left);
+                if take == 0 {
+                    if self.dbs[db].expires.len() > 0 && left == 0 {
+                        cycle.budget_exhausted = true;
+                        self.expire_db = db;
+                        self.dbs[db].shrink(&self.state);
+                        return cycle;
+                    }
+                    break;
+                }
+                let mut hashes = [0u64; KEYS_PER_LOOP];
+                let d = &mut self.dbs[db];
+                let mut pos = d.expire_cursor;
+                for slot in hashes.iter_mut().take(take) {
+                    let at = d.expires.occupied_from(pos).expect("expires is not empty");
+                    *slot = *d.expires.get(at);
+                    pos = at + 1;
+                }
+                d.expire_cursor = pos;
+                let mut expired = 0;
+                for &h in &hashes[..take] {
+                    expired += self.expire_hash(db, h, now, events);
+                }
+                cycle.sampled += take;
+                cycle.expired += expired;
+                if expired * 4 <= take {
+                    break;
+                }
+            }
+            self.dbs[db].shrink(&self.state);
+        }
+        self.expire_db = (self.expire_db + 1) % n;
+        cycle
+    }
+
+    /// Removes every expired key of `db` whose hash is `h`; how many.
+    fn expire_hash(
+        &mut self,
+        db: usize,
+        h: u64,
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) -> usize {
+        let mut removed = 0;
+        loop {
+            let state = &self.state;
+            let d = &mut self.dbs[db];
+            let Some(i) = d
+                .table
+                .find(h, |e| e.is_expired(now) && hash_key(state, e.key()) == h)
+            else {
+                return removed;
+            };
+            let e = d.remove(state, i, h);
+            events.change(db, e.key(), ChangeKind::Expired);
+            removed += 1;
+        }
+    }
+
+    // ---- primitives the commands are built from ----
+
+    #[inline]
+    pub(crate) fn hash(&self, key: &[u8]) -> u64 {
+        hash_key(&self.state, key)
+    }
+
+    /// Finds `key`, removing it (and reporting [`ChangeKind::Expired`]) if its time has come.
+    /// `touch` records the access (LRU/LFU) as Valkey's lookups do unless told not to.
+    #[inline]
+    pub(crate) fn lookup(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+        touch: bool,
+    ) -> Option<(usize, u64)> {
+        let h = self.hash(key);
+        let i = self.dbs[db].find(h, key)?;
+        if self.dbs[db].table.get(i).is_expired(now) {
+            self.delete(db, i, h);
+            events.change(db, key, ChangeKind::Expired);
+            return None;
+        }
+        if touch {
+            self.touch(db, i, now);
+        }
+        Some((i, h))
+    }
+
+    /// Like [`lookup`](Self::lookup) but also returns the hash when the key is absent.
+    pub(crate) fn lookup_or_hash(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+        touch: bool,
+    ) -> (Option<usize>, u64) {
+        match self.lookup(db, key, now, events, touch) {
+            Some((i, h)) => (Some(i), h),
+            None => (None, self.hash(key)),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn entry(&self, db: usize, i: usize) -> &Entry {
+        self.dbs[db].table.get(i)
+    }
+
+    pub(crate) fn entry_mut(&mut self, db: usize, i: usize) -> &mut Entry {
+        self.dbs[db].table.get_mut(i)
+    }
+
+    /// Writes `value` under `key` (slot `existing` if the key is there) with the given TTL rule.
+    /// Returns the slot.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one write primitive every command shares"
+    )]
+    pub(crate) fn write(
+        &mut self,
+        db: usize,
+        h: u64,
+        key: &[u8],
+        existing: Option<usize>,
+        value: NewValue<'_>,
+        ttl: Ttl,
+        now: Millis,
+    ) -> usize {
+        match existing {
+            Some(i) => {
+                let old = self.entry(db, i);
+                let expire = match ttl {
+                    Ttl::Keep => old.expire(),
+                    Ttl::Clear => None,
+                    Ttl::At(t) => Some(t),
+                };
+                // LFU keeps the key's counter across overwrites; LRU starts a new access.
+                let access = match self.config.access {
+                    AccessTracking::Lfu { .. } => old.access(),
+                    _ => self.new_access(now),
+                };
+                let e = Entry::new(key, value, expire, access);
+                self.dbs[db].replace(i, h, e);
+                i
+            }
+            None => {
+                let expire = match ttl {
+                    Ttl::At(t) => Some(t),
+                    Ttl::Keep | Ttl::Clear => None,
+                };
+                let access = self.new_access(now);
+                let e = Entry::new(key, value, expire, access);
+                self.dbs[db].insert(&self.state, h, e)
+            }
+        }
+    }
+
+    /// Inserts a ready entry (MOVE, COPY, RENAME) for a key known to be absent.
+    pub(crate) fn insert_entry(&mut self, db: usize, h: u64, e: Entry) {
+        self.dbs[db].insert(&self.state, h, e);
+    }
+
+    /// Removes slot `i` (key hash `h`) from `db` and returns its entry.
+    pub(crate) fn delete(&mut self, db: usize, i: usize, h: u64) -> Entry {
+        let e = self.dbs[db].remove(&self.state, i, h);
+        self.dbs[db].shrink(&self.state);
+        e
+    }
+
+    /// Sets or removes the expire time of slot `i`.
+    pub(crate) fn set_expire(&mut self, db: usize, i: usize, h: u64, expire: Option<Millis>) {
+        self.dbs[db].update(i, h, |e| e.with_expire(expire));
+    }
+
+    /// Visits every entry of `db` (for KEYS).
+    pub(crate) fn for_each_entry(&self, db: usize, mut f: impl FnMut(&Entry)) {
+        for e in self.dbs[db].table.iter() {
+            f(e);
+        }
+    }
+
+    /// One SCAN step over `db`: see `Table::scan`.
+    pub(crate) fn scan_step(
+        &self,
+        db: usize,
+        cursor: u64,
+        count: usize,
+        mut f: impl FnMut(&Entry),
+    ) -> u64 {
+        let state = &self.state;
+        self.dbs[db]
+            .table
+            .scan(cursor, count, |e| hash_key(state, e.key()), |e| f(e))
+    }
+
+    /// A slot picked at random (then the next occupied one), if `db` has keys.
+    pub(crate) fn random_slot(&mut self, db: usize) -> Option<usize> {
+        let n = self.dbs[db].table.slot_count();
+        if n == 0 {
+            return None;
+        }
+        let r = (self.next_random() % n as u64) as usize;
+        self.dbs[db].table.occupied_from(r)
+    }
+
+    /// Empties `db`; reports [`ChangeKind::Flush`] if it held keys. Returns how many it held.
+    pub(crate) fn flush_db(&mut self, db: usize, events: &mut dyn ChangeSink) -> usize {
+        let n = self.dbs[db].clear();
+        if n > 0 {
+            events.change(db, &[], ChangeKind::Flush);
+        }
+        n
+    }
+
+    /// Swaps two databases; reports [`ChangeKind::SwapDb`] for both if either held keys.
+    pub(crate) fn swap_db(&mut self, a: usize, b: usize, events: &mut dyn ChangeSink) {
+        if a == b {
+            return;
+        }
+        self.dbs.swap(a, b);
+        self.dbs[a].expire_cursor = 0;
+        self.dbs[b].expire_cursor = 0;
+        if self.dbs[a].len() + self.dbs[b].len() > 0 {
+            events.change(a, &[], ChangeKind::SwapDb);
+            events.change(b, &[], ChangeKind::SwapDb);
+        }
+    }
+
+    /// Heap bytes attributed to one key: its entry, its slot, and its share of the expire index.
+    pub(crate) fn key_memory(&self, db: usize, i: usize) -> usize {
+        let e = self.entry(db, i);
+        let slot = size_of::<Option<Entry>>() + 1;
+        e.alloc_len()
+            + slot
+            + if e.expire().is_some() {
+                size_of::<Option<u64>>() + 1
+            } else {
+                0
+            }
+    }
+
+    // ---- access tracking (LRU clock / LFU counter), as in Valkey's evict.c ----
+
+    fn next_random(&mut self) -> u64 {
+        // xorshift64*
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn new_access(&mut self, now: Millis) -> Option<[u8; 3]> {
+        match self.config.access {
+            AccessTracking::Off => None,
+            AccessTracking::Lru => Some(lru_field(lru_clock(now))),
+            AccessTracking::Lfu { .. } => Some(lfu_field(lfu_minutes(now), LFU_INIT_VAL)),
+        }
+    }
+
+    /// Records an access to slot `i`.
+    pub(crate) fn touch(&mut self, db: usize, i: usize, now: Millis) {
+        match self.config.access {
+            AccessTracking::Off => {}
+            AccessTracking::Lru => self.entry_mut(db, i).set_access(lru_field(lru_clock(now))),
+            AccessTracking::Lfu {
+                log_factor,
+                decay_minutes,
+            } => {
+                let Some(a) = self.entry(db, i).access() else {
+                    return;
+                };
+                let counter = lfu_decayed(a, now, decay_minutes);
+                let counter = self.lfu_log_incr(counter, log_factor);
+                self.entry_mut(db, i)
+                    .set_access(lfu_field(lfu_minutes(now), counter));
+            }
+        }
+    }
+
+    fn lfu_log_incr(&mut self, counter: u8, log_factor: u8) -> u8 {
+        if counter == 255 {
+            return 255;
+        }
+        let r = (self.next_random() >> 11) as f64 / (1u64 << 53) as f64;
+        let base = f64::from(counter.saturating_sub(LFU_INIT_VAL));
+        let p = 1.0 / (base * f64::from(log_factor) + 1.0);
+        if r < p { counter + 1 } else { counter }
+    }
+
+    /// OBJECT IDLETIME of slot `i` in seconds, if LRU tracking is on.
+    pub(crate) fn idle_seconds(&self, db: usize, i: usize, now: Millis) -> Option<u64> {
+        if self.config.access != AccessTracking::Lru {
+            return None;
+        }
+        let a = self.entry(db, i).access()?;
+        let then = u32::from_le_bytes([a[0], a[1], a[2], 0]);
+        let clock = lru_clock(now);
+        let idle = if clock >= then {
+            clock - then
+        } else {
+            clock + (LRU_CLOCK_MAX - then)
+        };
+        Some(u64::from(idle))
+    }
+
+    /// OBJECT FREQ of slot `i`, if LFU tracking is on.
+    pub(crate) fn frequency(&self, db: usize, i: usize, now: Millis) -> Option<u8> {
+        let AccessTracking::Lfu { decay_minutes, .. } = self.config.access else {
+            return None;
+        };
+        Some(lfu_decayed(self.entry(db, i).access()?, now, decay_minutes))
+    }
+}
+
+const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
+const LFU_INIT_VAL: u8 = 5;
+
+fn lru_clock(now: Millis) -> u32 {
+    ((now.0 / 1000) & u64::from(LRU_CLOCK_MAX)) as u32
+}
+
+fn lru_field(clock: u32) -> [u8; 3] {
+    let b = clock.to_le_bytes();
+    [b[0], b[1], b[2]]
+}
+
+fn lfu_minutes(now: Millis) -> u16 {
+    ((now.0 / 1000 / 60) & 0xFFFF) as u16
+}
+
+fn lfu_field(minutes: u16, counter: u8) -> [u8; 3] {
+    let m = minutes.to_le_bytes();
+    [counter, m[0], m[1]]
+}
+
+fn lfu_decayed(a: [u8; 3], now: Millis, decay_minutes: u16) -> u8 {
+    let counter = a[0];
+    let ldt = u16::from_le_bytes([a[1], a[2]]);
+    let now_m = lfu_minutes(now);
+    let elapsed = if now_m >= ldt {
+        u32::from(now_m - ldt)
+    } else {
+        65535 - u32::from(ldt) + u32::from(now_m)
+    };
+    let periods = if decay_minutes == 0 {
+        0
+    } else {
+        elapsed / u32::from(decay_minutes)
+    };
+    if periods > u32::from(counter) {
+        0
+    } else {
+        counter - periods as u8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{Change, Discard};
+    use alloc::vec;
+
+    #[test]
+    fn lazy_expiry_removes_the_key_on_access_and_reports_it() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        ks.set(0, b"k", b"v", Millis(0), &mut ev);
+        let (i, h) = ks
+            .lookup(0, b"k", Millis(0), &mut ev, false)
+            .expect("present");
+        ks.set_expire(0, i, h, Some(Millis(100)));
+        assert_eq!(
+            ks.get(0, b"k", Millis(99), &mut ev),
+            Some(Value::Bytes(b"v"))
+        );
+        assert_eq!(ks.get(0, b"k", Millis(100), &mut ev), None);
+        assert_eq!(ks.len(0), 0);
+        assert_eq!(ks.expires_len(0), 0);
+        let kinds: Vec<_> = ev.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![ChangeKind::Set, ChangeKind::Expired]);
+    }
+
+    #[test]
+    fn active_expire_removes_expired_keys_within_budget_and_reports_each() {
+        let mut ks = Keyspace::new(Config::default().databases(2));
+        for k in 0..1000u32 {
+            let key = k.to_le_bytes();
+            ks.set(1, &key, b"v", Millis(0), &mut Discard);
+            let (i, h) = ks
+                .lookup(1, &key, Millis(0), &mut Discard, false)
+                .expect("present");
+            let at = if k % 10 != 0 { 10 } else { 1_000_000 };
+            ks.set_expire(1, i, h, Some(Millis(at)));
+        }
+        let mut ev = Vec::<Change>::new();
+        let first = ks.active_expire(Millis(50), 100, &mut ev);
+        assert_eq!(first.sampled, 100);
+        assert!(
+            first.budget_exhausted,
+            "most samples expire, so the cycle wants more"
+        );
+        assert_eq!(first.expired, ev.len());
+        assert!(
+            ev.iter()
+                .all(|c| c.db == 1 && c.kind == ChangeKind::Expired)
+        );
+        let mut total = first.expired;
+        for _ in 0..200 {
+            let c = ks.active_expire(Millis(50), 100, &mut ev);
+            total += c.expired;
+        }
+        assert_eq!(total, 900, "every expired key is found eventually");
+        assert_eq!(ks.len(1), 100);
+        assert_eq!(ks.expires_len(1), 100);
+    }
+
+    #[test]
+    fn memory_estimate_grows_with_keys_and_returns_to_baseline_when_emptied() {
+        let mut ks = Keyspace::new(Config::default());
+        let base = ks.used_memory();
+        for k in 0..100u32 {
+            ks.set(3, &k.to_le_bytes(), &[7; 100], Millis(0), &mut Discard);
+        }
+        assert!(ks.db_memory(3) >= 100 * 100);
+        assert_eq!(ks.used_memory() - base, ks.db_memory(3));
+        for k in 0..100u32 {
+            assert!(ks.del(3, &k.to_le_bytes(), Millis(0), &mut Discard));
+        }
+        assert_eq!(ks.used_memory(), base);
+    }
+
+    #[test]
+    fn lru_idle_time_counts_seconds_since_last_touch() {
+        let mut ks = Keyspace::new(Config::default());
+        ks.set(0, b"k", b"v", Millis(5_000), &mut Discard);
+        let (i, _) = ks
+            .lookup(0, b"k", Millis(5_000), &mut Discard, false)
+            .expect("present");
+        assert_eq!(ks.idle_seconds(0, i, Millis(12_500)), Some(7));
+        assert_eq!(
+            ks.get(0, b"k", Millis(20_000), &mut Discard),
+            Some(Value::Bytes(b"v"))
+        );
+        assert_eq!(ks.idle_seconds(0, i, Millis(21_000)), Some(1));
+    }
+
+    #[test]
+    fn lfu_counter_starts_at_five_and_decays_per_period() {
+        let access = AccessTracking::Lfu {
+            log_factor: 10,
+            decay_minutes: 1,
+        };
+        let mut ks = Keyspace::new(Config::default().access(access));
+        ks.set(0, b"k", b"v", Millis(0), &mut Discard);
+        let (i, _) = ks
+            .lookup(0, b"k", Millis(0), &mut Discard, false)
+            .expect("present");
+        assert_eq!(ks.frequency(0, i, Millis(0)), Some(5));
+        assert_eq!(ks.frequency(0, i, Millis(3 * 60_000)), Some(2));
+        assert_eq!(ks.frequency(0, i, Millis(60 * 60_000)), Some(0));
+        assert_eq!(ks.idle_seconds(0, i, Millis(0)), None);
+    }
+}
