@@ -133,15 +133,49 @@ pub fn decode_with<'a>(
                 None if kind == token::Kind::Map => (done.streamed_count / 2) as usize,
                 None => done.streamed_count as usize,
             };
-            let agg = Aggregate {
-                body: &buf[next..done.body_end],
-                len,
-                streamed: count.is_none(),
-            };
+            let agg = Aggregate::new(&buf[next..done.body_end], len, count.is_none());
             (kind.frame(agg), done.end)
         }
     };
     Ok(Status::Complete(frame))
+}
+
+/// Decodes one item of an aggregate body that was validated when the aggregate was decoded.
+///
+/// Counted aggregates inside it are skipped with a single counter of owed items (no levels
+/// to keep, nothing to re-check), so walking nested aggregates costs little more than reading
+/// their tokens. `None` only at the end of the body.
+pub(crate) fn decode_valid(buf: &[u8]) -> Option<(Frame<'_>, usize)> {
+    let lim = &Limits::UNLIMITED;
+    let (tok, next) = next_token::<true>(buf, 0, lim).ok()??;
+    let Token::Open(kind, Some(len)) = tok else {
+        return match tok {
+            Token::Scalar(frame) => Some((frame, next)),
+            _ => decode_with(buf, lim).ok()?.complete(),
+        };
+    };
+    let mut owed = kind.items(len);
+    let mut pos = next;
+    while owed > 0 {
+        let (tok, after) = next_token::<false>(buf, pos, lim).ok()??;
+        pos = after;
+        owed = match tok {
+            Token::Scalar(_) => owed - 1,
+            Token::Open(token::Kind::Attribute, Some(n)) => owed + 2 * n as u64,
+            Token::Open(inner, Some(n)) => owed - 1 + inner.items(n),
+            Token::Open(inner, None) => {
+                let base = walk::Base {
+                    kind: inner,
+                    count: None,
+                };
+                pos = walk::walk(buf, after, lim, base).ok()??.end;
+                owed - 1
+            }
+            Token::End => return None,
+        };
+    }
+    let agg = Aggregate::new(&buf[next..pos], len, false);
+    Some((kind.frame(agg), pos))
 }
 
 /// Reads the token at `pos`: `Ok(None)` when the buffer ends first.
@@ -151,6 +185,9 @@ fn next_token<'a, const FRAME: bool>(
     pos: usize,
     limits: &Limits,
 ) -> Result<Option<(Token<'a>, usize)>, DecodeError> {
+    if let Some(found) = token::quick(buf, pos, limits) {
+        return Ok(Some(found));
+    }
     match token::token::<FRAME>(&buf[pos..], limits) {
         Ok((rest, tok)) => Ok(Some((tok, buf.len() - rest.len()))),
         Err(nom::Err::Incomplete(_)) => Ok(None),

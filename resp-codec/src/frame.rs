@@ -9,7 +9,12 @@ use crate::decode::{self, Limits};
 /// Scalars hold slices of the input. Aggregates ([`Aggregate`]) hold the raw bytes of their
 /// already-validated elements and decode them lazily as you iterate, so decoding needs no
 /// allocator and copies nothing. A `Frame` that exists is valid RESP.
+///
+/// The tag is a whole word (`repr(u64)`): with a one-byte tag, small fields pack into the
+/// rest of the first word and copies of a frame read bytes written by several narrower
+/// stores, which stalls store forwarding on every copy (measured: it doubled decode time).
 #[derive(Clone, Copy, Debug)]
+#[repr(u64)]
 pub enum Frame<'a> {
     /// `+OK\r\n`.
     SimpleString(&'a [u8]),
@@ -67,24 +72,32 @@ pub struct Verbatim<'a> {
 #[derive(Clone, Copy)]
 pub struct Aggregate<'a> {
     pub(crate) body: &'a [u8],
-    pub(crate) len: usize,
-    pub(crate) streamed: bool,
+    /// `len << 1 | streamed`: whole words only, so copies never straddle narrow stores (see
+    /// [`Frame`]).
+    meta: usize,
 }
 
 impl<'a> Aggregate<'a> {
+    pub(crate) fn new(body: &'a [u8], len: usize, streamed: bool) -> Self {
+        Self {
+            body,
+            meta: len << 1 | usize::from(streamed),
+        }
+    }
+
     /// The number of elements (pairs for maps and attributes), attributes not counted.
     pub fn len(&self) -> usize {
-        self.len
+        self.meta >> 1
     }
 
     /// Whether there are no elements.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// Whether the aggregate was sent in the streamed form (`*?` … `.`).
     pub fn is_streamed(&self) -> bool {
-        self.streamed
+        self.meta & 1 == 1
     }
 
     /// The raw bytes of the elements as received (for a streamed aggregate, without the end
@@ -139,15 +152,10 @@ impl<'a> Iterator for Iter<'a> {
 
     fn next(&mut self) -> Option<Frame<'a>> {
         let rest = self.body.get(self.pos..)?;
-        // The body was validated when the aggregate was decoded, so this succeeds for every
-        // item; a failure can only mean the end, which ends the iteration.
-        match decode::decode_with(rest, &Limits::UNLIMITED) {
-            Ok(decode::Status::Complete((frame, used))) => {
-                self.pos += used;
-                Some(frame)
-            }
-            _ => None,
-        }
+        // The body was validated when the aggregate was decoded.
+        let (frame, used) = decode::decode_valid(rest)?;
+        self.pos += used;
+        Some(frame)
     }
 }
 
@@ -253,7 +261,7 @@ impl PartialEq for Frame<'_> {
             | (F::Map(a), F::Map(b))
             | (F::Set(a), F::Set(b))
             | (F::Attribute(a), F::Attribute(b))
-            | (F::Push(a), F::Push(b)) => a.len == b.len && a.iter().eq(b.iter()),
+            | (F::Push(a), F::Push(b)) => a.len() == b.len() && a.iter().eq(b.iter()),
             _ => false,
         }
     }

@@ -42,8 +42,10 @@ fn incomplete<'a, T>() -> Res<'a, T> {
     Err(nom::Err::Incomplete(Needed::Unknown))
 }
 
-/// The kinds of aggregate.
+/// The kinds of aggregate. A whole word, like [`Frame`]'s tag, so that copying a token never
+/// straddles a narrow store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
 pub(crate) enum Kind {
     Array,
     Map,
@@ -72,6 +74,7 @@ impl Kind {
     }
 }
 
+#[repr(u64)]
 pub(crate) enum Token<'a> {
     /// A whole scalar (streamed strings included).
     Scalar(Frame<'a>),
@@ -122,6 +125,58 @@ pub(crate) fn token<'a, const FRAME: bool>(i: &'a [u8], lim: &Limits) -> Res<'a,
         b'.' => Ok((crlf(rest, DecodeErrorKind::UnexpectedEnd)?, Token::End)),
         _ => fail(DecodeErrorKind::InvalidTypeByte, i),
     }
+}
+
+/// The tokens most bodies are made of, read without the general tokenizer: a bulk string,
+/// an integer, or a counted aggregate header, each with a plain decimal. Anything else, or
+/// anything unusual about these (a sign, a partial line, a bad byte), is `None` and goes the
+/// general way, which also words the errors.
+#[inline(always)]
+pub(crate) fn quick<'a>(buf: &'a [u8], pos: usize, lim: &Limits) -> Option<(Token<'a>, usize)> {
+    let ty = *buf.get(pos)?;
+    if !matches!(ty, b'$' | b':' | b'*' | b'%' | b'~' | b'>') {
+        return None;
+    }
+    let mut i = pos + 1;
+    let mut n: u64 = 0;
+    loop {
+        let digit = buf.get(i)?.wrapping_sub(b'0');
+        if digit >= 10 {
+            break;
+        }
+        n = n * 10 + u64::from(digit);
+        i += 1;
+        if i - pos > 18 {
+            return None;
+        }
+    }
+    if i == pos + 1 || buf.get(i..i + 2)? != b"\r\n" {
+        return None;
+    }
+    let next = i + 2;
+    let kind = match ty {
+        b'$' => {
+            if n > lim.max_bulk_len as u64 {
+                return None;
+            }
+            let end = next.checked_add(n as usize)?;
+            if buf.get(end..end + 2)? != b"\r\n" {
+                return None;
+            }
+            let frame = Frame::BulkString(&buf[next..end]);
+            return Some((Token::Scalar(frame), end + 2));
+        }
+        b':' => return Some((Token::Scalar(Frame::Integer(n as i64)), next)),
+        b'*' => Kind::Array,
+        b'%' => Kind::Map,
+        b'~' => Kind::Set,
+        b'>' => Kind::Push,
+        _ => return None,
+    };
+    if n > lim.max_count as u64 {
+        return None;
+    }
+    Some((Token::Open(kind, Some(n as usize)), next))
 }
 
 #[inline]
