@@ -11,9 +11,9 @@ use resp_codec::{Frame, RequestParser, Span, Status, decode};
 /// (string lengths, integers, wrapping) so that nothing can be skipped.
 fn leaves(frame: &Frame<'_>) -> u64 {
     match frame {
-        Frame::Array(a) | Frame::Map(a) | Frame::Set(a) | Frame::Push(a) | Frame::Attribute(a) => {
-            a.iter().fold(0, |sum, item| sum.wrapping_add(leaves(&item)))
-        }
+        Frame::Array(a) | Frame::Map(a) | Frame::Set(a) | Frame::Push(a) | Frame::Attribute(a) => a
+            .iter()
+            .fold(0, |sum, item| sum.wrapping_add(leaves(&item))),
         Frame::SimpleString(s) | Frame::SimpleError(s) | Frame::BulkString(s) => s.len() as u64,
         Frame::BigNumber(s) | Frame::BlobError(s) => s.len() as u64,
         Frame::Verbatim(v) => v.text.len() as u64,
