@@ -12,7 +12,9 @@ redis-benchmark on core 1; `--unpinned` adds the same runs without pinning as se
 For every run it records requests per second, p50/p99 latency (redis-benchmark --csv) and the
 server's CPU time per request (utime+stime from the process's procfs stat, before and after).
 Memory: fresh processes, `redis-benchmark -t set -n 1000000 -r 1000000 -d 100 -P 16`, DBSIZE must
-agree, RSS growth per key from VmRSS. It prints one table of medians (min-max) and ratios
+agree, RSS growth per key from VmRSS. Client-side caching: 100 RESP3 readers with CLIENT TRACKING on
+reading hot keys while 4 writers change them (benches/src/bin/tracking_load.rs), GET throughput
+with tracking on against off, for both servers. It prints one table of medians (min-max) and ratios
 ours/redis, each line with the command that produced it. Method: ../shared/spec/performance-baseline.md.
 """
 
@@ -53,11 +55,12 @@ def ensure_tools():
     # The package may start a system instance on 6379; it is left alone (we use other ports).
 
 
-def build_ours():
-    log("building server-smol (release)")
-    subprocess.run(["cargo", "build", "--release", "-p", "server-smol"], cwd=ROOT, check=True)
+def build(package, binary):
+    log(f"building {binary} (release)")
+    subprocess.run(
+        ["cargo", "build", "--release", "-p", package, "--bin", binary], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    return os.path.join(target, "release", "server-smol")
+    return os.path.join(target, "release", binary)
 
 
 def free_port():
@@ -203,11 +206,41 @@ def memory(argv_of, n, quick):
     return per_key
 
 
+def tracking(argv_of, load_bin, reps, seconds):
+    """GET throughput of 100 RESP3 readers with tracking on, against the same with it off."""
+    out = {}
+    for name, argv in argv_of.items():
+        port = free_port()
+        server = Server(name, argv(port), port, pinned=True)
+        server.start()
+        runs = {"on": [], "off": []}
+        try:
+            for rep in range(reps):
+                for mode in (("off", "on") if rep % 2 == 0 else ("on", "off")):
+                    send(port, "FLUSHALL")
+                    res = subprocess.run(
+                        ["taskset", "-c", "1", load_bin, str(port), "--tracking", mode,
+                         "--seconds", str(seconds)],
+                        capture_output=True, text=True)
+                    if res.returncode != 0:
+                        out[name] = f"failed: {res.stderr.strip()}"
+                        raise StopIteration
+                    gets = float(res.stdout.split()[0].split("=")[1])
+                    runs[mode].append(gets)
+            on, off = statistics.median(runs["on"]), statistics.median(runs["off"])
+            out[name] = (on, off, 1 - on / off)
+        except StopIteration:
+            pass
+        finally:
+            server.stop()
+    return out
+
+
 def fmt_rate(values):
     return f"{statistics.median(values):,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
 
-def report(results, per_key, mem_cmd):
+def report(results, per_key, mem_cmd, tracked, tracking_cmd):
     print("Ratios are ours/redis: above 1 is better for rps, below 1 is better for latency, CPU and memory.")
     print()
     print("| workload | test | metric | ours: median (min-max) | redis: median (min-max) | ours/redis |")
@@ -237,11 +270,19 @@ def report(results, per_key, mem_cmd):
     if per_key.get("ours") and per_key.get("redis"):
         o, r = per_key["ours"], per_key["redis"]
         print(f"| memory | set 100 B | RSS bytes/key (keys) | {o[0]:.1f} ({o[1]}) | {r[0]:.1f} ({r[1]}) | {o[0] / r[0]:.2f} |")
+    ours_t, redis_t = tracked.get("ours"), tracked.get("redis")
+    if isinstance(ours_t, tuple) and isinstance(redis_t, tuple):
+        print(f"| tracking | 100 readers | GET/s on (off), loss | {ours_t[0]:,.0f} ({ours_t[1]:,.0f}), "
+              f"{ours_t[2]:.1%} | {redis_t[0]:,.0f} ({redis_t[1]:,.0f}), {redis_t[2]:.1%} | "
+              f"{(ours_t[2] / redis_t[2]) if redis_t[2] > 0 else float('nan'):.2f} |")
+    else:
+        print(f"| tracking | 100 readers | GET/s on/off | ours: {ours_t} | redis: {redis_t} | |")
     print()
     print("Commands:")
     for workload, cmd in results.commands.items():
         print(f"- {workload}: `{cmd}`")
     print(f"- memory: `{mem_cmd}` on fresh processes, RSS from VmRSS before/after, DBSIZE after")
+    print(f"- tracking: `{tracking_cmd}`, tracking on and off alternately, server pinned to core 0")
 
 
 def main():
@@ -253,7 +294,8 @@ def main():
     opts = ap.parse_args()
 
     ensure_tools()
-    ours_bin = opts.ours or build_ours()
+    ours_bin = opts.ours or build("server-smol", "server-smol")
+    load_bin = build("benches", "tracking_load")
     reps = opts.reps or (3 if opts.quick else 5)
     scale = 10 if opts.quick else 1
 
@@ -287,7 +329,12 @@ def main():
                 server.stop()
     mem_n = 1_000_000 // scale
     per_key = memory(argv_of, mem_n, opts.quick)
-    report(results, per_key, f"redis-benchmark -t set -n {mem_n} -r {mem_n} -d 100 -P 16")
+    seconds = 2 if opts.quick else 5
+    log("running the tracking workload")
+    tracked = tracking(argv_of, load_bin, reps, seconds)
+    report(results, per_key, f"redis-benchmark -t set -n {mem_n} -r {mem_n} -d 100 -P 16",
+           tracked, f"tracking_load PORT --tracking on|off --readers 100 --writers 4 "
+           f"--pipeline 16 --seconds {seconds}")
 
 
 if __name__ == "__main__":
