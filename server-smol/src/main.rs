@@ -1,14 +1,60 @@
-//! `server-smol`: the Valkey/Redis-compatible server binary.
+//! `server-smol`: a Valkey/Redis-compatible server on one smol data thread.
 //!
-//! The server is not built yet (issue 6). Until it is, this binary says so and exits with a
-//! failure status instead of pretending to listen.
+//! Run it like redis-server: `server-smol [config-file] [--name value ...]`. With no arguments
+//! it listens on 127.0.0.1:6379 with Valkey's defaults. The cores do the work: `resp-codec`
+//! parses requests and encodes replies, `keyspace` holds the data and the data commands; this
+//! crate is the shell around them (sockets, config, clock, signals, the server's own commands).
+//! It does not persist data, replicate, or load modules yet.
 
+mod client;
+mod clock;
+mod commands;
+mod config;
+mod conn;
+mod cron;
+mod dispatch;
+mod listen;
+mod log;
+mod reply;
+mod run;
+mod server;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The Valkey version this server answers as (HELLO, INFO, the config error banner).
+pub(crate) const VERSION: &str = "8.0.2";
+
+const USAGE: &str = "Usage: server-smol [/path/to/valkey.conf] [options]\n       \
+                     server-smol -v or --version\n       server-smol -h or --help\n\n\
+                     Examples:\n       server-smol (run the server with default config)\n       \
+                     server-smol /etc/valkey/6379.conf\n       server-smol --port 7777\n       \
+                     server-smol /etc/myvalkey.conf --loglevel verbose\n";
+
 fn main() -> ExitCode {
-    eprintln!(
-        "server-smol: the server is not built yet; only the resp-codec crate works so far \
-         (see README.md)"
-    );
-    ExitCode::FAILURE
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("-v" | "--version") => {
+            println!("server-smol v={VERSION} bits={}", usize::BITS);
+            return ExitCode::SUCCESS;
+        }
+        Some("-h" | "--help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let (file, options) = match args.split_first() {
+        Some((first, rest)) if !first.starts_with("--") => (Some(PathBuf::from(first)), rest),
+        _ => (None, &args[..]),
+    };
+    let settings = match config::load(file.as_deref(), options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let file = file.map(|f| std::fs::canonicalize(&f).unwrap_or(f));
+    run::run(settings, file)
 }

@@ -1,0 +1,189 @@
+//! CONFIG GET (glob patterns, several at once), CONFIG SET (several at once, all or nothing),
+//! CONFIG RESETSTAT, CONFIG HELP.
+
+use keyspace::command::{AclCategories as A, Flags as F};
+use keyspace::{Command, Error, ReplySink};
+
+use super::{acl, cmd, container, flags, info};
+use crate::config::{self, DIRECTIVES, Directive, lookup};
+use crate::dispatch::{Exec, Handler};
+use crate::reply::Reply;
+use crate::server::Stats;
+
+pub(super) fn command() -> Command<Handler> {
+    let admin = flags(&[F::ADMIN, F::NOSCRIPT, F::LOADING, F::STALE]);
+    let a = acl(&[A::ADMIN, A::SLOW, A::DANGEROUS]);
+    container(
+        info("config", "config", -2, F::NONE, acl(&[A::SLOW])),
+        None,
+        vec![
+            cmd(info("get", "config|get", -3, admin, a), get),
+            cmd(info("set", "config|set", -4, admin, a), set),
+            cmd(
+                info("resetstat", "config|resetstat", 2, admin, a),
+                resetstat,
+            ),
+            cmd(info("rewrite", "config|rewrite", 2, admin, a), rewrite),
+            cmd(
+                info(
+                    "help",
+                    "config|help",
+                    2,
+                    flags(&[F::LOADING, F::STALE]),
+                    acl(&[A::SLOW]),
+                ),
+                help,
+            ),
+        ],
+    )
+}
+
+fn get(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    // (name as the reply shows it, directive), in the order first matched.
+    let mut found: Vec<(&[u8], &'static Directive)> = Vec::new();
+    let seen = |found: &Vec<(&[u8], &'static Directive)>, d: &Directive| {
+        found.iter().any(|(_, f)| core::ptr::eq(*f, d))
+    };
+    for &pattern in &args[2..] {
+        if pattern.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) {
+            for d in DIRECTIVES {
+                if !seen(&found, d) && keyspace::glob::matches_nocase(pattern, d.name.as_bytes()) {
+                    found.push((d.name.as_bytes(), d));
+                }
+            }
+        } else if let Some(d) = lookup(pattern) {
+            if !seen(&found, d) {
+                found.push((pattern, d));
+            }
+        }
+    }
+    out.map(found.len());
+    for (name, d) in found {
+        out.bulk(name);
+        out.bulk_str(&ex.server.settings.get(d));
+    }
+}
+
+fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    if args.len() % 2 == 1 {
+        return out.error(&Error::Syntax);
+    }
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut chosen: Vec<(&'static Directive, &[u8])> = Vec::new();
+    let mut failed: Option<(String, &str)> = None;
+    for pair in args[2..].chunks(2) {
+        let Some(d) = lookup(pair[0]) else {
+            if failed.is_some() {
+                continue;
+            }
+            return out.error_text(&format!(
+                "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
+                lossy(pair[0])
+            ));
+        };
+        if failed.is_some() {
+            continue;
+        }
+        if !d.mutable {
+            failed = Some((lossy(pair[0]), "can't set immutable config"));
+        } else if chosen.iter().any(|(c, _)| core::ptr::eq(*c, d)) {
+            failed = Some((lossy(pair[0]), "duplicate parameter"));
+        }
+        chosen.push((d, pair[1]));
+    }
+    if let Some((name, why)) = failed {
+        return out.error_text(&format!(
+            "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
+        ));
+    }
+    let mut next = ex.server.settings.clone();
+    for (d, value) in chosen {
+        let parts: Vec<&[u8]> = if d.multi_arg {
+            value.split(|&b| b == b' ').collect()
+        } else {
+            vec![value]
+        };
+        if let Err(why) = next.set(d, &parts) {
+            return out.error_text(&format!(
+                "ERR CONFIG SET failed (possibly related to argument '{}') - {why}",
+                d.name
+            ));
+        }
+    }
+    ex.server.log.level = next.loglevel;
+    ex.server.settings = next;
+    out.ok();
+}
+
+fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
+    ex.server.stats = Stats::default();
+    ex.server.ops = crate::server::OpsMeter::default();
+    ex.server.used_memory_peak = 0;
+    out.ok();
+}
+
+/// An I/O error as C's `strerror` words it (without Rust's ` (os error N)`).
+fn strerror(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// Writes `content` to `path` through a temporary file in the same directory and a rename.
+fn replace_file(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    std::fs::write(&tmp, content)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn rewrite(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
+    let Some(path) = ex.server.config_file.clone() else {
+        return out.error_text("ERR The server is running without a config file");
+    };
+    let old = match std::fs::read(&path) {
+        Ok(old) => old,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return out.error_text(&format!("ERR Rewriting config file: {}", strerror(&e))),
+    };
+    let new = config::rewrite(&old, &ex.server.settings);
+    match replace_file(&path, &new) {
+        Ok(()) => {
+            ex.server
+                .log
+                .notice("CONFIG REWRITE executed with success.");
+            out.ok();
+        }
+        Err(e) => {
+            ex.server
+                .log
+                .warning(&format!("CONFIG REWRITE failed: {}", strerror(&e)));
+            out.error_text(&format!("ERR Rewriting config file: {}", strerror(&e)));
+        }
+    }
+}
+
+const HELP: &[&str] = &[
+    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+    "HELP",
+    "    Print this help.",
+];
+
+fn help(_: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
+    out.array(HELP.len());
+    for line in HELP {
+        out.simple(line);
+    }
+}

@@ -1,0 +1,283 @@
+//! INFO: the server, clients, memory, stats, replication and keyspace sections. Every field is
+//! measured; fields for features this server does not have yet are left out, not faked.
+
+use core::fmt::Write;
+
+use keyspace::command::{AclCategories as A, Flags as F};
+use keyspace::{Command, ReplySink};
+
+use super::{acl, cmd, flags, info};
+use crate::dispatch::{Exec, Handler};
+use crate::reply::Reply;
+use crate::{VERSION, clock};
+
+pub(super) fn command() -> Command<Handler> {
+    cmd(
+        info(
+            "info",
+            "info",
+            -1,
+            flags(&[F::LOADING, F::STALE]),
+            acl(&[A::SLOW, A::DANGEROUS]),
+        ),
+        info_command,
+    )
+}
+
+const SECTIONS: [&str; 6] = [
+    "server",
+    "clients",
+    "memory",
+    "stats",
+    "replication",
+    "keyspace",
+];
+
+fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    let mut wanted = [false; SECTIONS.len()];
+    if args.len() == 1 {
+        wanted = [true; SECTIONS.len()];
+    }
+    for arg in &args[1..] {
+        let is = |n: &str| arg.eq_ignore_ascii_case(n.as_bytes());
+        if is("all") || is("everything") || is("default") {
+            wanted = [true; SECTIONS.len()];
+        } else if let Some(i) = SECTIONS.iter().position(|s| is(s)) {
+            wanted[i] = true;
+        }
+    }
+    let mut text = String::new();
+    for (i, name) in SECTIONS.iter().enumerate() {
+        if !wanted[i] {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("\r\n");
+        }
+        match *name {
+            "server" => server(ex, &mut text),
+            "clients" => clients(ex, &mut text),
+            "memory" => memory(ex, &mut text),
+            "stats" => stats(ex, &mut text),
+            "replication" => replication(ex, &mut text),
+            _ => keyspace(ex, &mut text),
+        }
+    }
+    out.verbatim(b"txt", text.as_bytes());
+}
+
+/// Appends `field:value\r\n`.
+macro_rules! field {
+    ($t:expr, $name:literal, $v:expr) => {
+        let _ = write!($t, concat!($name, ":{}\r\n"), $v);
+    };
+}
+
+fn server(ex: &Exec<'_>, t: &mut String) {
+    let s = &*ex.server;
+    let uptime = clock::monotonic().duration_since(s.started).as_secs();
+    t.push_str("# Server\r\n");
+    field!(t, "redis_version", "7.2.4");
+    field!(t, "server_name", "valkey");
+    field!(t, "valkey_version", VERSION);
+    field!(t, "server_mode", "standalone");
+    field!(t, "os", os_name());
+    field!(t, "arch_bits", usize::BITS);
+    field!(
+        t,
+        "multiplexing_api",
+        if cfg!(target_os = "linux") {
+            "epoll"
+        } else {
+            "kqueue"
+        }
+    );
+    field!(t, "process_id", std::process::id());
+    field!(t, "process_supervised", "no");
+    field!(t, "run_id", s.run_id);
+    field!(t, "tcp_port", s.port);
+    field!(t, "server_time_usec", clock::unix_micros());
+    field!(t, "uptime_in_seconds", uptime);
+    field!(t, "uptime_in_days", uptime / 86_400);
+    field!(t, "hz", s.settings.hz);
+    field!(t, "configured_hz", s.settings.hz);
+    field!(
+        t,
+        "executable",
+        std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    );
+    field!(
+        t,
+        "config_file",
+        s.config_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    );
+    field!(t, "io_threads_active", 0);
+    let binds: Vec<String> = s
+        .settings
+        .bind
+        .iter()
+        .map(|b| format!("bind={b}"))
+        .collect();
+    field!(
+        t,
+        "listener0",
+        format!("name=tcp,{},port={}", binds.join(","), s.port)
+    );
+}
+
+/// `Linux 6.8.0 x86_64`, from /proc when it is there.
+fn os_name() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).map(|s| s.trim().to_string());
+    match (
+        read("/proc/sys/kernel/ostype"),
+        read("/proc/sys/kernel/osrelease"),
+    ) {
+        (Ok(t), Ok(r)) => format!("{t} {r} {}", std::env::consts::ARCH),
+        _ => format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+    }
+}
+
+fn clients(ex: &Exec<'_>, t: &mut String) {
+    let s = &*ex.server;
+    let (mut max_in, mut max_out) = (0, 0);
+    for (id, c) in &s.clients {
+        let (qbuf, obuf) = if *id == ex.client.id {
+            (ex.client.qbuf.0, ex.client.obuf.0)
+        } else {
+            c.try_borrow().map_or((0, 0), |c| (c.qbuf.0, c.obuf.0))
+        };
+        max_in = max_in.max(qbuf);
+        max_out = max_out.max(obuf);
+    }
+    t.push_str("# Clients\r\n");
+    field!(t, "connected_clients", s.clients.len());
+    field!(t, "cluster_connections", 0);
+    field!(t, "maxclients", s.settings.maxclients);
+    field!(t, "client_recent_max_input_buffer", max_in);
+    field!(t, "client_recent_max_output_buffer", max_out);
+    field!(t, "blocked_clients", 0);
+    field!(t, "tracking_clients", 0);
+    field!(t, "pubsub_clients", 0);
+    field!(t, "watching_clients", 0);
+    field!(t, "clients_in_timeout_table", 0);
+    field!(t, "total_watched_keys", 0);
+    field!(t, "total_blocking_keys", 0);
+    field!(t, "total_blocking_keys_on_nokey", 0);
+}
+
+/// Bytes as Valkey's `bytesToHuman` writes them: `1.50K`, `2.00M`, `512B`.
+fn human(n: u64) -> String {
+    const UNITS: [(f64, &str); 6] = [
+        (1024.0, "K"),
+        (1024.0 * 1024.0, "M"),
+        (1024.0 * 1024.0 * 1024.0, "G"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0, "T"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0, "P"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0, "E"),
+    ];
+    let v = n as f64;
+    if v < 1024.0 {
+        return format!("{n}B");
+    }
+    let mut unit = UNITS[0];
+    for u in UNITS {
+        if v >= u.0 {
+            unit = u;
+        }
+    }
+    format!("{:.2}{}", v / unit.0, unit.1)
+}
+
+/// Resident set size from /proc/self/statm (pages of 4 KiB), when available.
+fn rss() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+fn memory(ex: &mut Exec<'_>, t: &mut String) {
+    let used = ex.server.used_memory(Some(ex.client));
+    ex.server.used_memory_peak = ex.server.used_memory_peak.max(used);
+    let s = &*ex.server;
+    t.push_str("# Memory\r\n");
+    field!(t, "used_memory", used);
+    field!(t, "used_memory_human", human(used as u64));
+    if let Some(rss) = rss() {
+        field!(t, "used_memory_rss", rss);
+        field!(t, "used_memory_rss_human", human(rss));
+    }
+    field!(t, "used_memory_peak", s.used_memory_peak);
+    field!(
+        t,
+        "used_memory_peak_human",
+        human(s.used_memory_peak as u64)
+    );
+    field!(t, "used_memory_dataset", s.keyspace.used_memory());
+    field!(t, "maxmemory", 0);
+    field!(t, "maxmemory_human", "0B");
+    field!(t, "maxmemory_policy", "noeviction");
+    field!(t, "mem_allocator", "libc");
+}
+
+fn stats(ex: &Exec<'_>, t: &mut String) {
+    let s = &*ex.server;
+    let st = &s.stats;
+    t.push_str("# Stats\r\n");
+    field!(t, "total_connections_received", st.connections_received);
+    field!(t, "total_commands_processed", st.commands_processed);
+    field!(t, "instantaneous_ops_per_sec", s.ops.per_second());
+    field!(t, "total_net_input_bytes", st.net_input_bytes);
+    field!(t, "total_net_output_bytes", st.net_output_bytes);
+    field!(t, "rejected_connections", st.rejected_connections);
+    field!(t, "expired_keys", st.expired_keys + s.changes.expired);
+    field!(t, "evicted_keys", st.evicted_keys + s.changes.evicted);
+    field!(t, "pubsub_channels", 0);
+    field!(t, "pubsub_patterns", 0);
+    field!(t, "total_error_replies", st.error_replies);
+    field!(
+        t,
+        "client_query_buffer_limit_disconnections",
+        st.query_buffer_limit_disconnections
+    );
+}
+
+fn replication(ex: &Exec<'_>, t: &mut String) {
+    t.push_str("# Replication\r\n");
+    field!(t, "role", "master");
+    field!(t, "connected_slaves", 0);
+    field!(t, "master_failover_state", "no-failover");
+    field!(t, "master_replid", ex.server.run_id);
+    field!(t, "master_replid2", "0".repeat(40));
+    field!(t, "master_repl_offset", 0);
+    field!(t, "second_repl_offset", -1);
+    field!(t, "repl_backlog_active", 0);
+}
+
+fn keyspace(ex: &Exec<'_>, t: &mut String) {
+    let ks = &ex.server.keyspace;
+    t.push_str("# Keyspace\r\n");
+    for db in 0..ks.databases() {
+        let keys = ks.len(db);
+        if keys > 0 {
+            let _ = write!(t, "db{db}:keys={keys},expires={}\r\n", ks.expires_len(db));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human;
+
+    #[test]
+    fn human_sizes_match_valkey() {
+        assert_eq!(human(512), "512B");
+        assert_eq!(human(1536), "1.50K");
+        assert_eq!(human(2 * 1024 * 1024), "2.00M");
+        assert_eq!(human(1 << 30), "1.00G");
+    }
+}

@@ -1,0 +1,84 @@
+//! The server's own commands, one file per family, described with Valkey 8's arity, flags and
+//! ACL categories (`src/commands/*.json`, implicit categories included).
+
+mod client;
+mod command;
+mod config;
+mod connection;
+mod info;
+
+use keyspace::Command;
+use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
+
+use crate::dispatch::{Handler, ServerHandler};
+
+/// A command without keys.
+const fn info(
+    name: &'static str,
+    full_name: &'static str,
+    arity: i32,
+    flags: F,
+    acl: A,
+) -> CommandInfo {
+    CommandInfo {
+        name,
+        full_name,
+        arity,
+        flags,
+        acl,
+        first_key: 0,
+        last_key: 0,
+        step: 0,
+        key_specs: &[],
+    }
+}
+
+fn cmd(info: CommandInfo, h: ServerHandler) -> Command<Handler> {
+    Command {
+        info,
+        handler: Some(Handler::Server(h)),
+        subcommands: Vec::new(),
+    }
+}
+
+fn container(
+    info: CommandInfo,
+    handler: Option<ServerHandler>,
+    subs: Vec<Command<Handler>>,
+) -> Command<Handler> {
+    Command {
+        info,
+        handler: handler.map(Handler::Server),
+        subcommands: subs,
+    }
+}
+
+const fn flags(list: &[F]) -> F {
+    let mut out = F::NONE;
+    let mut i = 0;
+    while i < list.len() {
+        out = out.union(list[i]);
+        i += 1;
+    }
+    out
+}
+
+const fn acl(list: &[A]) -> A {
+    let mut out = A::NONE;
+    let mut i = 0;
+    while i < list.len() {
+        out = out.union(list[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Every server command with its handler.
+pub(crate) fn server_commands() -> Vec<Command<Handler>> {
+    let mut all = connection::commands();
+    all.push(client::command());
+    all.push(config::command());
+    all.push(command::command());
+    all.push(info::command());
+    all
+}

@@ -1,0 +1,293 @@
+//! The directive table: name, whether CONFIG SET may change it, how to set and show it.
+
+use super::Settings;
+use super::units::{parse_int, parse_memory};
+use crate::log::Level;
+
+/// One directive.
+pub(crate) struct Directive {
+    /// Valkey's name (lower case).
+    pub(crate) name: &'static str,
+    /// CONFIG SET may change it (`MODIFIABLE_CONFIG`); otherwise "can't set immutable config".
+    pub(crate) mutable: bool,
+    /// Takes several arguments (`bind`); a single argument is split at spaces.
+    pub(crate) multi_arg: bool,
+    /// Sets it from its arguments; Valkey's reason text on failure.
+    pub(crate) set: fn(&mut Settings, &[&[u8]]) -> Result<(), String>,
+    /// Shows it as CONFIG GET does.
+    pub(crate) get: fn(&Settings) -> String,
+}
+
+/// The directive named `name`, case-insensitive.
+pub(crate) fn lookup(name: &[u8]) -> Option<&'static Directive> {
+    DIRECTIVES
+        .iter()
+        .find(|d| d.name.as_bytes().eq_ignore_ascii_case(name))
+}
+
+fn yes_no(arg: &[u8]) -> Result<bool, String> {
+    if arg.eq_ignore_ascii_case(b"yes") {
+        Ok(true)
+    } else if arg.eq_ignore_ascii_case(b"no") {
+        Ok(false)
+    } else {
+        Err("argument must be 'yes' or 'no'".into())
+    }
+}
+
+fn yes_no_text(v: bool) -> String {
+    if v { "yes" } else { "no" }.into()
+}
+
+fn int(arg: &[u8], min: i64, max: i64) -> Result<i64, String> {
+    let v = parse_int(arg).ok_or("argument couldn't be parsed into an integer")?;
+    in_range(v, min, max)
+}
+
+fn in_range(v: i64, min: i64, max: i64) -> Result<i64, String> {
+    if (min..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "argument must be between {min} and {max} inclusive"
+        ))
+    }
+}
+
+fn memory(arg: &[u8], min: i64, max: i64) -> Result<u64, String> {
+    let v = parse_memory(arg).ok_or("argument must be a memory value")?;
+    // Valkey checks signed limits on the value as a `long long`.
+    let signed = i64::try_from(v).unwrap_or(-1);
+    in_range(signed, min, max).map(|v| v as u64)
+}
+
+fn text(arg: &[u8]) -> String {
+    String::from_utf8_lossy(arg).into_owned()
+}
+
+const INT_MAX: i64 = i32::MAX as i64;
+const UINT_MAX: i64 = u32::MAX as i64;
+const LONG_MAX: i64 = i64::MAX;
+
+/// Every directive the server honours, in the order CONFIG GET * lists them.
+pub(crate) static DIRECTIVES: &[Directive] = &[
+    Directive {
+        name: "bind",
+        mutable: false,
+        multi_arg: true,
+        set: |s, a| {
+            s.bind = a.iter().map(|x| text(x)).collect();
+            Ok(())
+        },
+        get: |s| s.bind.join(" "),
+    },
+    Directive {
+        name: "port",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.port = int(a[0], 0, 65535)? as u16;
+            Ok(())
+        },
+        get: |s| s.port.to_string(),
+    },
+    Directive {
+        name: "databases",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.databases = int(a[0], 1, INT_MAX)? as usize;
+            Ok(())
+        },
+        get: |s| s.databases.to_string(),
+    },
+    Directive {
+        name: "loglevel",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.loglevel = Level::parse(a[0]).ok_or_else(|| {
+                format!(
+                    "argument(s) must be one of the following: {}",
+                    Level::NAMES.join(", ")
+                )
+            })?;
+            Ok(())
+        },
+        get: |s| s.loglevel.name().into(),
+    },
+    Directive {
+        name: "logfile",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.logfile = text(a[0]);
+            Ok(())
+        },
+        get: |s| s.logfile.clone(),
+    },
+    Directive {
+        name: "pidfile",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.pidfile = text(a[0]);
+            Ok(())
+        },
+        get: |s| s.pidfile.clone(),
+    },
+    Directive {
+        name: "proto-max-bulk-len",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.proto_max_bulk_len = memory(a[0], 1024 * 1024, LONG_MAX)?;
+            Ok(())
+        },
+        get: |s| s.proto_max_bulk_len.to_string(),
+    },
+    Directive {
+        name: "client-query-buffer-limit",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.client_query_buffer_limit = memory(a[0], 1024 * 1024, LONG_MAX)?;
+            Ok(())
+        },
+        get: |s| s.client_query_buffer_limit.to_string(),
+    },
+    Directive {
+        name: "requirepass",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.requirepass = (!a[0].is_empty()).then(|| a[0].to_vec());
+            Ok(())
+        },
+        get: |s| s.requirepass.as_deref().map(text).unwrap_or_default(),
+    },
+    Directive {
+        name: "protected-mode",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.protected_mode = yes_no(a[0])?;
+            Ok(())
+        },
+        get: |s| yes_no_text(s.protected_mode),
+    },
+    Directive {
+        name: "maxclients",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.maxclients = int(a[0], 1, UINT_MAX)? as u32;
+            Ok(())
+        },
+        get: |s| s.maxclients.to_string(),
+    },
+    Directive {
+        name: "timeout",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.timeout = int(a[0], 0, INT_MAX)? as u32;
+            Ok(())
+        },
+        get: |s| s.timeout.to_string(),
+    },
+    Directive {
+        name: "hz",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.hz = int(a[0], 0, INT_MAX)?.clamp(1, 500) as u32;
+            Ok(())
+        },
+        get: |s| s.hz.to_string(),
+    },
+    Directive {
+        name: "extended-redis-compatibility",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.extended_redis_compatibility = yes_no(a[0])?;
+            Ok(())
+        },
+        get: |s| yes_no_text(s.extended_redis_compatibility),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(name: &str, value: &str) -> Result<Settings, String> {
+        let mut s = Settings::default();
+        let d = lookup(name.as_bytes()).expect("known directive");
+        s.set(d, &[value.as_bytes()])?;
+        Ok(s)
+    }
+
+    #[test]
+    fn values_parse_with_valkeys_error_texts() {
+        assert_eq!(set("port", "7000").map(|s| s.port), Ok(7000));
+        assert_eq!(
+            set("port", "abc"),
+            Err("argument couldn't be parsed into an integer".into())
+        );
+        assert_eq!(
+            set("port", "70000"),
+            Err("argument must be between 0 and 65535 inclusive".into())
+        );
+        assert_eq!(
+            set("protected-mode", "maybe"),
+            Err("argument must be 'yes' or 'no'".into())
+        );
+        assert_eq!(
+            set("proto-max-bulk-len", "1k"),
+            Err("argument must be between 1048576 and 9223372036854775807 inclusive".into())
+        );
+        assert_eq!(
+            set("proto-max-bulk-len", "lots"),
+            Err("argument must be a memory value".into())
+        );
+        assert_eq!(
+            set("proto-max-bulk-len", "2mb").map(|s| s.proto_max_bulk_len),
+            Ok(2 * 1024 * 1024)
+        );
+        assert_eq!(
+            set("loglevel", "loud"),
+            Err(
+                "argument(s) must be one of the following: debug, verbose, notice, warning, nothing"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn hz_is_clamped_and_requirepass_empty_is_none() {
+        assert_eq!(set("hz", "0").map(|s| s.hz), Ok(1));
+        assert_eq!(set("hz", "1000").map(|s| s.hz), Ok(500));
+        assert_eq!(set("requirepass", "").map(|s| s.requirepass), Ok(None));
+        let s = set("requirepass", "pw").expect("set");
+        assert_eq!(s.get(lookup(b"REQUIREPASS").expect("found")), "pw");
+    }
+
+    #[test]
+    fn every_default_reads_back_through_its_own_setter() {
+        let defaults = Settings::default();
+        for d in DIRECTIVES {
+            let shown = defaults.get(d);
+            let mut s = Settings::default();
+            let args: Vec<&[u8]> = if d.multi_arg {
+                shown.split(' ').map(str::as_bytes).collect()
+            } else {
+                vec![shown.as_bytes()]
+            };
+            s.set(d, &args)
+                .unwrap_or_else(|e| panic!("{}: {e}", d.name));
+            assert_eq!(s, defaults, "{}", d.name);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The server's settings: every directive it honours, with Valkey's names, defaults, ranges and
+//! error texts, shared by the config file, the command line and CONFIG GET/SET.
+
+mod directives;
+mod file;
+mod rewrite;
+mod units;
+
+pub(crate) use directives::{DIRECTIVES, Directive, lookup};
+pub(crate) use file::load;
+pub(crate) use rewrite::rewrite;
+
+use crate::log::Level;
+
+/// Every setting the server honours. `Default` gives the built-in defaults (Valkey's, except
+/// `bind`, which defaults to the loopback address only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Settings {
+    /// `bind`: addresses to listen on.
+    pub(crate) bind: Vec<String>,
+    /// `port`: 0 picks a free port (reported in the log).
+    pub(crate) port: u16,
+    /// `databases`.
+    pub(crate) databases: usize,
+    /// `loglevel`.
+    pub(crate) loglevel: Level,
+    /// `logfile`: empty is stdout.
+    pub(crate) logfile: String,
+    /// `pidfile`: empty writes none.
+    pub(crate) pidfile: String,
+    /// `proto-max-bulk-len`.
+    pub(crate) proto_max_bulk_len: u64,
+    /// `client-query-buffer-limit`.
+    pub(crate) client_query_buffer_limit: u64,
+    /// `requirepass`: the default user's password; `None` means no password.
+    pub(crate) requirepass: Option<Vec<u8>>,
+    /// `protected-mode`.
+    pub(crate) protected_mode: bool,
+    /// `maxclients`.
+    pub(crate) maxclients: u32,
+    /// `timeout`: idle seconds before a client is closed; 0 never.
+    pub(crate) timeout: u32,
+    /// `hz`, already clamped to 1..=500 as Valkey clamps it.
+    pub(crate) hz: u32,
+    /// `extended-redis-compatibility`: HELLO says `redis` and `7.2.4`.
+    pub(crate) extended_redis_compatibility: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: vec!["127.0.0.1".into()],
+            port: 6379,
+            databases: 16,
+            loglevel: Level::Notice,
+            logfile: String::new(),
+            pidfile: String::new(),
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            requirepass: None,
+            protected_mode: true,
+            maxclients: 10_000,
+            timeout: 0,
+            hz: 10,
+            extended_redis_compatibility: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Sets directive `d` from its arguments (already split), Valkey's error text on failure.
+    pub(crate) fn set(&mut self, d: &Directive, args: &[&[u8]]) -> Result<(), String> {
+        (d.set)(self, args)
+    }
+
+    /// The value CONFIG GET shows for `d`.
+    pub(crate) fn get(&self, d: &Directive) -> String {
+        (d.get)(self)
+    }
+}

@@ -1,0 +1,57 @@
+//! The server timer, `hz` times a second: active expiry, idle-client timeouts, the ops meter and
+//! the memory peak.
+
+use core::cell::RefCell;
+use core::time::Duration;
+use std::rc::Rc;
+
+use keyspace::KEYS_PER_LOOP;
+
+use crate::clock;
+use crate::server::Server;
+
+/// Keys the active expire cycle may sample per tick.
+const EXPIRE_BUDGET: usize = KEYS_PER_LOOP * 200;
+
+/// Runs the timer forever.
+pub(crate) async fn run(shared: Rc<RefCell<Server>>) {
+    loop {
+        let hz = u64::from(shared.borrow().settings.hz.max(1));
+        smol::Timer::after(Duration::from_millis(1000 / hz)).await;
+        tick(&mut shared.borrow_mut());
+    }
+}
+
+/// One tick.
+fn tick(server: &mut Server) {
+    let now = clock::unix_millis();
+    let cycle = server
+        .keyspace
+        .active_expire(now, EXPIRE_BUDGET, &mut server.changes);
+    server.stats.expire_cycle_sampled += cycle.sampled as u64;
+    server.take_changes();
+
+    let timeout = u64::from(server.settings.timeout);
+    if timeout > 0 {
+        let idle: Vec<u64> = server
+            .clients
+            .iter()
+            .filter_map(|(id, c)| {
+                let c = c.try_borrow().ok()?;
+                (c.idle(now) > timeout).then_some(*id)
+            })
+            .collect();
+        for id in idle {
+            if let Some(c) = server.clients.remove(&id) {
+                server.log.verbose("Closing idle client");
+                if let Ok(c) = c.try_borrow() {
+                    c.disconnect();
+                }
+            }
+        }
+    }
+
+    server.ops.sample(now, server.stats.commands_processed);
+    let used = server.used_memory(None);
+    server.used_memory_peak = server.used_memory_peak.max(used);
+}

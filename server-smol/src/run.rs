@@ -1,0 +1,156 @@
+//! Starting and stopping: listeners, the server state, the timer, signals, the pid file.
+
+use core::cell::RefCell;
+use core::hash::{BuildHasher, Hasher};
+use core::time::Duration;
+use std::collections::BTreeMap;
+use std::collections::hash_map::RandomState;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use async_signal::{Signal, Signals};
+use smol::LocalExecutor;
+use smol::stream::StreamExt;
+
+use crate::config::Settings;
+use crate::log::Logger;
+use crate::server::{Changes, OpsMeter, Server, Stats};
+use crate::{VERSION, clock, cron, dispatch, listen};
+
+/// How long shutdown waits for clients to take their last replies.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// A random 64-bit value from the standard library's per-process hash keys.
+fn random_u64() -> u64 {
+    let mut h = RandomState::new().build_hasher();
+    h.write_u64(clock::unix_micros());
+    h.finish()
+}
+
+/// 40 random hex digits (INFO `run_id`).
+fn run_id() -> String {
+    (0..3)
+        .map(|_| format!("{:016x}", random_u64()))
+        .collect::<String>()[..40]
+        .to_string()
+}
+
+/// Runs the server until SIGTERM or SIGINT.
+pub(crate) fn run(settings: Settings, config_file: Option<PathBuf>) -> ExitCode {
+    let log = Logger {
+        level: settings.loglevel,
+        file: settings.logfile.clone(),
+    };
+    log.notice("oO0OoO0OoO0Oo Valkey is starting oO0OoO0OoO0Oo");
+    log.notice(&format!(
+        "Valkey version={VERSION}, bits={}, pid={}, just started",
+        usize::BITS,
+        std::process::id()
+    ));
+    if config_file.is_none() {
+        log.warning(
+            "Warning: no config file specified, using the default config. In order to specify a \
+             config file use server-smol /path/to/valkey.conf",
+        );
+    } else {
+        log.notice("Configuration loaded");
+    }
+    let ex = Rc::new(LocalExecutor::new());
+    smol::block_on(ex.run(serve(Rc::clone(&ex), settings, config_file, log)))
+}
+
+async fn serve(
+    ex: Rc<LocalExecutor<'static>>,
+    settings: Settings,
+    config_file: Option<PathBuf>,
+    log: Logger,
+) -> ExitCode {
+    let mut signals = match Signals::new([Signal::Term, Signal::Int]) {
+        Ok(s) => s,
+        Err(e) => {
+            log.warning(&format!("Can't install signal handlers: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let listeners = match listen::bind_all(&settings.bind, settings.port).await {
+        Ok(l) => l,
+        Err(e) => {
+            log.warning(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let port = listeners
+        .first()
+        .and_then(|l| l.local_addr().ok())
+        .map_or(settings.port, |a| a.port());
+    let keyspace = keyspace::Keyspace::new(
+        keyspace::Config::default()
+            .databases(settings.databases)
+            .proto_max_bulk_len(settings.proto_max_bulk_len)
+            .hash_seed(random_u64()),
+    );
+    let pidfile = settings.pidfile.clone();
+    if !pidfile.is_empty() {
+        if let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id())) {
+            log.warning(&format!("Failed to write PID file: {e}"));
+        }
+    }
+    let shared = Rc::new(RefCell::new(Server {
+        settings,
+        config_file,
+        log: log.clone(),
+        keyspace,
+        changes: Changes::default(),
+        table: dispatch::build_table(),
+        clients: BTreeMap::new(),
+        next_client_id: 1,
+        stats: Stats::default(),
+        ops: OpsMeter::default(),
+        used_memory_peak: 0,
+        started: clock::monotonic(),
+        run_id: run_id(),
+        port,
+        shutting_down: false,
+    }));
+    log.notice(&format!("Running mode=standalone, port={port}."));
+    log.notice("Server initialized");
+    let mut accepting = Vec::new();
+    for l in listeners {
+        accepting.push(ex.spawn(listen::accept_loop(Rc::clone(&ex), Rc::clone(&shared), l)));
+    }
+    let timer = ex.spawn(cron::run(Rc::clone(&shared)));
+    log.notice("Ready to accept connections tcp");
+
+    let signal = signals.next().await;
+    let name = match signal {
+        Some(Ok(Signal::Int)) => "SIGINT",
+        _ => "SIGTERM",
+    };
+    log.warning(&format!("Received {name} scheduling shutdown..."));
+    log.warning("User requested shutdown...");
+    drop(accepting);
+    drop(timer);
+    // Stop reading from every client: each finishes writing what it has, then ends.
+    {
+        let mut server = shared.borrow_mut();
+        server.shutting_down = true;
+        for c in server.clients.values() {
+            if let Ok(c) = c.try_borrow() {
+                c.stop_reading();
+            }
+        }
+    }
+    let started = clock::monotonic();
+    while !shared.borrow().clients.is_empty()
+        && clock::monotonic().duration_since(started) < SHUTDOWN_GRACE
+    {
+        smol::Timer::after(Duration::from_millis(5)).await;
+    }
+    if !pidfile.is_empty() {
+        log.notice("Removing the pid file.");
+        let _ = std::fs::remove_file(&pidfile);
+    }
+    log.warning("Valkey is now ready to exit, bye bye...");
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real binary on 127.0.0.1, spoken to with raw RESP bytes and with the
+//! `redis` crate in RESP2 and RESP3.
+
+mod admin;
+mod client_cmd;
+mod connection;
+mod protocol;
+mod startup;
+mod support;
