@@ -1,8 +1,14 @@
-//! Keyspace throughput through the command table: GET, SET, INCR, SET with EX, DEL.
+//! Keyspace throughput through the command table: GET, SET, INCR, SET with EX, DEL, and the list
+//! commands LPUSH/LPOP and LRANGE 0 99.
 //!
 //! Each iteration runs one command against a keyspace holding 100,000 keys (16-byte keys,
 //! 100-byte values), so the numbers include the command-table lookup, the key hash, one probe,
 //! the handler and the reply calls (into a sink that only counts), but no RESP encoding.
+//!
+//! Two access patterns: `hot` cycles over 1,000 of the 100,000 keys, so their entries and slots
+//! stay in cache and the figure is the CPU cost of a command; the others stride over all 100,000
+//! keys (step 7919), so nearly every command misses the caches and the TLB three times (control
+//! byte, slot, entry) and the figure is mostly memory latency.
 //! Run: `cargo bench -p benches --bench keyspace`.
 
 use core::hint::black_box;
@@ -93,6 +99,44 @@ fn bench(c: &mut Criterion) {
     let (mut ks, table, keys) = filled();
     let mut i = 0;
     let mut out = Count::default();
+    let hot: Vec<[u8; 16]> = (0..1000).map(|j| keys[j * 97]).collect();
+    g.bench_function("GET hot", |b| {
+        b.iter(|| {
+            i = (i + 1) % hot.len();
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"GET", &hot[i]], &mut out);
+        });
+    });
+    g.bench_function("SET hot", |b| {
+        b.iter(|| {
+            i = (i + 1) % hot.len();
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"SET", &hot[i], &value], &mut out);
+        });
+    });
+    g.bench_function("DEL+SET hot", |b| {
+        b.iter(|| {
+            i = (i + 1) % hot.len();
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 0,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"DEL", &hot[i]], &mut out);
+            cx.call(&table, &[b"SET", &hot[i], &value], &mut out);
+        });
+    });
     g.bench_function("GET", |b| {
         b.iter(|| {
             i = (i + 7919) % KEYS;
@@ -153,6 +197,44 @@ fn bench(c: &mut Criterion) {
             };
             cx.call(&table, &[b"DEL", &keys[i]], &mut out);
             cx.call(&table, &[b"SET", &keys[i], &value], &mut out);
+        });
+    });
+    // Lists (issue 4): a push and a pop per iteration keep the list at 100 elements; LRANGE 0 99
+    // replies with all of them.
+    for i in 0..100 {
+        let mut cx = Ctx {
+            keyspace: &mut ks,
+            db: 2,
+            now: Millis(2),
+            events: &mut Discard,
+        };
+        cx.call(
+            &table,
+            &[b"RPUSH", b"list", format!("{i}").as_bytes()],
+            &mut out,
+        );
+    }
+    g.bench_function("LPUSH+LPOP", |b| {
+        b.iter(|| {
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 2,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"LPUSH", b"list", b"element"], &mut out);
+            cx.call(&table, &[b"LPOP", b"list"], &mut out);
+        });
+    });
+    g.bench_function("LRANGE 0 99", |b| {
+        b.iter(|| {
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 2,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"LRANGE", b"list", b"0", b"99"], &mut out);
         });
     });
     g.finish();

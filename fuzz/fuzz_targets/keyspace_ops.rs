@@ -1,11 +1,20 @@
-//! Operation sequences (SET/GET/DEL/INCRBY/APPEND/PEXPIRE/PERSIST/PTTL/RENAME/MOVE/SWAPDB/FLUSHDB,
-//! clock advances and active expire cycles) applied to the keyspace and to a naive model: every
-//! reply, every change event and the visible contents must agree after each step.
+//! Operation sequences applied to the keyspace and to naive models, asserting they agree on every
+//! reply, every change event and the visible contents after each step:
+//! * strings and keys (SET/GET/DEL/INCRBY/APPEND/PEXPIRE/PERSIST/PTTL/RENAME/MOVE/SWAPDB/FLUSHDB,
+//!   clock advances and active expire cycles) against a `BTreeMap` per database;
+//! * lists (pushes, pops with counts, LRANGE/LINDEX/LSET/LREM/LTRIM/LINSERT/LPOS/LMOVE/LMPOP, SET
+//!   and DEL over them, OBJECT ENCODING) against a `VecDeque` per key.
 #![no_main]
 
 #[path = "../../keyspace/tests/support/model.rs"]
 mod model;
 
+#[path = "../../keyspace/tests/support/list_model.rs"]
+mod list_model;
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    model::run(data);
+    match data.split_first() {
+        Some((b, rest)) if *b >= 0x80 => list_model::run(rest),
+        _ => model::run(data),
+    }
 });

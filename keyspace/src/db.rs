@@ -1,7 +1,9 @@
 //! One database: the entry table, the index of keys with an expire time, and byte accounting.
 
-use crate::entry::Entry;
+use crate::entry::{Entry, NewValue};
+use crate::object::{Object, Objects};
 use crate::table::Table;
+use crate::time::Millis;
 
 /// Hashes a key with the keyspace's seed. Always odd, so a hash is never 0.
 #[inline]
@@ -21,6 +23,8 @@ pub(crate) struct Db {
     pub(crate) entry_bytes: usize,
     /// Where the active expire cycle samples next.
     pub(crate) expire_cursor: usize,
+    /// The collections the entries refer to.
+    pub(crate) objects: Objects,
 }
 
 impl Db {
@@ -30,7 +34,10 @@ impl Db {
 
     /// Estimated heap bytes: entries, slot arrays, expire index.
     pub(crate) fn memory(&self) -> usize {
-        self.entry_bytes + self.table.table_bytes() + self.expires.table_bytes()
+        self.entry_bytes
+            + self.table.table_bytes()
+            + self.expires.table_bytes()
+            + self.objects.memory()
     }
 
     pub(crate) fn find(&self, h: u64, key: &[u8]) -> Option<usize> {
@@ -51,13 +58,29 @@ impl Db {
             .insert_new(h, entry, |e| hash_key(state, e.key()))
     }
 
-    /// Replaces the entry in slot `i` (same key) and keeps the expire index in step.
-    pub(crate) fn replace(&mut self, i: usize, h: u64, entry: Entry) {
-        let had = self.table.get(i).expire().is_some();
-        let has = entry.expire().is_some();
-        self.entry_bytes += entry.alloc_len();
-        let old = core::mem::replace(self.table.get_mut(i), entry);
-        self.entry_bytes -= old.alloc_len();
+    /// Replaces the entry in slot `i` (same key) with `Entry::new(key, value, expire, access)`,
+    /// in place when the size allows, and keeps the expire index in step.
+    pub(crate) fn replace(
+        &mut self,
+        i: usize,
+        h: u64,
+        key: &[u8],
+        value: NewValue<'_>,
+        expire: Option<Millis>,
+        access: Option<[u8; 3]>,
+    ) {
+        if let Some((_, id)) = self.table.get(i).object() {
+            self.objects.remove(id);
+        }
+        let slot = self.table.get_mut(i);
+        let had = slot.expire().is_some();
+        let has = expire.is_some();
+        if !slot.overwrite(key, value, expire, access) {
+            let entry = Entry::new(key, value, expire, access);
+            self.entry_bytes += entry.alloc_len();
+            self.entry_bytes -= slot.alloc_len();
+            *slot = entry;
+        }
         match (had, has) {
             (false, true) => {
                 self.expires.insert_new(h, h, |x| *x);
@@ -93,14 +116,32 @@ impl Db {
         }
     }
 
-    /// Removes the entry in slot `i`, whose key hashes to `h`.
+    /// Removes the entry in slot `i`, whose key hashes to `h`, and drops its collection if it
+    /// has one (the returned entry then refers to nothing).
     pub(crate) fn remove(&mut self, state: &foldhash::fast::FixedState, i: usize, h: u64) -> Entry {
+        let (e, _) = self.detach(state, i, h);
+        e
+    }
+
+    /// Removes the entry in slot `i` and hands back its collection too, for a caller that
+    /// re-attaches both (RENAME, MOVE).
+    pub(crate) fn detach(
+        &mut self,
+        state: &foldhash::fast::FixedState,
+        i: usize,
+        h: u64,
+    ) -> (Entry, Option<Object>) {
+        let object = self
+            .table
+            .get(i)
+            .object()
+            .map(|(_, id)| self.objects.remove(id));
         let e = self.table.remove_at(i, |e| hash_key(state, e.key()));
         if e.expire().is_some() {
             self.unindex_expire(h);
         }
         self.entry_bytes -= e.alloc_len();
-        e
+        (e, object)
     }
 
     /// Gives back slot memory after many removals (call once per command, not per key).
@@ -116,6 +157,7 @@ impl Db {
         self.expires.clear();
         self.entry_bytes = 0;
         self.expire_cursor = 0;
+        self.objects.clear();
         n
     }
 }

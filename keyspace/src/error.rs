@@ -68,6 +68,23 @@ pub enum Error<'a> {
     LfuNotSelected,
     /// OBJECT IDLETIME while the maxmemory policy is LFU.
     LruNotSelected,
+    /// A count or length that must not be negative (`getPositiveLongFromObjectOrReply`).
+    MustBePositive,
+    /// An integer outside `-i64::MAX..=i64::MAX` where Valkey asks for that range (LREM count,
+    /// LPOS RANK).
+    OutOfLongRange,
+    /// LSET with an index past either end.
+    IndexOutOfRange,
+    /// LPOS RANK 0.
+    RankZero,
+    /// LPOS COUNT below zero.
+    CountNegative,
+    /// LPOS MAXLEN below zero.
+    MaxlenNegative,
+    /// LMPOP/ZMPOP numkeys below one.
+    NumkeysNotPositive,
+    /// LMPOP/ZMPOP COUNT below one.
+    CountNotPositive,
     /// A container command (OBJECT, MEMORY) with an unknown subcommand.
     UnknownSubcommand {
         /// The container's name as given (written uppercase: `OBJECT`).
@@ -122,6 +139,18 @@ impl Error<'_> {
             Self::LruNotSelected => {
                 "ERR An LRU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
             }
+            Self::MustBePositive => "ERR value is out of range, must be positive",
+            Self::OutOfLongRange => {
+                "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
+            }
+            Self::IndexOutOfRange => "ERR index out of range",
+            Self::RankZero => {
+                "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"
+            }
+            Self::CountNegative => "ERR COUNT can't be negative",
+            Self::MaxlenNegative => "ERR MAXLEN can't be negative",
+            Self::NumkeysNotPositive => "ERR numkeys should be greater than 0",
+            Self::CountNotPositive => "ERR count should be greater than 0",
             Self::WrongArity { .. }
             | Self::InvalidExpireTime { .. }
             | Self::UnsupportedOption { .. }

@@ -40,6 +40,26 @@ pub enum ChangeKind {
     Flush,
     /// The database's contents were swapped with another's (key is empty; reported for both).
     SwapDb,
+    /// Elements were pushed at the head of a list (LPUSH, LPUSHX, LMOVE ... LEFT). A client
+    /// blocked on the key may now be served.
+    LPush,
+    /// Elements were pushed at the tail of a list (RPUSH, RPUSHX, LMOVE ... RIGHT, RPOPLPUSH).
+    /// A client blocked on the key may now be served.
+    RPush,
+    /// Elements were popped from the head of a list (a [`ChangeKind::Del`] follows if it
+    /// emptied it).
+    LPop,
+    /// Elements were popped from the tail of a list (a [`ChangeKind::Del`] follows if it
+    /// emptied it).
+    RPop,
+    /// LINSERT inserted an element. A client blocked on the key may now be served.
+    LInsert,
+    /// LSET replaced an element.
+    LSet,
+    /// LREM removed elements.
+    LRem,
+    /// LTRIM ran on the list.
+    LTrim,
 }
 
 impl ChangeKind {
@@ -64,19 +84,54 @@ impl ChangeKind {
             Self::CopyTo => "copy_to",
             Self::Flush => "flushdb",
             Self::SwapDb => "swapdb",
+            Self::LPush => "lpush",
+            Self::RPush => "rpush",
+            Self::LPop => "lpop",
+            Self::RPop => "rpop",
+            Self::LInsert => "linsert",
+            Self::LSet => "lset",
+            Self::LRem => "lrem",
+            Self::LTrim => "ltrim",
         }
     }
 
-    /// The `notify-keyspace-events` class letter: `$` string, `g` generic, `x` expired,
-    /// `e` evicted.
+    /// The `notify-keyspace-events` class letter: `$` string, `l` list, `g` generic,
+    /// `x` expired, `e` evicted.
     #[must_use]
     pub const fn class(self) -> char {
         match self {
+            Self::LPush
+            | Self::RPush
+            | Self::LPop
+            | Self::RPop
+            | Self::LInsert
+            | Self::LSet
+            | Self::LRem
+            | Self::LTrim => 'l',
             Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
             Self::Expired => 'x',
             Self::Evicted => 'e',
             _ => 'g',
         }
+    }
+}
+
+impl ChangeKind {
+    /// Whether the event may let a client blocked on the key proceed (elements were added to
+    /// a collection, or a collection arrived under the key; for [`ChangeKind::SwapDb`], any key
+    /// of the database): the server re-tries its blocked BLPOP/BLMOVE/BLMPOP clients on such keys,
+    /// in arrival order, by running the non-blocking command again.
+    #[must_use]
+    pub const fn may_serve_blocked(self) -> bool {
+        matches!(
+            self,
+            Self::LPush
+                | Self::RPush
+                | Self::LInsert
+                | Self::RenameTo
+                | Self::MoveTo
+                | Self::CopyTo
+        )
     }
 }
 

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use crate::db::{Db, hash_key};
 use crate::entry::{Entry, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
+use crate::object::Object;
 use crate::time::Millis;
 
 /// How much the active expire cycle samples per round, as Valkey does
@@ -39,6 +40,10 @@ pub struct Config {
     pub proto_max_bulk_len: u64,
     /// Per-key access tracking.
     pub access: AccessTracking,
+    /// `list-max-listpack-size` (alias `list-max-ziplist-size`, default -2): a list stays a
+    /// `listpack` while it fits in 4/8/16/32/64 KiB (-1..-5) or holds at most this many elements
+    /// (positive); past that it is a `quicklist`.
+    pub list_max_listpack_size: i64,
 }
 
 impl Default for Config {
@@ -48,6 +53,7 @@ impl Default for Config {
             hash_seed: 0x5EED_0FCA_FEF0_0D17,
             proto_max_bulk_len: 512 * 1024 * 1024,
             access: AccessTracking::Lru,
+            list_max_listpack_size: -2,
         }
     }
 }
@@ -71,6 +77,13 @@ impl Config {
     #[must_use]
     pub const fn proto_max_bulk_len(mut self, bytes: u64) -> Self {
         self.proto_max_bulk_len = bytes;
+        self
+    }
+
+    /// Sets `list-max-listpack-size`.
+    #[must_use]
+    pub const fn list_max_listpack_size(mut self, fill: i64) -> Self {
+        self.list_max_listpack_size = fill;
         self
     }
 
@@ -391,8 +404,7 @@ impl Keyspace {
                     AccessTracking::Lfu { .. } => old.access(),
                     _ => self.new_access(now),
                 };
-                let e = Entry::new(key, value, expire, access);
-                self.dbs[db].replace(i, h, e);
+                self.dbs[db].replace(i, h, key, value, expire, access);
                 i
             }
             None => {
@@ -407,9 +419,54 @@ impl Keyspace {
         }
     }
 
-    /// Inserts a ready entry (MOVE, COPY, RENAME) for a key known to be absent.
-    pub(crate) fn insert_entry(&mut self, db: usize, h: u64, e: Entry) {
+    /// Inserts a ready entry (MOVE, COPY, RENAME) for a key known to be absent, with the
+    /// collection it refers to if it is one (stored in `db`'s object store).
+    pub(crate) fn attach(&mut self, db: usize, h: u64, mut e: Entry, object: Option<Object>) {
+        if let Some(o) = object {
+            let id = self.dbs[db].objects.insert(o);
+            e.set_object_id(id);
+        }
         self.dbs[db].insert(&self.state, h, e);
+    }
+
+    /// Removes slot `i` and hands back its entry and collection, to be re-attached.
+    pub(crate) fn detach(&mut self, db: usize, i: usize, h: u64) -> (Entry, Option<Object>) {
+        let r = self.dbs[db].detach(&self.state, i, h);
+        self.dbs[db].shrink(&self.state);
+        r
+    }
+
+    /// The collection in slot `i`, if the value is one.
+    pub(crate) fn object(&self, db: usize, i: usize) -> Option<&Object> {
+        let (_, id) = self.entry(db, i).object()?;
+        Some(self.dbs[db].objects.get(id))
+    }
+
+    /// Applies `f` to the collection in slot `i` (which must hold one), keeping memory counts.
+    pub(crate) fn update_object<R>(
+        &mut self,
+        db: usize,
+        i: usize,
+        f: impl FnOnce(&mut Object) -> R,
+    ) -> R {
+        let (_, id) = self.entry(db, i).object().expect("a collection");
+        self.dbs[db].objects.update(id, f)
+    }
+
+    /// Stores a new collection under `key` (known to be absent); returns its slot.
+    pub(crate) fn insert_object(
+        &mut self,
+        db: usize,
+        h: u64,
+        key: &[u8],
+        object: Object,
+        now: Millis,
+    ) -> usize {
+        let kind = object.kind();
+        let id = self.dbs[db].objects.insert(object);
+        let access = self.new_access(now);
+        let e = Entry::new(key, NewValue::Object(kind, id), None, access);
+        self.dbs[db].insert(&self.state, h, e)
     }
 
     /// Removes slot `i` (key hash `h`) from `db` and returns its entry.
@@ -478,11 +535,14 @@ impl Keyspace {
         }
     }
 
-    /// Heap bytes attributed to one key: its entry, its slot, and its share of the expire index.
+    /// Heap bytes attributed to one key: its entry, its slot, its share of the expire index and
+    /// its collection.
     pub(crate) fn key_memory(&self, db: usize, i: usize) -> usize {
         let e = self.entry(db, i);
         let slot = size_of::<Option<Entry>>() + 1;
-        e.alloc_len()
+        self.object(db, i)
+            .map_or(0, |o| o.memory() + size_of::<Option<Object>>())
+            + e.alloc_len()
             + slot
             + if e.expire().is_some() {
                 size_of::<Option<u64>>() + 1

@@ -1,5 +1,5 @@
-//! The data store of a Valkey-compatible server: databases, string values, expiry, memory
-//! accounting, change events, the command table and the data commands.
+//! The data store of a Valkey-compatible server: databases, string and list values, expiry,
+//! memory accounting, change events, the command table and the data commands.
 //!
 //! What it deliberately does not do: read a clock (time is the `now: Millis` argument), touch a
 //! socket, or produce RESP bytes (replies go through [`ReplySink`]; the server encodes them).
@@ -37,15 +37,17 @@ pub mod error;
 pub mod events;
 pub mod glob;
 mod keyspace;
+mod list;
 mod longdouble;
 pub mod num;
+mod object;
 pub mod reply;
 mod table;
 mod time;
 
 pub use cmd::{data_commands, data_table};
 pub use command::{Command, CommandInfo, CommandTable, Ctx, Handler};
-pub use entry::{Encoding, Value};
+pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
 pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace};

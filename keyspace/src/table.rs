@@ -1,44 +1,75 @@
 //! The open-addressing table every database keeps its entries in.
 //!
 //! Linear probing over a slot array of any length (not a power of two): an entry's home slot is
-//! `(hash * len) >> 64`, so homes are *ordered by hash*. That one property gives
+//! `(hash * homes) >> 64`, so homes are *ordered by hash*, and every cluster is kept sorted by home
+//! (an insert goes after the entries of its own home and shifts the rest of the cluster up; a
+//! removal shifts the rest back). The array does not wrap: a few tail slots past the last home take
+//! what spills over. That gives
 //!
 //! * a SCAN cursor that is a hash value, not a slot index: "every entry whose hash is below the
 //!   cursor has been returned". It stays meaningful when the table grows or shrinks, so a key that
 //!   is present for the whole scan is always returned, exactly once;
-//! * growth by 1.25x instead of 2x (load stays between 0.7 and 0.875), which is most of the memory
-//!   the table saves over a power-of-two table.
+//! * loads between 0.8 and 0.9 (growth by 1.125x): a probe stops as soon as it passes its home, so
+//!   misses stay short even that full, and that load is most of the memory the table saves;
+//! * removals and inserts that never hash an entry they move.
 //!
-//! A side array of one control byte per slot (0 = empty, else 8 bits of the hash) keeps probes out
-//! of the entries. Deletion shifts the rest of the cluster back (no tombstones), which needs the
-//! hash of the entries it moves: the caller passes `hash_of`, so entries need not store their hash.
+//! Each slot has one control byte beside the slot array, so probes stay out of the entries: 0 marks
+//! an empty slot, else the high nibble is the entry's distance from its home (15 = "15 or more",
+//! found exactly by hashing in the rare case it matters) and the low nibble 4 bits of its hash
+//! (never 0). The caller passes `hash_of` wherever an entry's hash may be needed (growth, and
+//! those far-displaced entries), so entries need not store their hash.
 
 use alloc::vec::Vec;
 
-/// Smallest slot count a non-empty table has.
+/// Smallest home count a non-empty table has.
 const MIN_SLOTS: usize = 8;
 
-/// The table grows when `len * 8 > slots * 7` (load above 0.875).
-const fn over_full(len: usize, slots: usize) -> bool {
-    len * 8 > slots * 7
+/// The table grows when `len * 10 > homes * 9` (load above 0.9).
+const fn over_full(len: usize, homes: usize) -> bool {
+    len * 10 > homes * 9
 }
 
-/// The home slot of `hash` in a table of `slots` slots: monotone in `hash`.
+/// The home count after growth: 1.125x, so the load after growing is 0.8.
+const fn grown(homes: usize) -> usize {
+    let g = homes + homes / 8;
+    if g < MIN_SLOTS { MIN_SLOTS } else { g }
+}
+
+/// Slots past the last home for clusters that spill over the end (more are added if one does).
+const fn tail(homes: usize) -> usize {
+    16 + homes / 1024
+}
+
+/// The largest distance a control byte records exactly.
+const FAR: u8 = 15;
+
+/// The home slot of `hash` in a table of `homes` homes: monotone in `hash`.
 #[inline]
-pub(crate) const fn home(hash: u64, slots: usize) -> usize {
-    ((hash as u128 * slots as u128) >> 64) as usize
+pub(crate) const fn home(hash: u64, homes: usize) -> usize {
+    ((hash as u128 * homes as u128) >> 64) as usize
 }
 
-/// The smallest hash whose home is `pos` or later (`pos <= slots`); `2^64` for `pos == slots`.
-const fn first_hash(pos: usize, slots: usize) -> u128 {
-    ((pos as u128) << 64).div_ceil(slots as u128)
+/// The smallest hash whose home is `pos` or later (`pos <= homes`); `2^64` for `pos == homes`.
+const fn first_hash(pos: usize, homes: usize) -> u128 {
+    ((pos as u128) << 64).div_ceil(homes as u128)
 }
 
-/// The control byte for `hash`: never 0 (0 marks an empty slot).
+/// The 4 hash bits a control byte keeps: never 0 (bit 0 of a key hash is always set, so use 1-4).
 #[inline]
 pub(crate) const fn tag(hash: u64) -> u8 {
-    let t = (hash >> 1) as u8;
-    if t == 0 { 1 } else { t }
+    let t = ((hash >> 1) & 15) as u8;
+    if t == 0 { FAR } else { t }
+}
+
+/// A control byte for an entry `distance` slots past its home.
+#[inline]
+const fn ctrl_byte(distance: usize, tag: u8) -> u8 {
+    let d = if distance < FAR as usize {
+        distance as u8
+    } else {
+        FAR
+    };
+    d << 4 | tag
 }
 
 /// A set of `T` under open addressing; the caller says how to hash and compare.
@@ -47,6 +78,7 @@ pub(crate) struct Table<T> {
     ctrl: Vec<u8>,
     slots: Vec<Option<T>>,
     len: usize,
+    homes: usize,
 }
 
 impl<T> Default for Table<T> {
@@ -61,6 +93,7 @@ impl<T> Table<T> {
             ctrl: Vec::new(),
             slots: Vec::new(),
             len: 0,
+            homes: 0,
         }
     }
 
@@ -68,7 +101,7 @@ impl<T> Table<T> {
         self.len
     }
 
-    /// Number of slots (occupied or not).
+    /// Number of slots (occupied or not), tail included.
     pub(crate) fn slot_count(&self) -> usize {
         self.ctrl.len()
     }
@@ -78,33 +111,51 @@ impl<T> Table<T> {
         self.ctrl.capacity() + self.slots.capacity() * size_of::<Option<T>>()
     }
 
+    /// The home of the entry in occupied slot `i`.
     #[inline]
-    fn next(&self, i: usize) -> usize {
-        if i + 1 == self.ctrl.len() { 0 } else { i + 1 }
+    fn home_at(&self, i: usize, hash_of: &impl Fn(&T) -> u64) -> usize {
+        let d = self.ctrl[i] >> 4;
+        if d < FAR {
+            i - usize::from(d)
+        } else {
+            home(hash_of(self.get(i)), self.homes)
+        }
     }
 
     /// The slot holding the first entry with this hash that `eq` accepts.
     #[inline]
     pub(crate) fn find(&self, hash: u64, mut eq: impl FnMut(&T) -> bool) -> Option<usize> {
-        let n = self.ctrl.len();
         if self.len == 0 {
             return None;
         }
+        let h0 = home(hash, self.homes);
         let t = tag(hash);
-        let mut i = home(hash, n);
+        let mut i = h0;
         loop {
-            let c = self.ctrl[i];
+            let c = *self.ctrl.get(i)?;
             if c == 0 {
                 return None;
             }
-            if c == t {
+            let d = usize::from(c >> 4);
+            // The entry's home is i - d, or (far entries) at most i - 15. Clusters are sorted by
+            // home, so an entry homed past ours ends the search.
+            let maybe_ours = if d < usize::from(FAR) {
+                let eh = i - d;
+                if eh > h0 {
+                    return None;
+                }
+                eh == h0
+            } else {
+                i >= h0 + usize::from(FAR)
+            };
+            if maybe_ours && c & 15 == t {
                 if let Some(v) = &self.slots[i] {
                     if eq(v) {
                         return Some(i);
                     }
                 }
             }
-            i = self.next(i);
+            i += 1;
         }
     }
 
@@ -122,72 +173,94 @@ impl<T> Table<T> {
 
     /// Inserts a value the caller knows is absent; returns its slot.
     pub(crate) fn insert_new(&mut self, hash: u64, value: T, hash_of: impl Fn(&T) -> u64) -> usize {
-        if self.ctrl.is_empty() || over_full(self.len + 1, self.ctrl.len()) {
-            let grown = (self.ctrl.len() + self.ctrl.len() / 4).max(MIN_SLOTS);
-            self.rebuild(grown, &hash_of);
+        if self.homes == 0 || over_full(self.len + 1, self.homes) {
+            self.rebuild(grown(self.homes), &hash_of);
         }
         self.len += 1;
-        self.place(hash, value)
+        self.place(hash, value, &hash_of)
     }
 
-    fn place(&mut self, hash: u64, value: T) -> usize {
-        let mut i = home(hash, self.ctrl.len());
-        while self.ctrl[i] != 0 {
-            i = self.next(i);
+    /// Puts `value` after the entries homed at or before its home, shifting the rest of the cluster
+    /// up by one slot.
+    fn place(&mut self, hash: u64, value: T, hash_of: &impl Fn(&T) -> u64) -> usize {
+        let h0 = home(hash, self.homes);
+        let mut pos = h0;
+        while pos < self.ctrl.len() && self.ctrl[pos] != 0 && self.home_at(pos, hash_of) <= h0 {
+            pos += 1;
         }
-        self.ctrl[i] = tag(hash);
-        self.slots[i] = Some(value);
-        i
+        let mut end = pos;
+        while end < self.ctrl.len() && self.ctrl[end] != 0 {
+            end += 1;
+        }
+        if end == self.ctrl.len() {
+            self.extend_tail();
+        }
+        // Slots pos..end move up one; slot `end` was empty.
+        let mut carry = Some(value);
+        let mut carry_ctrl = ctrl_byte(pos - h0, tag(hash));
+        for k in pos..=end {
+            carry = core::mem::replace(&mut self.slots[k], carry);
+            let c = core::mem::replace(&mut self.ctrl[k], carry_ctrl);
+            carry_ctrl = if c >> 4 < FAR { c + (1 << 4) } else { c };
+        }
+        debug_assert!(carry.is_none());
+        pos
     }
 
-    fn rebuild(&mut self, slots: usize, hash_of: &impl Fn(&T) -> u64) {
+    /// Adds tail slots after a cluster ran into the end of the array.
+    fn extend_tail(&mut self) {
+        let more = tail(self.homes);
+        self.ctrl.reserve_exact(more);
+        self.ctrl.resize(self.ctrl.len() + more, 0);
+        self.slots.reserve_exact(more);
+        self.slots.resize_with(self.slots.len() + more, || None);
+    }
+
+    fn rebuild(&mut self, homes: usize, hash_of: &impl Fn(&T) -> u64) {
         let old = core::mem::take(&mut self.slots);
+        let slots = homes + tail(homes);
+        self.homes = homes;
         self.ctrl = alloc::vec![0; slots];
         self.slots.reserve_exact(slots);
         self.slots.resize_with(slots, || None);
+        // The old slots are in hash order (up to ties of home), so almost every entry lands at the
+        // end of the cluster being built and nothing moves.
         for v in old.into_iter().flatten() {
             let h = hash_of(&v);
-            self.place(h, v);
+            self.place(h, v, hash_of);
         }
     }
 
     /// Removes and returns the entry in slot `i`, shifting the rest of its cluster back.
     /// Never resizes, so other slot numbers the caller holds stay meaningful only up to the shift.
     pub(crate) fn remove_at(&mut self, i: usize, hash_of: impl Fn(&T) -> u64) -> T {
-        let n = self.ctrl.len();
         let value = self.slots[i].take().expect("occupied slot");
         self.len -= 1;
-        let mut hole = i;
-        let mut j = self.next(i);
-        while self.ctrl[j] != 0 {
-            let h = hash_of(self.slots[j].as_ref().expect("occupied slot"));
-            let k = home(h, n);
-            // The entry at j may move to the hole unless its home lies cyclically in (hole, j].
-            let stays = if hole <= j {
-                hole < k && k <= j
-            } else {
-                hole < k || k <= j
-            };
-            if !stays {
-                self.ctrl[hole] = self.ctrl[j];
-                self.slots[hole] = self.slots[j].take();
-                hole = j;
-            }
-            j = self.next(j);
+        // Entries after i that are not at their home move back one slot.
+        let mut end = i + 1;
+        while end < self.ctrl.len() && self.ctrl[end] >> 4 != 0 {
+            end += 1;
         }
-        self.ctrl[hole] = 0;
+        for k in i..end - 1 {
+            self.slots[k] = self.slots[k + 1].take();
+            let c = self.ctrl[k + 1];
+            self.ctrl[k] = if c >> 4 < FAR {
+                c - (1 << 4)
+            } else {
+                let h = hash_of(self.get(k));
+                ctrl_byte(k - home(h, self.homes), tag(h))
+            };
+        }
+        self.ctrl[end - 1] = 0;
         value
     }
 
     /// Shrinks the slot array when it is less than 1/8 full (to a load of about 1/2).
     pub(crate) fn maybe_shrink(&mut self, hash_of: impl Fn(&T) -> u64) {
-        let n = self.ctrl.len();
         if self.len == 0 {
             self.clear();
-        } else if n > MIN_SLOTS && self.len * 8 < n {
-            {
-                self.rebuild((self.len * 2).max(MIN_SLOTS), &hash_of);
-            }
+        } else if self.homes > MIN_SLOTS && self.len * 8 < self.homes {
+            self.rebuild((self.len * 2).max(MIN_SLOTS), &hash_of);
         }
     }
 
@@ -196,6 +269,7 @@ impl<T> Table<T> {
         self.ctrl = Vec::new();
         self.slots = Vec::new();
         self.len = 0;
+        self.homes = 0;
     }
 
     /// Every entry, in slot order.
@@ -211,7 +285,7 @@ impl<T> Table<T> {
         }
         let mut i = start % n;
         while self.ctrl[i] == 0 {
-            i = self.next(i);
+            i = if i + 1 == n { 0 } else { i + 1 };
         }
         Some(i)
     }
@@ -227,46 +301,41 @@ impl<T> Table<T> {
         hash_of: impl Fn(&T) -> u64,
         mut visit: impl FnMut(&T),
     ) -> u64 {
-        let n = self.ctrl.len();
         if self.len == 0 {
             return 0;
         }
         let count = count.max(1);
-        let start = home(cursor, n);
-        // First pass: find where the step ends (an empty slot), without hashing anything. Never
-        // more than one lap: after that every slot has been walked.
-        let (mut i, mut seen, mut walked, mut wrapped) = (start, 0usize, 0usize, false);
-        while walked < n {
+        let start = home(cursor, self.homes);
+        let n = self.ctrl.len();
+        // First pass: find where the step ends (an empty slot, or the end of the array), without
+        // hashing anything.
+        let (mut i, mut seen) = (start, 0usize);
+        while i < n {
             if self.ctrl[i] == 0 {
-                if wrapped || seen >= count || walked >= count.saturating_mul(10) {
+                let walked = i - start;
+                if seen >= count || walked >= count.saturating_mul(10) {
                     break;
                 }
             } else {
                 seen += 1;
             }
-            walked += 1;
-            i = self.next(i);
-            if i == 0 {
-                wrapped = true;
-            }
+            i += 1;
         }
-        let limit: u128 = if wrapped {
+        // Every entry homed in start..i lies in start..i; past the last home, nothing is left.
+        let done = i >= self.homes;
+        let limit: u128 = if done {
             1u128 << 64
         } else {
-            first_hash(i, n)
+            first_hash(i, self.homes)
         };
         // Second pass: report entries whose hash falls in [cursor, limit).
-        let mut j = start;
-        for _ in 0..walked {
-            if let Some(v) = &self.slots[j] {
-                let h = hash_of(v);
-                if h >= cursor && u128::from(h) < limit {
-                    visit(v);
-                }
+        for v in self.slots[start..i].iter().flatten() {
+            let h = hash_of(v);
+            if h >= cursor && u128::from(h) < limit {
+                visit(v);
             }
-            j = self.next(j);
         }
-        if wrapped { 0 } else { limit as u64 }
+        if done { 0 } else { limit as u64 }
     }
 }
 
@@ -343,14 +412,93 @@ mod tests {
     }
 
     #[test]
-    fn load_stays_between_seven_tenths_and_seven_eighths_while_growing() {
+    fn load_stays_between_eight_and_nine_tenths_while_growing() {
         let mut t = Table::new();
-        for k in 0..100_000u64 {
+        for k in 0..200_000u64 {
             insert(&mut t, k);
             if k > 64 {
-                let load = t.len() as f64 / t.slot_count() as f64;
-                assert!((0.69..=0.875).contains(&load), "load {load} at {k}");
+                let load = t.len() as f64 / t.homes as f64;
+                assert!((0.799..=0.9).contains(&load), "load {load} at {k}");
+                let tail = t.slot_count() - t.homes;
+                assert!(tail <= 2 * super::tail(t.homes), "tail {tail} at {k}");
             }
+        }
+    }
+
+    /// Every cluster sorted by home, and every control byte right: what `find` relies on.
+    fn check_invariants(t: &Table<u64>) {
+        let mut prev_home = 0;
+        let mut count = 0;
+        for i in 0..t.slot_count() {
+            match &t.slots[i] {
+                None => assert_eq!(t.ctrl[i], 0, "slot {i}"),
+                Some(v) => {
+                    count += 1;
+                    let h = mix(*v);
+                    let hm = home(h, t.homes);
+                    assert!(hm <= i, "entry before its home at {i}");
+                    assert_eq!(t.ctrl[i], ctrl_byte(i - hm, tag(h)), "ctrl at {i}");
+                    if i > 0 && t.slots[i - 1].is_some() {
+                        assert!(prev_home <= hm, "cluster out of order at {i}");
+                    }
+                    prev_home = hm;
+                }
+            }
+        }
+        assert_eq!(count, t.len());
+    }
+
+    #[test]
+    fn clusters_stay_sorted_through_inserts_removes_and_resizes() {
+        let mut t = Table::new();
+        let mut rng = 1u64;
+        let mut present = BTreeSet::new();
+        for step in 0..20_000u64 {
+            rng = mix(rng);
+            let k = rng % 3000;
+            // Mostly inserts first, then mostly removes, so the table grows and shrinks.
+            let add = if step < 10_000 {
+                rng % 4 != 0
+            } else {
+                rng % 4 == 0
+            };
+            if add {
+                insert(&mut t, k);
+                present.insert(k);
+            } else {
+                assert_eq!(remove(&mut t, k), present.remove(&k), "key {k}");
+            }
+            if step % 997 == 0 {
+                check_invariants(&t);
+            }
+        }
+        check_invariants(&t);
+        for k in 0..3000 {
+            assert_eq!(t.find(mix(k), |v| *v == k).is_some(), present.contains(&k));
+        }
+    }
+
+    #[test]
+    fn far_displaced_entries_are_found_and_removed() {
+        // A hash that sends every key home to slot 0: the cluster is all far entries.
+        let mut t: Table<u64> = Table::new();
+        let same = |v: &u64| (*v << 8) | 1;
+        for k in 0..40u64 {
+            t.insert_new(same(&k), k, same);
+        }
+        for k in 0..40u64 {
+            assert!(t.find(same(&k), |v| *v == k).is_some(), "key {k}");
+        }
+        for k in (0..40u64).step_by(2) {
+            let i = t.find(same(&k), |v| *v == k).expect("present");
+            assert_eq!(t.remove_at(i, same), k);
+        }
+        for k in 0..40u64 {
+            assert_eq!(
+                t.find(same(&k), |v| *v == k).is_some(),
+                k % 2 == 1,
+                "key {k}"
+            );
         }
     }
 

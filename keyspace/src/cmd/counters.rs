@@ -53,6 +53,7 @@ fn incr_by(
         Some(i) => match string_value(cx.keyspace.entry(cx.db, i))? {
             Value::Int(v) => v,
             Value::Bytes(b) => num::canonical_i64(b).ok_or(Error::NotAnInteger)?,
+            Value::Collection(_) => return Err(Error::WrongType),
         },
         None => 0,
     };

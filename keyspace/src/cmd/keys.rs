@@ -4,7 +4,7 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use super::{db_arg, finish, int_arg, is, string_value};
+use super::{db_arg, finish, int_arg, is};
 use crate::command::Ctx;
 use crate::error::Error;
 use crate::events::ChangeKind;
@@ -108,8 +108,8 @@ fn rename_generic(
     } else {
         i
     };
-    cx.keyspace.delete(cx.db, i, h);
-    cx.keyspace.insert_entry(cx.db, h2, moved);
+    let (_, object) = cx.keyspace.detach(cx.db, i, h);
+    cx.keyspace.attach(cx.db, h2, moved, object);
     cx.events.change(cx.db, from, ChangeKind::RenameFrom);
     cx.events.change(cx.db, to, ChangeKind::RenameTo);
     if nx {
@@ -152,8 +152,8 @@ fn move_inner(
         .keyspace
         .lookup(cx.db, key, cx.now, cx.events, false)
         .expect("still present");
-    let e = cx.keyspace.delete(cx.db, i, h);
-    cx.keyspace.insert_entry(dst, h, e);
+    let (e, object) = cx.keyspace.detach(cx.db, i, h);
+    cx.keyspace.attach(dst, h, e, object);
     cx.events.change(cx.db, key, ChangeKind::MoveFrom);
     cx.events.change(dst, key, ChangeKind::MoveTo);
     out.integer(1);
@@ -197,6 +197,7 @@ fn copy_inner(
         return Ok(());
     };
     let copied = cx.keyspace.entry(cx.db, i).renamed(to);
+    let object = cx.keyspace.object(cx.db, i).cloned();
     let (existing, h2) = cx.keyspace.lookup_or_hash(dst, to, cx.now, cx.events, true);
     if let Some(k) = existing {
         if !replace {
@@ -205,7 +206,7 @@ fn copy_inner(
         }
         cx.keyspace.delete(dst, k, h2);
     }
-    cx.keyspace.insert_entry(dst, h2, copied);
+    cx.keyspace.attach(dst, h2, copied, object);
     cx.events.change(dst, to, ChangeKind::CopyTo);
     out.integer(1);
     Ok(())
@@ -303,7 +304,13 @@ pub(super) fn randomkey(cx: &mut Ctx<'_>, _args: &[&[u8]], out: &mut dyn ReplySi
 /// OBJECT ENCODING key
 pub(super) fn object_encoding(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     match cx.keyspace.lookup(cx.db, args[2], cx.now, cx.events, false) {
-        Some((i, _)) => out.bulk(cx.keyspace.entry(cx.db, i).encoding().name().as_bytes()),
+        Some((i, _)) => {
+            let name = match cx.keyspace.object(cx.db, i) {
+                Some(o) => o.encoding(),
+                None => cx.keyspace.entry(cx.db, i).encoding().name(),
+            };
+            out.bulk(name.as_bytes());
+        }
         None => out.null(),
     }
 }
@@ -379,10 +386,7 @@ pub(super) fn memory_usage(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn Reply
         }
     }
     match cx.keyspace.lookup(cx.db, args[2], cx.now, cx.events, false) {
-        Some((i, _)) => {
-            let _ = string_value(cx.keyspace.entry(cx.db, i));
-            out.integer(cx.keyspace.key_memory(cx.db, i) as i64);
-        }
+        Some((i, _)) => out.integer(cx.keyspace.key_memory(cx.db, i) as i64),
         None => out.null(),
     }
 }

@@ -14,13 +14,13 @@ pub(super) fn lcs(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     finish(out, r);
 }
 
-fn owned(cx: &mut Ctx<'_>, key: &[u8]) -> Vec<u8> {
+fn owned(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<u8>, Error<'static>> {
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
-        Some((i, _)) => {
-            let v: Value<'_> = cx.keyspace.entry(cx.db, i).value();
-            with_bytes(v, <[u8]>::to_vec)
-        }
-        None => Vec::new(),
+        Some((i, _)) => match cx.keyspace.entry(cx.db, i).value() {
+            Value::Collection(_) => Err(Error::LcsNotStrings),
+            v => Ok(with_bytes(v, <[u8]>::to_vec)),
+        },
+        None => Ok(Vec::new()),
     }
 }
 
@@ -29,9 +29,8 @@ fn lcs_inner(
     args: &[&[u8]],
     out: &mut dyn ReplySink,
 ) -> Result<(), Error<'static>> {
-    // Only strings exist so far; a collection value would answer LcsNotStrings here.
-    let a = owned(cx, args[1]);
-    let b = owned(cx, args[2]);
+    let a = owned(cx, args[1])?;
+    let b = owned(cx, args[2])?;
     let (mut getlen, mut getidx, mut withmatchlen, mut minmatchlen) = (false, false, false, 0i64);
     let mut j = 3;
     while j < args.len() {

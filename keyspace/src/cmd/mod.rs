@@ -5,8 +5,10 @@ mod dbs;
 mod expire;
 mod keys;
 mod lcs;
+mod lists;
 mod strings;
 mod table;
+mod table_lists;
 
 pub use table::{data_commands, data_table};
 
@@ -26,8 +28,9 @@ fn is(arg: &[u8], name: &str) -> bool {
 #[inline]
 fn with_bytes<R>(v: Value<'_>, f: impl FnOnce(&[u8]) -> R) -> R {
     match v {
-        Value::Bytes(b) => f(b),
         Value::Int(i) => f(num::format_i64(i).as_bytes()),
+        Value::Bytes(b) => f(b),
+        Value::Collection(_) => f(b""),
     }
 }
 
@@ -42,14 +45,17 @@ fn string_len(v: Value<'_>) -> usize {
     match v {
         Value::Bytes(b) => b.len(),
         Value::Int(i) => num::format_i64(i).as_bytes().len(),
+        Value::Collection(_) => 0,
     }
 }
 
-/// The entry's value if it is a string (every value is, until the collection types arrive;
-/// they answer [`Error::WrongType`] here).
+/// The entry's value if it is a string, else [`Error::WrongType`].
 #[inline]
 fn string_value(e: &Entry) -> Result<Value<'_>, Error<'static>> {
-    Ok(e.value())
+    match e.value() {
+        Value::Collection(_) => Err(Error::WrongType),
+        v => Ok(v),
+    }
 }
 
 /// An integer argument (`getLongLongFromObjectOrReply`).

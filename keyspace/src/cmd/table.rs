@@ -9,7 +9,7 @@ use crate::command::{
     Handler, KeySpec, KeySpecFlags as K,
 };
 
-const fn range(flags: K, index: i32, last_key: i32, step: i32) -> KeySpec {
+pub(super) const fn range(flags: K, index: i32, last_key: i32, step: i32) -> KeySpec {
     KeySpec {
         flags,
         begin: BeginSearch::Index(index),
@@ -21,10 +21,10 @@ const fn range(flags: K, index: i32, last_key: i32, step: i32) -> KeySpec {
     }
 }
 
-const fn k(a: K, b: K) -> K {
+pub(super) const fn k(a: K, b: K) -> K {
     a.union(b)
 }
-const fn k3(a: K, b: K, c: K) -> K {
+pub(super) const fn k3(a: K, b: K, c: K) -> K {
     a.union(b).union(c)
 }
 
@@ -65,7 +65,7 @@ const COPY_SPECS: &[KeySpec] = &[
 const NONE: &[KeySpec] = &[];
 
 #[allow(clippy::too_many_arguments)]
-const fn info(
+pub(super) const fn info(
     name: &'static str,
     full_name: &'static str,
     arity: i32,
@@ -87,13 +87,13 @@ const fn info(
     }
 }
 
-const fn f2(a: F, b: F) -> F {
+pub(super) const fn f2(a: F, b: F) -> F {
     a.union(b)
 }
-const fn f3(a: F, b: F, c: F) -> F {
+pub(super) const fn f3(a: F, b: F, c: F) -> F {
     a.union(b).union(c)
 }
-const fn a3(a: A, b: A, c: A) -> A {
+pub(super) const fn a3(a: A, b: A, c: A) -> A {
     a.union(b).union(c)
 }
 const fn a4(a: A, b: A, c: A, d: A) -> A {
@@ -108,10 +108,10 @@ const KS_READ_FAST: A = a4(A::KEYSPACE, A::READ, A::FAST, A::NONE);
 const KS_READ_SLOW: A = a4(A::KEYSPACE, A::READ, A::SLOW, A::NONE);
 const KS_WRITE_FAST: A = a4(A::KEYSPACE, A::WRITE, A::FAST, A::NONE);
 const KS_WRITE_SLOW: A = a4(A::KEYSPACE, A::WRITE, A::SLOW, A::NONE);
-const ONE: (i32, i32, i32) = (1, 1, 1);
+pub(super) const ONE: (i32, i32, i32) = (1, 1, 1);
 const NO_KEYS: (i32, i32, i32) = (0, 0, 0);
 
-fn cmd(info: CommandInfo, handler: Handler) -> Command<Handler> {
+pub(super) fn cmd(info: CommandInfo, handler: Handler) -> Command<Handler> {
     Command {
         info,
         handler: Some(handler),
@@ -126,7 +126,7 @@ pub fn data_commands() -> Vec<Command<Handler>> {
     let r = F::READONLY;
     let fast = F::FAST;
     let oom = F::DENYOOM;
-    vec![
+    let mut v = vec![
         // strings
         cmd(
             info(
@@ -702,7 +702,9 @@ pub fn data_commands() -> Vec<Command<Handler>> {
                 keys::memory_usage,
             )],
         },
-    ]
+    ];
+    v.extend(super::table_lists::list_commands());
+    v
 }
 
 /// A table holding exactly the data commands.

@@ -534,3 +534,5 @@ fn unknown_commands_and_table_metadata() {
             .is_some_and(|c| !c.info.flags.contains(crate::command::Flags::WRITE))
     );
 }
+
+mod lists;
