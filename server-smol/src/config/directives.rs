@@ -216,6 +216,16 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
         get: |s| yes_no_text(s.extended_redis_compatibility),
     },
+    Directive {
+        name: "tracking-table-max-keys",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.tracking_table_max_keys = int(a[0], 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        get: |s| s.tracking_table_max_keys.to_string(),
+    },
 ];
 
 #[cfg(test)]

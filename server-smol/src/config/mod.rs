@@ -44,6 +44,8 @@ pub(crate) struct Settings {
     pub(crate) hz: u32,
     /// `extended-redis-compatibility`: HELLO says `redis` and `7.2.4`.
     pub(crate) extended_redis_compatibility: bool,
+    /// `tracking-table-max-keys`: keys the tracking table may hold (0 = unlimited).
+    pub(crate) tracking_table_max_keys: u64,
 }
 
 impl Default for Settings {
@@ -63,6 +65,7 @@ impl Default for Settings {
             timeout: 0,
             hz: 10,
             extended_redis_compatibility: false,
+            tracking_table_max_keys: tracking_core::DEFAULT_MAX_KEYS as u64,
         }
     }
 }

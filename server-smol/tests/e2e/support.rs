@@ -190,6 +190,8 @@ impl Raw {
         match self.stream.read(&mut buf) {
             Ok(0) => false,
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => false,
+            // A signal (another test's child exiting) interrupted the read: read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => true,
             Ok(n) => {
                 self.inbox.extend_from_slice(&buf[..n]);
                 true
