@@ -122,6 +122,14 @@ pub(crate) fn execute(
                 ),
             }
             server.changes.writer = None;
+            // Valkey signals a flush even of an empty database (the keyspace reports only
+            // flushes that removed keys): every tracking client hears it once.
+            if matches!(info.full_name, "flushall" | "flushdb")
+                && out.errors == errors
+                && !core::mem::replace(&mut server.changes.flushed, true)
+            {
+                drop(server.changes.tracker.flush());
+            }
             if let Some(me) = me {
                 record_reads(server, me, &info, args);
             }

@@ -7,3 +7,4 @@ mod connection;
 mod protocol;
 mod startup;
 mod support;
+mod tracking;
