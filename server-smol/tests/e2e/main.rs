@@ -5,6 +5,8 @@ mod admin;
 mod client_cmd;
 mod connection;
 mod protocol;
+mod pause;
+mod pubsub;
 mod startup;
 mod support;
 mod tracking;
