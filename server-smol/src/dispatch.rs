@@ -67,7 +67,9 @@ pub(crate) fn execute(
     if let Some(me) = me.filter(|_| server.changes.tracker.any_tracking()) {
         // Before the command, so what it evicts reaches this client before its reply.
         let tracker = &mut server.changes.tracker;
-        tracker.set_max_keys(usize::try_from(server.settings.tracking_table_max_keys).unwrap_or(usize::MAX));
+        tracker.set_max_keys(
+            usize::try_from(server.settings.tracking_table_max_keys).unwrap_or(usize::MAX),
+        );
         if tracker.enforce_key_limit() > 0 {
             tracking::deliver(server, client);
             take_pushes(client, out);
@@ -91,7 +93,8 @@ pub(crate) fn execute(
         }
         if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
             out.error_text("NOAUTH Authentication required.");
-        } else if client.subscribed() && !client.resp3() && !allowed_when_subscribed(info.full_name) {
+        } else if client.subscribed() && !client.resp3() && !allowed_when_subscribed(info.full_name)
+        {
             out.error_text(&format!(
                 "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / \
                  RESET are allowed in this context",

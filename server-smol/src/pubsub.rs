@@ -30,7 +30,10 @@ impl PubSub {
 
     /// Adds `id` to `channel`.
     pub(crate) fn subscribe(&mut self, id: u64, channel: &[u8]) {
-        self.channels.entry(channel.to_vec()).or_default().insert(id);
+        self.channels
+            .entry(channel.to_vec())
+            .or_default()
+            .insert(id);
     }
 
     /// Removes `id` from `channel`.
@@ -45,7 +48,10 @@ impl PubSub {
 
     /// Adds `id` to `pattern`.
     pub(crate) fn psubscribe(&mut self, id: u64, pattern: &[u8]) {
-        self.patterns.entry(pattern.to_vec()).or_default().insert(id);
+        self.patterns
+            .entry(pattern.to_vec())
+            .or_default()
+            .insert(id);
     }
 
     /// Removes `id` from `pattern`.

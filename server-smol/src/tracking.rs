@@ -163,11 +163,15 @@ mod tests {
     #[test]
     fn invalidations_are_encoded_byte_exact_for_each_protocol() {
         let sent = one(Some(2), |t| t.key_changed(b"k", ChangedBy::Server));
-        let want: &[u8] = b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n\
+        let want: &[u8] =
+            b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n\
               >2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n";
         assert_eq!(sent, vec![(2, want.to_vec())]);
         let sent = one(None, |t| drop(t.flush()));
-        assert_eq!(sent, vec![(1, b">2\r\n$10\r\ninvalidate\r\n_\r\n".to_vec())]);
+        assert_eq!(
+            sent,
+            vec![(1, b">2\r\n$10\r\ninvalidate\r\n_\r\n".to_vec())]
+        );
     }
 
     #[test]

@@ -49,9 +49,30 @@ pub(super) fn command() -> Command<Handler> {
                 no_touch,
             ),
             sub("capa", "client|capa", -3, base, conn, capa),
-            sub("tracking", "client|tracking", -3, base, conn, client_tracking::tracking),
-            sub("caching", "client|caching", 3, base, conn, client_tracking::caching),
-            sub("getredir", "client|getredir", 2, base, conn, client_tracking::getredir),
+            sub(
+                "tracking",
+                "client|tracking",
+                -3,
+                base,
+                conn,
+                client_tracking::tracking,
+            ),
+            sub(
+                "caching",
+                "client|caching",
+                3,
+                base,
+                conn,
+                client_tracking::caching,
+            ),
+            sub(
+                "getredir",
+                "client|getredir",
+                2,
+                base,
+                conn,
+                client_tracking::getredir,
+            ),
             sub(
                 "trackinginfo",
                 "client|trackinginfo",
@@ -60,8 +81,22 @@ pub(super) fn command() -> Command<Handler> {
                 conn,
                 client_tracking::trackinginfo,
             ),
-            sub("pause", "client|pause", -3, admin, conn_admin, client_pause::pause),
-            sub("unpause", "client|unpause", 2, admin, conn_admin, client_pause::unpause),
+            sub(
+                "pause",
+                "client|pause",
+                -3,
+                admin,
+                conn_admin,
+                client_pause::pause,
+            ),
+            sub(
+                "unpause",
+                "client|unpause",
+                2,
+                admin,
+                conn_admin,
+                client_pause::unpause,
+            ),
             sub(
                 "help",
                 "client|help",
@@ -149,7 +184,10 @@ fn client_type(name: &[u8]) -> Option<ClientKind> {
         Some(ClientKind::Normal)
     } else if is("pubsub") {
         Some(ClientKind::PubSub)
-    } else if ["slave", "replica", "master", "primary"].iter().any(|n| is(n)) {
+    } else if ["slave", "replica", "master", "primary"]
+        .iter()
+        .any(|n| is(n))
+    {
         Some(ClientKind::Nothing)
     } else {
         None

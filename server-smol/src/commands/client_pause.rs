@@ -23,10 +23,7 @@ pub(super) fn pause(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     }
     let now = ex.now.0;
     let end = if timeout > 0 {
-        match i64::try_from(now)
-            .ok()
-            .and_then(|n| n.checked_add(timeout))
-        {
+        match i64::try_from(now).ok().and_then(|n| n.checked_add(timeout)) {
             Some(end) => end as u64,
             None => return out.error_text("ERR timeout is out of range"),
         }

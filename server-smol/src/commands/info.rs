@@ -7,8 +7,8 @@ use keyspace::command::{AclCategories as A, Flags as F};
 use keyspace::{Command, ReplySink};
 
 use super::{acl, cmd, flags, info};
-use crate::pause::Mode;
 use crate::dispatch::{Exec, Handler};
+use crate::pause::Mode;
 use crate::reply::Reply;
 use crate::{VERSION, clock};
 
@@ -162,7 +162,11 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "client_recent_max_input_buffer", max_in);
     field!(t, "client_recent_max_output_buffer", max_out);
     field!(t, "blocked_clients", s.pause.parked());
-    field!(t, "tracking_clients", s.changes.tracker.stats().tracking_clients);
+    field!(
+        t,
+        "tracking_clients",
+        s.changes.tracker.stats().tracking_clients
+    );
     let pubsub_clients = s
         .clients
         .iter()

@@ -17,7 +17,10 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
     let sub_flags = flags(&[F::PUBSUB, F::NOSCRIPT, F::LOADING, F::STALE]);
     let sub_acl = acl(&[A::PUBSUB, A::SLOW]);
     vec![
-        cmd(info("subscribe", "subscribe", -2, sub_flags, sub_acl), subscribe),
+        cmd(
+            info("subscribe", "subscribe", -2, sub_flags, sub_acl),
+            subscribe,
+        ),
         cmd(
             info("unsubscribe", "unsubscribe", -1, sub_flags, sub_acl),
             unsubscribe,
@@ -35,13 +38,7 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
                 "publish",
                 "publish",
                 3,
-                flags(&[
-                    F::PUBSUB,
-                    F::LOADING,
-                    F::STALE,
-                    F::FAST,
-                    F::MAY_REPLICATE,
-                ]),
+                flags(&[F::PUBSUB, F::LOADING, F::STALE, F::FAST, F::MAY_REPLICATE]),
                 acl(&[A::PUBSUB, A::FAST]),
             ),
             publish,

@@ -4,8 +4,8 @@
 mod admin;
 mod client_cmd;
 mod connection;
-mod protocol;
 mod pause;
+mod protocol;
 mod pubsub;
 mod startup;
 mod support;

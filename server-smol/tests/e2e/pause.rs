@@ -1,9 +1,9 @@
 //! CLIENT PAUSE / UNPAUSE (§3.7): parked clients, what waits and what runs, the end of a
 //! pause, and a failover flow with continuous writers.
 
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::support::{Raw, Server, eventually};
 use crate::tracking::id_of;
@@ -44,7 +44,10 @@ fn a_write_pause_parks_writes_and_keeps_serving_reads() {
         &["SET", "k"],
         b"-ERR wrong number of arguments for 'set' command\r\n",
     );
-    reader.roundtrip(&["NOSUCH"], b"-ERR unknown command 'NOSUCH', with args beginning with: \r\n");
+    reader.roundtrip(
+        &["NOSUCH"],
+        b"-ERR unknown command 'NOSUCH', with args beginning with: \r\n",
+    );
     assert_eq!(info_field(&mut admin, "paused_reason"), "client_pause");
     assert_eq!(info_field(&mut admin, "paused_actions"), "write");
     let left: u64 = info_field(&mut admin, "paused_timeout_milliseconds")

@@ -56,7 +56,10 @@ fn resp2_subscribers_may_only_subscribe_ping_quit_or_reset() {
 
     // RESP3 subscribers may run anything; their confirmations are pushes.
     let mut r = resp3(&server);
-    r.roundtrip(&["SUBSCRIBE", "a"], b">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n");
+    r.roundtrip(
+        &["SUBSCRIBE", "a"],
+        b">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n",
+    );
     r.roundtrip(&["GET", "x"], b"_\r\n");
 }
 

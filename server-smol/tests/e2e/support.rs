@@ -236,7 +236,9 @@ impl Raw {
         self.stream.set_read_timeout(Some(d)).expect("timeout");
         let mut buf = [0u8; 1024];
         let got = self.stream.read(&mut buf);
-        self.stream.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        self.stream
+            .set_read_timeout(Some(DEADLINE))
+            .expect("timeout");
         match got {
             Ok(0) => panic!("connection closed"),
             Ok(n) => panic!("unexpected bytes: {:?}", String::from_utf8_lossy(&buf[..n])),
