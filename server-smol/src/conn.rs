@@ -155,6 +155,11 @@ pub(crate) async fn serve(
                 &mut parked,
             );
         }
+        if core::mem::take(&mut shared.borrow_mut().woke_others) {
+            // The clients this burst pushed to run first (the executor is FIFO) and write
+            // their pushes before this connection's replies go out.
+            smol::future::yield_now().await;
+        }
         dispatch::take_pushes(&mut client.borrow_mut(), &mut out);
         if !out.buf.is_empty() {
             peak = peak.max(out.buf.len());

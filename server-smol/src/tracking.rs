@@ -104,7 +104,7 @@ pub(crate) fn deliver(server: &mut Server, me: &mut Client) {
         });
     }
     for (to, r2, r3) in sends {
-        push_to(clients, me, to, |proto, subscribed, buf| match proto {
+        server.woke_others |= push_to(clients, me, to, |proto, subscribed, buf| match proto {
             Protocol::Resp3 => buf.extend_from_slice(&r3),
             Protocol::Resp2 if subscribed => buf.extend_from_slice(&r2),
             Protocol::Resp2 => {}

@@ -220,7 +220,11 @@ fn hello(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     out.bulk(b"server");
     out.bulk(if compat { b"redis" } else { b"valkey" });
     out.bulk(b"version");
-    out.bulk_str(if compat { "7.2.4" } else { VERSION });
+    if compat {
+        out.bulk_str(&ex.server.settings.extended_redis_compatibility_version);
+    } else {
+        out.bulk_str(VERSION);
+    }
     out.bulk(b"proto");
     out.integer(match ex.client.resp {
         Protocol::Resp2 => 2,

@@ -7,6 +7,7 @@ mod connection;
 mod pause;
 mod protocol;
 mod pubsub;
+mod redis_py;
 mod startup;
 mod support;
 mod tracking;
