@@ -340,3 +340,103 @@ fn the_table_limit_evicts_before_the_next_command_and_info_counts() {
     assert!(line.contains(" flags=t "), "{line}");
     assert!(line.contains(" redir=0 "), "{line}");
 }
+
+#[test]
+fn the_redis_crate_receives_invalidations_as_resp3_pushes() {
+    use redis::{PushKind, Value};
+    let server = Server::start(&[]);
+    let mut reader = server.redis(true);
+    let (tx, rx) = std::sync::mpsc::channel();
+    reader.set_push_sender(tx);
+    let ok: String = redis::cmd("CLIENT")
+        .arg("TRACKING")
+        .arg("ON")
+        .query(&mut reader)
+        .expect("tracking on");
+    assert_eq!(ok, "OK");
+    let v: Option<String> = redis::cmd("GET")
+        .arg("price")
+        .query(&mut reader)
+        .expect("get");
+    assert_eq!(v, None);
+    let mut writer = server.redis(false);
+    let () = redis::cmd("SET")
+        .arg("price")
+        .arg("10")
+        .query(&mut writer)
+        .expect("set");
+    // The push precedes the next reply on the reader's connection.
+    let pong: String = redis::cmd("PING").query(&mut reader).expect("ping");
+    assert_eq!(pong, "PONG");
+    let push = rx.try_recv().expect("an invalidation push");
+    assert_eq!(push.kind, PushKind::Invalidate);
+    assert_eq!(
+        push.data,
+        vec![Value::Array(vec![Value::BulkString(b"price".to_vec())])]
+    );
+    assert!(rx.try_recv().is_err(), "one push only");
+    // Tracking off (or RESET) removes the client from INFO's count.
+    let info: String = redis::cmd("INFO")
+        .arg("clients")
+        .query(&mut writer)
+        .expect("info");
+    assert!(info.contains("tracking_clients:1\r\n"), "{info}");
+    let _: String = redis::cmd("RESET").query(&mut reader).expect("reset");
+    let info: String = redis::cmd("INFO")
+        .arg("clients")
+        .query(&mut writer)
+        .expect("info");
+    assert!(info.contains("tracking_clients:0\r\n"), "{info}");
+}
+
+#[test]
+fn bcast_clients_show_b_in_client_list_and_leaving_drops_the_count() {
+    let server = Server::start(&[]);
+    let mut c = tracker(&server, &["BCAST"], &[]);
+    c.cmd(&["CLIENT", "INFO"]);
+    let line = String::from_utf8(c.reply()).expect("utf8");
+    assert!(line.contains(" flags=tB "), "{line}");
+    c.roundtrip(
+        &["CLIENT", "TRACKINGINFO"],
+        b"%3\r\n$5\r\nflags\r\n~2\r\n$2\r\non\r\n$5\r\nbcast\r\n$8\r\nredirect\r\n:0\r\n\
+          $8\r\nprefixes\r\n*1\r\n$0\r\n\r\n",
+    );
+    let mut admin = server.raw();
+    admin.cmd(&["INFO", "stats"]);
+    let info = String::from_utf8(admin.reply()).expect("utf8");
+    assert!(info.contains("tracking_total_prefixes:1\r\n"), "{info}");
+    drop(c);
+    eventually("the departed client to stop counting", || {
+        admin.cmd(&["INFO", "clients"]);
+        let info = String::from_utf8(admin.reply()).expect("utf8");
+        info.contains("tracking_clients:0\r\n").then_some(())
+    });
+}
+
+#[test]
+fn hello_reports_redis_and_the_configured_version_in_compatibility_mode() {
+    let server = Server::start(&[
+        "--extended-redis-compatibility",
+        "yes",
+        "--extended-redis-compatibility-version",
+        "7.4.0",
+    ]);
+    let mut c = server.raw();
+    c.cmd(&["HELLO", "3"]);
+    let hello = String::from_utf8(c.reply()).expect("utf8");
+    assert!(
+        hello.starts_with("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.4.0\r\n"),
+        "{hello}"
+    );
+    c.roundtrip(
+        &["CONFIG", "SET", "extended-redis-compatibility-version", "7.4"],
+        b"-ERR CONFIG SET failed (possibly related to argument 'extended-redis-compatibility-version') - argument must be a version like 7.4.0\r\n",
+    );
+    c.roundtrip(
+        &["CONFIG", "SET", "extended-redis-compatibility", "no"],
+        b"+OK\r\n",
+    );
+    c.cmd(&["HELLO"]);
+    let hello = String::from_utf8(c.reply()).expect("utf8");
+    assert!(hello.contains("$6\r\nvalkey\r\n"), "{hello}");
+}
