@@ -140,10 +140,22 @@ pub(crate) async fn serve(
         let paused = client.borrow().paused;
         let mut close = false;
         if paused {
-            // Parked: input is buffered, not parsed, until the pause ends.
+            // Parked: input is buffered, not parsed, until the pause ends; the query buffer
+            // limit still applies.
             let mut me = client.borrow_mut();
             me.net_in += read as u64;
-            shared.borrow_mut().stats.net_input_bytes += read as u64;
+            let mut server = shared.borrow_mut();
+            server.stats.net_input_bytes += read as u64;
+            let pending = (query.end - query.start) as u64;
+            me.qbuf = (query.end - query.start, query.buf.len());
+            if pending > server.settings.client_query_buffer_limit {
+                server.log.warning(&format!(
+                    "Closing client that reached max query buffer length: id={} addr={}",
+                    me.id, me.addr
+                ));
+                server.stats.query_buffer_limit_disconnections += 1;
+                break;
+            }
         } else if read > 0 || parked.is_some() {
             close = process(
                 &shared,

@@ -299,3 +299,25 @@ fn failover_with_unpause_loses_and_reorders_no_write() {
 fn failover_ended_by_the_pause_timeout_loses_and_reorders_no_write() {
     failover_flow(|_| {}, "1500");
 }
+
+#[test]
+fn publish_waits_under_a_write_pause_and_a_killed_parked_client_leaves_the_queue() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], b"+OK\r\n");
+    // PUBLISH is may-replicate: it waits like a write.
+    let mut publisher = server.raw();
+    publisher.cmd(&["PUBLISH", "ch", "m"]);
+    wait_parked(&mut admin, 1);
+    let mut doomed = server.raw();
+    let doomed_id = id_of(&mut doomed);
+    doomed.cmd(&["INCR", "n"]);
+    wait_parked(&mut admin, 2);
+    admin.roundtrip(&["CLIENT", "KILL", "ID", &doomed_id], b":1\r\n");
+    wait_parked(&mut admin, 1);
+    assert!(doomed.until_closed().is_empty());
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], b"+OK\r\n");
+    publisher.expect(b":0\r\n");
+    // The killed client's INCR never ran.
+    admin.roundtrip(&["GET", "n"], b"$-1\r\n");
+}
