@@ -1,7 +1,11 @@
 //! One connected client's state, as the server and CLIENT LIST see it.
 
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 use std::collections::BTreeSet;
 use std::net::Shutdown;
+
+use smol::io::AsyncWrite;
 
 use smol::channel::Sender;
 use tracking_core::TrackingInfo;
@@ -71,6 +75,8 @@ pub(crate) struct Client {
     pub(crate) pushes: Vec<u8>,
     /// Wakes the connection task when `pushes` grew or its pause ended.
     pub(crate) wake: Option<Sender<()>>,
+    /// The task is waiting to finish writing its output: pushes must queue behind it.
+    pub(crate) busy: bool,
     /// Parked by CLIENT PAUSE: its next command waits for the pause to end.
     pub(crate) paused: bool,
     /// Channels it is subscribed to.
@@ -111,6 +117,7 @@ impl Client {
             stream: None,
             pushes: Vec::new(),
             wake: None,
+            busy: false,
             paused: false,
             channels: BTreeSet::new(),
             patterns: BTreeSet::new(),
@@ -127,6 +134,30 @@ impl Client {
         if let Some(w) = &self.wake {
             // Full means a wake is already pending; closed means the task is gone.
             let _ = w.try_send(());
+        }
+    }
+
+    /// Sends queued pushes now, written straight to the socket when the connection has no
+    /// output of its own in flight (so they leave before the reply of the command that caused
+    /// them, as in Valkey); whatever the socket does not take at once is left to the task,
+    /// which is woken.
+    pub(crate) fn send_pushes(&mut self) {
+        if self.pushes.is_empty() {
+            return;
+        }
+        if !self.busy {
+            if let Some(stream) = &self.stream {
+                let mut stream = stream.clone();
+                let mut cx = Context::from_waker(Waker::noop());
+                if let Poll::Ready(Ok(n)) = Pin::new(&mut stream).poll_write(&mut cx, &self.pushes)
+                {
+                    self.pushes.drain(..n);
+                    self.net_out += n as u64;
+                }
+            }
+        }
+        if !self.pushes.is_empty() {
+            self.wake();
         }
     }
 

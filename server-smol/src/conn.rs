@@ -167,21 +167,22 @@ pub(crate) async fn serve(
                 &mut parked,
             );
         }
-        if core::mem::take(&mut shared.borrow_mut().woke_others) {
-            // The clients this burst pushed to run first (the executor is FIFO) and write
-            // their pushes before this connection's replies go out.
-            smol::future::yield_now().await;
-        }
         dispatch::take_pushes(&mut client.borrow_mut(), &mut out);
         if !out.buf.is_empty() {
             peak = peak.max(out.buf.len());
-            client.borrow_mut().obuf = (out.buf.len(), out.buf.capacity(), peak);
+            {
+                let mut me = client.borrow_mut();
+                me.obuf = (out.buf.len(), out.buf.capacity(), peak);
+                // Until written, pushes from other clients' commands queue behind this output.
+                me.busy = true;
+            }
             if stream.write_all(&out.buf).await.is_err() {
                 break;
             }
             let written = out.buf.len() as u64;
             shared.borrow_mut().stats.net_output_bytes += written;
             let mut me = client.borrow_mut();
+            me.busy = false;
             me.net_out += written;
             out.buf.clear();
             if out.buf.capacity() > 4 * 1024 * 1024 {

@@ -122,31 +122,26 @@ pub(crate) fn encode_message(
 }
 
 /// Appends what `write` encodes (given the recipient's protocol and Pub/Sub mode) to client
-/// `id`'s pushes and wakes its task; whether another client was woken. `me` is the executing
-/// client (its cell is already borrowed), whose pushes go out after its reply.
+/// `id`'s pushes and sends them ([`Client::send_pushes`]). `me` is the executing client (its
+/// cell is already borrowed), whose pushes go out after its reply.
 pub(crate) fn push_to(
     clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
     me: &mut Client,
     id: u64,
     write: impl FnOnce(Protocol, bool, &mut Vec<u8>),
-) -> bool {
+) {
     if id == me.id {
         let (proto, sub) = (me.resp, me.subscribed());
         write(proto, sub, &mut me.pushes);
-        return false;
+        return;
     }
     if let Some(c) = clients.get(&id) {
         if let Ok(mut c) = c.try_borrow_mut() {
             let (proto, sub) = (c.resp, c.subscribed());
-            let before = c.pushes.len();
             write(proto, sub, &mut c.pushes);
-            if c.pushes.len() != before {
-                c.wake();
-                return true;
-            }
+            c.send_pushes();
         }
     }
-    false
 }
 
 #[cfg(test)]

@@ -119,7 +119,6 @@ async fn serve(
         shutting_down: false,
         pubsub: PubSub::default(),
         pause: Pause::default(),
-        woke_others: false,
     }));
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");

@@ -154,11 +154,6 @@ pub(crate) struct Server {
     pub(crate) pubsub: PubSub,
     /// CLIENT PAUSE state and the parked clients.
     pub(crate) pause: Pause,
-    /// The running burst queued pushes for other connections: its task lets them write
-    /// before its own replies, so a writer's `+OK` never overtakes the invalidation it
-    /// caused (as in Valkey, where both leave in the same event-loop iteration, the
-    /// invalidated client first).
-    pub(crate) woke_others: bool,
 }
 
 impl Server {

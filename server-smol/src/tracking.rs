@@ -104,7 +104,7 @@ pub(crate) fn deliver(server: &mut Server, me: &mut Client) {
         });
     }
     for (to, r2, r3) in sends {
-        server.woke_others |= push_to(clients, me, to, |proto, subscribed, buf| match proto {
+        push_to(clients, me, to, |proto, subscribed, buf| match proto {
             Protocol::Resp3 => buf.extend_from_slice(&r3),
             Protocol::Resp2 if subscribed => buf.extend_from_slice(&r2),
             Protocol::Resp2 => {}
@@ -124,11 +124,8 @@ pub(crate) fn deliver_idle(server: &mut Server) {
         if let Some(c) = clients.get(&d.to.get()) {
             if let Ok(mut c) = c.try_borrow_mut() {
                 let (proto, sub) = (c.resp, c.subscribed());
-                let before = c.pushes.len();
                 encode(&d, proto, sub, &mut c.pushes);
-                if c.pushes.len() != before {
-                    c.wake();
-                }
+                c.send_pushes();
             }
         }
     });

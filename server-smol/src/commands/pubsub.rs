@@ -141,7 +141,7 @@ fn publish(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let (channel, payload) = (args[1], args[2]);
     let receivers = ex.server.pubsub.receivers(channel);
     for &(id, pattern) in &receivers {
-        ex.server.woke_others |= push_to(&ex.server.clients, ex.client, id, |proto, _, buf| {
+        push_to(&ex.server.clients, ex.client, id, |proto, _, buf| {
             encode_message(proto, pattern, channel, payload, buf);
         });
     }
