@@ -299,6 +299,8 @@ fn process(
     // The end of this client's turn: BCAST batches, then every delivery.
     server.changes.tracker.end_of_iteration();
     crate::tracking::deliver(server, me);
+    // Other clients' pushes leave before this burst's replies, one write per client.
+    crate::pubsub::send_pending(&server.clients, &mut server.pending_pushes);
     server.take_changes();
     close || me.close_after_reply
 }

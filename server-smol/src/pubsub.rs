@@ -122,10 +122,12 @@ pub(crate) fn encode_message(
 }
 
 /// Appends what `write` encodes (given the recipient's protocol and Pub/Sub mode) to client
-/// `id`'s pushes and sends them ([`Client::send_pushes`]). `me` is the executing client (its
-/// cell is already borrowed), whose pushes go out after its reply.
+/// `id`'s pushes; a recipient with nothing queued before joins `pending`, to be sent once per
+/// burst by [`send_pending`]. `me` is the executing client (its cell is already borrowed),
+/// whose pushes go out after its reply.
 pub(crate) fn push_to(
     clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
     me: &mut Client,
     id: u64,
     write: impl FnOnce(Protocol, bool, &mut Vec<u8>),
@@ -137,9 +139,24 @@ pub(crate) fn push_to(
     }
     if let Some(c) = clients.get(&id) {
         if let Ok(mut c) = c.try_borrow_mut() {
+            let was_empty = c.pushes.is_empty();
             let (proto, sub) = (c.resp, c.subscribed());
             write(proto, sub, &mut c.pushes);
-            c.send_pushes();
+            if was_empty && !c.pushes.is_empty() {
+                pending.push(id);
+            }
+        }
+    }
+}
+
+/// Sends the pushes queued for the clients in `pending` ([`Client::send_pushes`]): one write
+/// per client however many pushes a burst queued for it, before the burst's own replies.
+pub(crate) fn send_pending(clients: &BTreeMap<u64, Rc<RefCell<Client>>>, pending: &mut Vec<u64>) {
+    for id in pending.drain(..) {
+        if let Some(c) = clients.get(&id) {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                c.send_pushes();
+            }
         }
     }
 }

@@ -119,6 +119,7 @@ async fn serve(
         shutting_down: false,
         pubsub: PubSub::default(),
         pause: Pause::default(),
+        pending_pushes: Vec::new(),
     }));
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");

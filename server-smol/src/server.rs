@@ -154,6 +154,8 @@ pub(crate) struct Server {
     pub(crate) pubsub: PubSub,
     /// CLIENT PAUSE state and the parked clients.
     pub(crate) pause: Pause,
+    /// Clients with pushes queued during the running burst, sent at its end.
+    pub(crate) pending_pushes: Vec<u64>,
 }
 
 impl Server {

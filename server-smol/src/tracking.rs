@@ -9,7 +9,7 @@ use resp_codec::{Encoder, Protocol};
 use tracking_core::{ClientId, Connections, Delivery, Message};
 
 use crate::client::Client;
-use crate::pubsub::push_to;
+use crate::pubsub::{push_to, send_pending};
 use crate::server::Server;
 
 /// The channel RESP2 redirect targets hear invalidations on.
@@ -17,10 +17,11 @@ pub(crate) const INVALIDATE_CHANNEL: &[u8] = b"__redis__:invalidate";
 
 /// Connected clients as the engine sees them: a client is gone once it left the table (closed
 /// or killed) and closing once it is flagged to close after its reply (QUIT, CLIENT KILL of
-/// itself). The executing client's cell is borrowed, so it is passed on its own.
+/// itself). The executing client's cell is borrowed, so its id and closing flag are passed on
+/// their own.
 pub(crate) struct Conns<'a> {
     pub(crate) clients: &'a BTreeMap<u64, Rc<RefCell<Client>>>,
-    pub(crate) me: Option<&'a Client>,
+    pub(crate) me: Option<(u64, bool)>,
 }
 
 impl Connections for Conns<'_> {
@@ -30,7 +31,7 @@ impl Connections for Conns<'_> {
 
     fn is_closing(&self, id: ClientId) -> bool {
         match self.me {
-            Some(me) if me.id == id.get() => me.close_after_reply,
+            Some((me, closing)) if me == id.get() => closing,
             _ => self
                 .clients
                 .get(&id.get())
@@ -80,36 +81,29 @@ pub(crate) fn encode(d: &Delivery<'_>, proto: Protocol, subscribed: bool, buf: &
 }
 
 /// Hands every drainable delivery to its connection: the executing client's go to its
-/// pushes (written after its reply), others' to theirs, with a wake.
+/// pushes (written after its reply), others' to theirs, sent at the end of the burst.
 pub(crate) fn deliver(server: &mut Server, me: &mut Client) {
     let tracker = &mut server.changes.tracker;
     if !tracker.has_deliveries() {
         return;
     }
     let clients = &server.clients;
-    let mut sends: Vec<(u64, Vec<u8>, Vec<u8>)> = Vec::new();
-    {
-        let conns = Conns {
+    let pending = &mut server.pending_pushes;
+    let conns = Conns {
+        clients,
+        me: Some((me.id, me.close_after_reply)),
+    };
+    tracker.drain(&conns, |d| {
+        push_to(
             clients,
-            me: Some(&*me),
-        };
-        tracker.drain(&conns, |d| {
-            // Encoded for both protocols: the recipient's state is read below, once the
-            // engine is no longer borrowed.
-            let mut r2 = Vec::new();
-            let mut r3 = Vec::new();
-            encode(&d, Protocol::Resp2, true, &mut r2);
-            encode(&d, Protocol::Resp3, true, &mut r3);
-            sends.push((d.to.get(), r2, r3));
-        });
-    }
-    for (to, r2, r3) in sends {
-        push_to(clients, me, to, |proto, subscribed, buf| match proto {
-            Protocol::Resp3 => buf.extend_from_slice(&r3),
-            Protocol::Resp2 if subscribed => buf.extend_from_slice(&r2),
-            Protocol::Resp2 => {}
-        });
-    }
+            pending,
+            me,
+            d.to.get(),
+            |proto, subscribed, buf| {
+                encode(&d, proto, subscribed, buf);
+            },
+        );
+    });
 }
 
 /// [`deliver`] with no executing client (the timer).
@@ -119,16 +113,21 @@ pub(crate) fn deliver_idle(server: &mut Server) {
         return;
     }
     let clients = &server.clients;
+    let pending = &mut server.pending_pushes;
     let conns = Conns { clients, me: None };
     tracker.drain(&conns, |d| {
         if let Some(c) = clients.get(&d.to.get()) {
             if let Ok(mut c) = c.try_borrow_mut() {
+                let was_empty = c.pushes.is_empty();
                 let (proto, sub) = (c.resp, c.subscribed());
                 encode(&d, proto, sub, &mut c.pushes);
-                c.send_pushes();
+                if was_empty && !c.pushes.is_empty() {
+                    pending.push(d.to.get());
+                }
             }
         }
     });
+    send_pending(clients, pending);
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub(super) fn tracking(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let id = me(ex);
     let conns = Conns {
         clients: &ex.server.clients,
-        me: Some(&*ex.client),
+        me: Some((ex.client.id, ex.client.close_after_reply)),
     };
     match ex
         .server

@@ -139,11 +139,18 @@ pub(crate) fn leave_all(ex: &mut Exec<'_>) {
 /// `PUBLISH channel message`: the number of clients that received it.
 fn publish(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let (channel, payload) = (args[1], args[2]);
-    let receivers = ex.server.pubsub.receivers(channel);
+    let server = &mut *ex.server;
+    let receivers = server.pubsub.receivers(channel);
     for &(id, pattern) in &receivers {
-        push_to(&ex.server.clients, ex.client, id, |proto, _, buf| {
-            encode_message(proto, pattern, channel, payload, buf);
-        });
+        push_to(
+            &server.clients,
+            &mut server.pending_pushes,
+            ex.client,
+            id,
+            |proto, _, buf| {
+                encode_message(proto, pattern, channel, payload, buf);
+            },
+        );
     }
     out.integer(receivers.len() as i64);
 }
