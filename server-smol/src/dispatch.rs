@@ -1,5 +1,9 @@
 //! One command table for everything, and running one request through it with Valkey's checks in
-//! Valkey's order: lookup and arity (the table's errors), authentication, then the handler.
+//! Valkey's order: lookup and arity (the table's errors), authentication, the RESP2 subscribed
+//! mode, then the handler. Around it, client-side caching's bookkeeping: the table limit before
+//! the command, reads recorded after a READONLY one, the client's own invalidations after its
+//! reply. Whether a request must wait for CLIENT PAUSE is decided before it runs
+//! ([`must_wait`]).
 
 use keyspace::command::{CommandInfo, Flags};
 use keyspace::{CommandTable, Ctx, Millis, ReplySink};
