@@ -101,3 +101,28 @@ fn publish_reaches_channel_and_pattern_subscribers_and_counts_them() {
         (p.reply() == b":1\r\n").then_some(())
     });
 }
+
+#[test]
+fn a_resp3_redirect_target_gets_pushes_even_when_subscribed() {
+    let server = Server::start(&[]);
+    let mut target = resp3(&server);
+    let target_id = crate::tracking::id_of(&mut target);
+    target.roundtrip(
+        &["SUBSCRIBE", "__redis__:invalidate"],
+        b">3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n",
+    );
+    let mut c = server.raw();
+    c.roundtrip(
+        &["CLIENT", "TRACKING", "on", "REDIRECT", &target_id],
+        b"+OK\r\n",
+    );
+    c.roundtrip(&["GET", "k"], b"$-1\r\n");
+    c.roundtrip(&["SET", "k", "1"], b"+OK\r\n");
+    target.expect(&crate::tracking::invalidate(&["k"]));
+    // PUBLISH to the channel is an ordinary message, not an invalidation.
+    c.roundtrip(&["PUBLISH", "__redis__:invalidate", "x"], b":1\r\n");
+    target.expect(b">3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n$1\r\nx\r\n");
+    // CLIENT KILL TYPE pubsub selects subscribed clients only.
+    c.roundtrip(&["CLIENT", "KILL", "TYPE", "pubsub"], b":1\r\n");
+    assert!(target.until_closed().is_empty());
+}
