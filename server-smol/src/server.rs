@@ -243,4 +243,23 @@ mod tests {
         c.change(1, b"c", ChangeKind::Evicted);
         assert_eq!((c.expired, c.evicted), (1, 1));
     }
+
+    #[test]
+    fn one_command_flushing_several_databases_invalidates_once() {
+        let mut c = Changes::default();
+        let me = ClientId::new(1).expect("id");
+        c.tracker
+            .client_tracking(me, &["ON"], &|_| true)
+            .expect("on");
+        c.change(0, b"", ChangeKind::Flush);
+        c.change(5, b"", ChangeKind::Flush);
+        let mut nulls = 0;
+        c.tracker.drain(&|_| true, |_| nulls += 1);
+        assert_eq!(nulls, 1);
+        // The next command may flush again.
+        c.flushed = false;
+        c.change(0, b"", ChangeKind::Flush);
+        c.tracker.drain(&|_| true, |_| nulls += 1);
+        assert_eq!(nulls, 2);
+    }
 }
