@@ -264,7 +264,11 @@ fn failover_flow(end: impl FnOnce(&mut Raw), timeout: &str) {
         assert!(reader.reply().starts_with(b":"));
     }
     let still: Vec<u64> = acked.iter().map(|a| a.load(Ordering::Relaxed)).collect();
-    assert_eq!(frozen, still, "a write was acknowledged during the pause");
+    // Both snapshots fell inside the pause if it is still in force now (a pause ended by its
+    // timeout may run out first on a very slow machine; then there is nothing to compare).
+    if info_field(&mut admin, "paused_actions") == "write" {
+        assert_eq!(frozen, still, "a write was acknowledged during the pause");
+    }
     end(&mut admin);
     eventually("writes to resume", || {
         acked
@@ -297,7 +301,7 @@ fn failover_with_unpause_loses_and_reorders_no_write() {
 
 #[test]
 fn failover_ended_by_the_pause_timeout_loses_and_reorders_no_write() {
-    failover_flow(|_| {}, "1500");
+    failover_flow(|_| {}, "3000");
 }
 
 #[test]
