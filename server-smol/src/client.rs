@@ -1,6 +1,14 @@
 //! One connected client's state, as the server and CLIENT LIST see it.
 
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use std::collections::BTreeSet;
 use std::net::Shutdown;
+
+use smol::io::AsyncWrite;
+
+use smol::channel::Sender;
+use tracking_core::TrackingInfo;
 
 use keyspace::Millis;
 use resp_codec::Protocol;
@@ -62,6 +70,19 @@ pub(crate) struct Client {
     pub(crate) argv_mem: usize,
     /// The socket, kept to close it from elsewhere (CLIENT KILL, timeout, shutdown).
     pub(crate) stream: Option<TcpStream>,
+    /// Out-of-band bytes for this connection (invalidation pushes, Pub/Sub messages) that its
+    /// task has not moved to its output buffer yet.
+    pub(crate) pushes: Vec<u8>,
+    /// Wakes the connection task when `pushes` grew or its pause ended.
+    pub(crate) wake: Option<Sender<()>>,
+    /// The task is waiting to finish writing its output: pushes must queue behind it.
+    pub(crate) busy: bool,
+    /// Parked by CLIENT PAUSE: its next command waits for the pause to end.
+    pub(crate) paused: bool,
+    /// Channels it is subscribed to.
+    pub(crate) channels: BTreeSet<Vec<u8>>,
+    /// Patterns it is subscribed to.
+    pub(crate) patterns: BTreeSet<Vec<u8>>,
 }
 
 impl Client {
@@ -94,7 +115,55 @@ impl Client {
             obuf: (0, 0, 0),
             argv_mem: 0,
             stream: None,
+            pushes: Vec::new(),
+            wake: None,
+            busy: false,
+            paused: false,
+            channels: BTreeSet::new(),
+            patterns: BTreeSet::new(),
         }
+    }
+
+    /// Subscribed to at least one channel or pattern (Pub/Sub mode).
+    pub(crate) fn subscribed(&self) -> bool {
+        !self.channels.is_empty() || !self.patterns.is_empty()
+    }
+
+    /// Wakes the connection task (it writes its pushes, or resumes after a pause).
+    pub(crate) fn wake(&self) {
+        if let Some(w) = &self.wake {
+            // Full means a wake is already pending; closed means the task is gone.
+            let _ = w.try_send(());
+        }
+    }
+
+    /// Sends queued pushes now, written straight to the socket when the connection has no
+    /// output of its own in flight (so they leave before the reply of the command that caused
+    /// them, as in Valkey); whatever the socket does not take at once is left to the task,
+    /// which is woken.
+    pub(crate) fn send_pushes(&mut self) {
+        if self.pushes.is_empty() {
+            return;
+        }
+        if !self.busy {
+            if let Some(stream) = &self.stream {
+                let mut stream = stream.clone();
+                let mut cx = Context::from_waker(Waker::noop());
+                if let Poll::Ready(Ok(n)) = Pin::new(&mut stream).poll_write(&mut cx, &self.pushes)
+                {
+                    self.pushes.drain(..n);
+                    self.net_out += n as u64;
+                }
+            }
+        }
+        if !self.pushes.is_empty() {
+            self.wake();
+        }
+    }
+
+    /// The client's RESP3-ness, for pushes.
+    pub(crate) fn resp3(&self) -> bool {
+        self.resp == Protocol::Resp3
     }
 
     /// Closes the socket: the connection task sees end of input and cleans up.
@@ -122,9 +191,16 @@ impl Client {
         now.0.saturating_sub(self.last_interaction.0) / 1000
     }
 
-    /// The flag letters of CLIENT LIST, `N` for none.
-    fn flags(&self) -> String {
+    /// The flag letters of CLIENT LIST in Valkey's order, `N` for none.
+    fn flags(&self, tracking: &TrackingInfo<'_>) -> String {
         let mut f = String::new();
+        if self.subscribed() {
+            f.push('P');
+        }
+        if self.paused {
+            f.push('b');
+        }
+        f.extend(tracking.client_list_flags());
         if self.close_after_reply {
             f.push('c');
         }
@@ -141,7 +217,7 @@ impl Client {
     }
 
     /// One CLIENT LIST / CLIENT INFO line, newline included, with Valkey 8's fields in order.
-    pub(crate) fn info_line(&self, now: Millis, out: &mut Vec<u8>) {
+    pub(crate) fn info_line(&self, now: Millis, tracking: &TrackingInfo<'_>, out: &mut Vec<u8>) {
         use std::io::Write;
         let (obl, ocap, opeak) = self.obuf;
         let tot_mem = self.qbuf.1 + ocap + self.argv_mem + size_of::<Self>();
@@ -154,18 +230,21 @@ impl Client {
         out.extend_from_slice(&self.name);
         let _ = write!(
             out,
-            " age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf={} \
+            " age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi=-1 watch=0 qbuf={} \
              qbuf-free={} argv-mem={} multi-mem=0 rbs={ocap} rbp={opeak} obl={obl} oll=0 \
-             omem={obl} tot-mem={tot_mem} events={events} cmd={} user=default redir=-1 resp={} \
+             omem={obl} tot-mem={tot_mem} events={events} cmd={} user=default redir={} resp={} \
              lib-name=",
             self.age(now),
             self.idle(now),
-            self.flags(),
+            self.flags(tracking),
             self.db,
+            self.channels.len(),
+            self.patterns.len(),
             self.qbuf.0,
             self.qbuf.1 - self.qbuf.0,
             self.argv_mem,
             self.last_cmd.unwrap_or("NULL"),
+            tracking.redirect,
             match self.resp {
                 Protocol::Resp2 => 2,
                 Protocol::Resp3 => 3,
@@ -201,7 +280,9 @@ mod tests {
         c.no_touch = true;
         c.last_cmd = Some("client|list");
         let mut line = Vec::new();
-        c.info_line(Millis(4_500), &mut line);
+        let tracker = tracking_core::Tracker::new();
+        let off = tracker.tracking_info(tracking_core::ClientId::new(7).expect("id"));
+        c.info_line(Millis(4_500), &off, &mut line);
         let line = String::from_utf8(line).expect("utf8");
         let keys: Vec<&str> = line
             .trim_end()

@@ -77,6 +77,16 @@ fn with_argv<R>(request: &[u8], spans: &[Span], f: impl FnOnce(&[&[u8]]) -> R) -
     }
 }
 
+/// What woke the connection task.
+enum Event {
+    /// Bytes arrived.
+    Read(usize),
+    /// Pushes were queued for it, its pause ended, or it was killed.
+    Woken,
+    /// The peer closed, or reading failed.
+    Closed,
+}
+
 /// Serves one client until it disconnects, is killed, or asks to close.
 pub(crate) async fn serve(
     shared: Rc<RefCell<Server>>,
@@ -84,32 +94,95 @@ pub(crate) async fn serve(
     mut stream: TcpStream,
 ) {
     let id = client.borrow().id;
+    let (wake_tx, wake_rx) = smol::channel::bounded(1);
     let mut query = Query::new();
     let mut out = Reply::new();
     let mut spans: Vec<Span> = Vec::new();
+    // A request parsed but held back by CLIENT PAUSE: its length; `spans` still describes it.
+    let mut parked: Option<usize> = None;
     let mut peak = 0;
     {
         let mut me = client.borrow_mut();
         me.qbuf = (0, query.buf.len());
         me.obuf = (0, out.buf.capacity(), 0);
+        me.wake = Some(wake_tx);
     }
     loop {
         query.make_room();
-        let n = match stream.read(&mut query.buf[query.end..]).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let event = {
+            let read = async {
+                match stream.read(&mut query.buf[query.end..]).await {
+                    Ok(0) | Err(_) => Event::Closed,
+                    Ok(n) => Event::Read(n),
+                }
+            };
+            let woken = async {
+                match wake_rx.recv().await {
+                    Ok(()) => Event::Woken,
+                    Err(_) => Event::Closed,
+                }
+            };
+            smol::future::or(read, woken).await
         };
-        query.end += n;
-        let close = process(&shared, &client, &mut query, &mut spans, &mut out, n);
+        let read = match event {
+            Event::Closed => break,
+            Event::Read(n) => {
+                query.end += n;
+                n
+            }
+            Event::Woken => {
+                if !shared.borrow().clients.contains_key(&id) {
+                    break; // killed
+                }
+                0
+            }
+        };
+        let paused = client.borrow().paused;
+        let mut close = false;
+        if paused {
+            // Parked: input is buffered, not parsed, until the pause ends; the query buffer
+            // limit still applies.
+            let mut me = client.borrow_mut();
+            me.net_in += read as u64;
+            let mut server = shared.borrow_mut();
+            server.stats.net_input_bytes += read as u64;
+            let pending = (query.end - query.start) as u64;
+            me.qbuf = (query.end - query.start, query.buf.len());
+            if pending > server.settings.client_query_buffer_limit {
+                server.log.warning(&format!(
+                    "Closing client that reached max query buffer length: id={} addr={}",
+                    me.id, me.addr
+                ));
+                server.stats.query_buffer_limit_disconnections += 1;
+                break;
+            }
+        } else if read > 0 || parked.is_some() {
+            close = process(
+                &shared,
+                &client,
+                &mut query,
+                &mut spans,
+                &mut out,
+                read,
+                &mut parked,
+            );
+        }
+        dispatch::take_pushes(&mut client.borrow_mut(), &mut out);
         if !out.buf.is_empty() {
             peak = peak.max(out.buf.len());
-            client.borrow_mut().obuf = (out.buf.len(), out.buf.capacity(), peak);
+            {
+                let mut me = client.borrow_mut();
+                me.obuf = (out.buf.len(), out.buf.capacity(), peak);
+                // Until written, pushes from other clients' commands queue behind this output.
+                me.busy = true;
+            }
             if stream.write_all(&out.buf).await.is_err() {
                 break;
             }
             let written = out.buf.len() as u64;
             shared.borrow_mut().stats.net_output_bytes += written;
             let mut me = client.borrow_mut();
+            me.busy = false;
             me.net_out += written;
             out.buf.clear();
             if out.buf.capacity() > 4 * 1024 * 1024 {
@@ -122,10 +195,11 @@ pub(crate) async fn serve(
         }
     }
     let _ = stream.flush().await;
-    shared.borrow_mut().clients.remove(&id);
+    shared.borrow_mut().forget_client(id);
 }
 
-/// Runs every complete request in the query buffer; whether the connection must close.
+/// Runs every complete request in the query buffer, starting with a parked one; whether the
+/// connection must close. Stops at a request CLIENT PAUSE holds back and parks the client.
 fn process(
     shared: &Rc<RefCell<Server>>,
     client: &Rc<RefCell<Client>>,
@@ -133,6 +207,7 @@ fn process(
     spans: &mut Vec<Span>,
     out: &mut Reply,
     read: usize,
+    parked: &mut Option<usize>,
 ) -> bool {
     let mut server = shared.borrow_mut();
     let server = &mut *server;
@@ -142,49 +217,65 @@ fn process(
     me.last_interaction = now;
     me.net_in += read as u64;
     server.stats.net_input_bytes += read as u64;
+    server.end_pause_if_due(now);
     let mut close = false;
     while !me.close_after_reply {
-        let parser = RequestParser::new()
-            .max_bulk_len(server.settings.proto_max_bulk_len)
-            .authenticated(!server.auth_required(me));
-        match parser.parse(&mut query.buf[query.start..query.end], spans) {
-            Ok(Status::Partial) => break,
-            Ok(Status::Complete(used)) => {
-                let request = &query.buf[query.start..query.start + used];
-                if let Some(first) = spans.first() {
-                    let name = first.of(request);
-                    if name.eq_ignore_ascii_case(b"post") || name.eq_ignore_ascii_case(b"host:") {
-                        server.log.warning(
-                            "Possible SECURITY ATTACK detected. It looks like somebody is sending \
-                             POST or Host: commands to Valkey. This is likely due to an attacker \
-                             attempting to use Cross Protocol Scripting to compromise your Valkey \
-                             instance. Connection aborted.",
-                        );
-                        close = true;
-                        break;
+        let used = match parked.take() {
+            Some(used) => used,
+            None => {
+                let parser = RequestParser::new()
+                    .max_bulk_len(server.settings.proto_max_bulk_len)
+                    .authenticated(!server.auth_required(me));
+                match parser.parse(&mut query.buf[query.start..query.end], spans) {
+                    Ok(Status::Partial) => break,
+                    Ok(Status::Complete(used)) => used,
+                    Err(e) => {
+                        let mark = out.buf.len();
+                        out.error_bytes(e.reply().as_bytes());
+                        server.stats.error_replies += 1;
+                        if me.reply_off || me.reply_skip {
+                            out.buf.truncate(mark);
+                        }
+                        server.log.verbose(&format!(
+                            "Protocol error ({}) from client: id={} addr={}",
+                            String::from_utf8_lossy(e.reply().as_bytes()),
+                            me.id,
+                            me.addr
+                        ));
+                        me.close_after_reply = true;
+                        continue;
                     }
-                    with_argv(request, spans, |argv| {
-                        dispatch::execute(server, me, argv, out, now);
-                    });
                 }
-                query.start += used;
             }
-            Err(e) => {
-                let mark = out.buf.len();
-                out.error_bytes(e.reply().as_bytes());
-                server.stats.error_replies += 1;
-                if me.reply_off || me.reply_skip {
-                    out.buf.truncate(mark);
+        };
+        let request = &query.buf[query.start..query.start + used];
+        if let Some(first) = spans.first() {
+            let name = first.of(request);
+            if name.eq_ignore_ascii_case(b"post") || name.eq_ignore_ascii_case(b"host:") {
+                server.log.warning(
+                    "Possible SECURITY ATTACK detected. It looks like somebody is sending \
+                     POST or Host: commands to Valkey. This is likely due to an attacker \
+                     attempting to use Cross Protocol Scripting to compromise your Valkey \
+                     instance. Connection aborted.",
+                );
+                close = true;
+                break;
+            }
+            let wait = with_argv(request, spans, |argv| {
+                if dispatch::must_wait(server, me, argv, now) {
+                    return true;
                 }
-                server.log.verbose(&format!(
-                    "Protocol error ({}) from client: id={} addr={}",
-                    String::from_utf8_lossy(e.reply().as_bytes()),
-                    me.id,
-                    me.addr
-                ));
-                me.close_after_reply = true;
+                dispatch::execute(server, me, argv, out, now);
+                false
+            });
+            if wait {
+                *parked = Some(used);
+                me.paused = true;
+                server.pause.park(me.id);
+                break;
             }
         }
+        query.start += used;
     }
     let pending = query.end - query.start;
     let limit = if server.auth_required(me) {
@@ -192,7 +283,7 @@ fn process(
     } else {
         server.settings.client_query_buffer_limit
     };
-    if pending as u64 > limit {
+    if pending as u64 > limit && parked.is_none() {
         server.log.warning(&format!(
             "Closing client that reached max query buffer length: id={} addr={} (qbuf initial \
              bytes: {:?})",
@@ -205,6 +296,11 @@ fn process(
         close = true;
     }
     me.qbuf = (pending, query.buf.len());
+    // The end of this client's turn: BCAST batches, then every delivery.
+    server.changes.tracker.end_of_iteration();
+    crate::tracking::deliver(server, me);
+    // Other clients' pushes leave before this burst's replies, one write per client.
+    crate::pubsub::send_pending(&server.clients, &mut server.pending_pushes);
     server.take_changes();
     close || me.close_after_reply
 }

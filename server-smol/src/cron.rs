@@ -1,5 +1,6 @@
-//! The server timer, `hz` times a second: active expiry, idle-client timeouts, the ops meter and
-//! the memory peak.
+//! The server timer, `hz` times a second: the end of a CLIENT PAUSE, active expiry, the
+//! tracking-table limit and BCAST batches, idle-client timeouts, the ops meter and the memory
+//! peak.
 
 use core::cell::RefCell;
 use core::time::Duration;
@@ -9,6 +10,7 @@ use keyspace::KEYS_PER_LOOP;
 
 use crate::clock;
 use crate::server::Server;
+use crate::tracking;
 
 /// Keys the active expire cycle may sample per tick.
 const EXPIRE_BUDGET: usize = KEYS_PER_LOOP * 200;
@@ -25,11 +27,24 @@ pub(crate) async fn run(shared: Rc<RefCell<Server>>) {
 /// One tick.
 fn tick(server: &mut Server) {
     let now = clock::unix_millis();
-    let cycle = server
-        .keyspace
-        .active_expire(now, EXPIRE_BUDGET, &mut server.changes);
-    server.stats.expire_cycle_sampled += cycle.sampled as u64;
+    server.end_pause_if_due(now);
+    // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
+    if server.pause.active(now).is_none() {
+        let cycle = server
+            .keyspace
+            .active_expire(now, EXPIRE_BUDGET, &mut server.changes);
+        server.stats.expire_cycle_sampled += cycle.sampled as u64;
+    }
     server.take_changes();
+    let tracker = &mut server.changes.tracker;
+    if tracker.any_tracking() {
+        tracker.set_max_keys(
+            usize::try_from(server.settings.tracking_table_max_keys).unwrap_or(usize::MAX),
+        );
+        tracker.enforce_key_limit();
+    }
+    tracker.end_of_iteration();
+    tracking::deliver_idle(server);
 
     let timeout = u64::from(server.settings.timeout);
     if timeout > 0 {
@@ -42,11 +57,12 @@ fn tick(server: &mut Server) {
             })
             .collect();
         for id in idle {
-            if let Some(c) = server.clients.remove(&id) {
+            if let Some(c) = server.clients.get(&id).cloned() {
                 server.log.verbose("Closing idle client");
                 if let Ok(c) = c.try_borrow() {
                     c.disconnect();
                 }
+                server.forget_client(id);
             }
         }
     }

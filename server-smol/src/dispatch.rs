@@ -1,12 +1,18 @@
 //! One command table for everything, and running one request through it with Valkey's checks in
-//! Valkey's order: lookup and arity (the table's errors), authentication, then the handler.
+//! Valkey's order: lookup and arity (the table's errors), authentication, the RESP2 subscribed
+//! mode, then the handler. Around it, client-side caching's bookkeeping: the table limit before
+//! the command, reads recorded after a READONLY one, the client's own invalidations after its
+//! reply. Whether a request must wait for CLIENT PAUSE is decided before it runs
+//! ([`must_wait`]).
 
-use keyspace::command::Flags;
+use keyspace::command::{CommandInfo, Flags};
 use keyspace::{CommandTable, Ctx, Millis, ReplySink};
+use tracking_core::{ClientId, CommandEnd};
 
 use crate::client::Client;
 use crate::reply::Reply;
 use crate::server::Server;
+use crate::tracking;
 
 /// What a server command runs against.
 pub(crate) struct Exec<'a> {
@@ -60,8 +66,23 @@ pub(crate) fn execute(
     out: &mut Reply,
     now: Millis,
 ) {
+    take_pushes(client, out);
+    let me = ClientId::new(client.id);
+    if let Some(me) = me.filter(|_| server.changes.tracker.any_tracking()) {
+        // Before the command, so what it evicts reaches this client before its reply.
+        let tracker = &mut server.changes.tracker;
+        tracker.set_max_keys(
+            usize::try_from(server.settings.tracking_table_max_keys).unwrap_or(usize::MAX),
+        );
+        if tracker.enforce_key_limit() > 0 {
+            tracking::deliver(server, client);
+            take_pushes(client, out);
+        }
+        server.changes.tracker.begin_command(me);
+    }
     let mark = out.buf.len();
     let errors = out.errors;
+    let mut end = CommandEnd::Other;
     let resolved = match server.table.resolve(args) {
         Ok(cmd) => Ok((cmd.handler, cmd.info)),
         Err(e) => {
@@ -71,10 +92,22 @@ pub(crate) fn execute(
     };
     if let Ok((handler, info)) = resolved {
         client.last_cmd = Some(info.full_name);
+        if info.full_name.starts_with("client|") {
+            end = CommandEnd::ClientCommand;
+        }
         if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
             out.error_text("NOAUTH Authentication required.");
+        } else if client.subscribed() && !client.resp3() && !allowed_when_subscribed(info.full_name)
+        {
+            out.error_text(&format!(
+                "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / \
+                 RESET are allowed in this context",
+                info.full_name
+            ));
         } else if let Some(handler) = handler {
             client.argv_mem = args.iter().map(|a| a.len()).sum();
+            server.changes.writer = me;
+            server.changes.flushed = false;
             match handler {
                 Handler::Data(h) => {
                     let mut cx = Ctx {
@@ -95,6 +128,18 @@ pub(crate) fn execute(
                     out,
                 ),
             }
+            server.changes.writer = None;
+            // Valkey signals a flush even of an empty database (the keyspace reports only
+            // flushes that removed keys): every tracking client hears it once.
+            if matches!(info.full_name, "flushall" | "flushdb")
+                && out.errors == errors
+                && !core::mem::replace(&mut server.changes.flushed, true)
+            {
+                drop(server.changes.tracker.flush());
+            }
+            if let Some(me) = me {
+                record_reads(server, me, &info, args);
+            }
             client.argv_mem = 0;
             server.stats.commands_processed += 1;
             client.commands += 1;
@@ -102,6 +147,72 @@ pub(crate) fn execute(
     }
     server.stats.error_replies += out.errors - errors;
     finish_reply(client, out, mark);
+    if let Some(me) = me {
+        // After the reply: the client's own invalidations, even under CLIENT REPLY OFF.
+        server.changes.tracker.end_command(me, end);
+        tracking::deliver(server, client);
+    }
+    take_pushes(client, out);
+}
+
+/// Moves the client's queued pushes into its output buffer.
+pub(crate) fn take_pushes(client: &mut Client, out: &mut Reply) {
+    if !client.pushes.is_empty() {
+        out.buf.append(&mut client.pushes);
+    }
+}
+
+/// Records the keys of a READONLY command for a tracking client (§2.3): every key position
+/// of the command table, missing keys included; Pub/Sub commands never.
+fn record_reads(server: &mut Server, me: ClientId, info: &CommandInfo, args: &[&[u8]]) {
+    if !info.flags.contains(Flags::READONLY)
+        || info.flags.contains(Flags::PUBSUB)
+        || !server.changes.tracker.is_tracking(me)
+    {
+        return;
+    }
+    let keys = info.keys(args);
+    server
+        .changes
+        .tracker
+        .record_reads(me, keys.iter().filter_map(|&i| args.get(i).copied()));
+}
+
+/// The commands a RESP2 client may send while subscribed.
+fn allowed_when_subscribed(name: &str) -> bool {
+    matches!(
+        name,
+        "subscribe"
+            | "ssubscribe"
+            | "unsubscribe"
+            | "sunsubscribe"
+            | "psubscribe"
+            | "punsubscribe"
+            | "ping"
+            | "quit"
+            | "reset"
+    )
+}
+
+/// Whether `args` must wait for CLIENT PAUSE to end before running: only once lookup, arity,
+/// authentication and the subscribed-mode check would let it run (their errors are answered
+/// at once, as Valkey does). CLIENT UNPAUSE never waits.
+pub(crate) fn must_wait(server: &Server, client: &Client, args: &[&[u8]], now: Millis) -> bool {
+    if !server.pause.is_set() {
+        return false;
+    }
+    let Ok(cmd) = server.table.resolve(args) else {
+        return false;
+    };
+    let info = &cmd.info;
+    if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
+        return false;
+    }
+    if client.subscribed() && !client.resp3() && !allowed_when_subscribed(info.full_name) {
+        return false;
+    }
+    let unpause = info.full_name == "client|unpause";
+    server.pause.holds(now, info.flags, unpause)
 }
 
 /// Applies CLIENT REPLY OFF/SKIP to what the command wrote, then moves SKIP on to the next

@@ -15,9 +15,12 @@ mod cron;
 mod dispatch;
 mod listen;
 mod log;
+mod pause;
+mod pubsub;
 mod reply;
 mod run;
 mod server;
+mod tracking;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -15,6 +15,8 @@ use smol::stream::StreamExt;
 
 use crate::config::Settings;
 use crate::log::Logger;
+use crate::pause::Pause;
+use crate::pubsub::PubSub;
 use crate::server::{Changes, OpsMeter, Server, Stats};
 use crate::{VERSION, clock, cron, dispatch, listen};
 
@@ -101,7 +103,10 @@ async fn serve(
         config_file,
         log: log.clone(),
         keyspace,
-        changes: Changes::default(),
+        changes: Changes {
+            tracker: tracking_core::Tracker::with_seed(random_u64()),
+            ..Changes::default()
+        },
         table: dispatch::build_table(),
         clients: BTreeMap::new(),
         next_client_id: 1,
@@ -112,6 +117,9 @@ async fn serve(
         run_id: run_id(),
         port,
         shutting_down: false,
+        pubsub: PubSub::default(),
+        pause: Pause::default(),
+        pending_pushes: Vec::new(),
     }));
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");

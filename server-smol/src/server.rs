@@ -8,11 +8,14 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use keyspace::{ChangeKind, ChangeSink, CommandTable, Keyspace, Millis};
+use tracking_core::{ChangedBy, ClientId, Tracker};
 
 use crate::client::Client;
 use crate::config::Settings;
 use crate::dispatch::Handler;
 use crate::log::Logger;
+use crate::pause::Pause;
+use crate::pubsub::PubSub;
 
 /// Counters behind INFO stats, reset by CONFIG RESETSTAT.
 #[derive(Clone, Debug, Default)]
@@ -71,7 +74,7 @@ impl OpsMeter {
     }
 }
 
-/// Where keyspace change events go: the counters today; WATCH, tracking and keyspace
+/// Where keyspace change events go: the counters and client-side caching; WATCH and keyspace
 /// notifications plug in here.
 #[derive(Debug, Default)]
 pub(crate) struct Changes {
@@ -79,14 +82,37 @@ pub(crate) struct Changes {
     pub(crate) expired: u64,
     /// Keys evicted since the last reset.
     pub(crate) evicted: u64,
+    /// The client-side-caching engine: every change invalidates.
+    pub(crate) tracker: Tracker,
+    /// The client whose command is running (NOLOOP), if any.
+    pub(crate) writer: Option<ClientId>,
+    /// A flush already sent its null invalidation during this command (FLUSHALL reports one
+    /// flush per database; clients hear about it once).
+    pub(crate) flushed: bool,
 }
 
 impl ChangeSink for Changes {
-    fn change(&mut self, _db: usize, _key: &[u8], kind: ChangeKind) {
+    fn change(&mut self, _db: usize, key: &[u8], kind: ChangeKind) {
         match kind {
             ChangeKind::Expired => self.expired += 1,
             ChangeKind::Evicted => self.evicted += 1,
             _ => {}
+        }
+        match kind {
+            // SWAPDB touches only WATCH, as in Valkey.
+            ChangeKind::SwapDb => {}
+            ChangeKind::Flush => {
+                if !core::mem::replace(&mut self.flushed, true) {
+                    drop(self.tracker.flush());
+                }
+            }
+            ChangeKind::Expired | ChangeKind::Evicted => {
+                self.tracker.key_changed(key, ChangedBy::Server);
+            }
+            _ => {
+                let by = self.writer.map_or(ChangedBy::Server, ChangedBy::Client);
+                self.tracker.key_changed(key, by);
+            }
         }
     }
 }
@@ -124,6 +150,12 @@ pub(crate) struct Server {
     pub(crate) port: u16,
     /// Set once shutdown has begun: no new clients.
     pub(crate) shutting_down: bool,
+    /// Channel and pattern subscribers.
+    pub(crate) pubsub: PubSub,
+    /// CLIENT PAUSE state and the parked clients.
+    pub(crate) pause: Pause,
+    /// Clients with pushes queued during the running burst, sent at its end.
+    pub(crate) pending_pushes: Vec<u64>,
 }
 
 impl Server {
@@ -143,6 +175,41 @@ impl Server {
             })
             .sum();
         self.keyspace.used_memory() + clients
+    }
+
+    /// Forgets a client that is gone or being dropped (disconnect, CLIENT KILL, timeout):
+    /// from the client table, tracking, Pub/Sub and the pause queue. Idempotent.
+    pub(crate) fn forget_client(&mut self, id: u64) {
+        if let Some(c) = self.clients.remove(&id) {
+            if let Ok(c) = c.try_borrow() {
+                self.pubsub.remove_client(&c);
+                c.wake();
+            }
+        }
+        if let Some(cid) = ClientId::new(id) {
+            self.changes.tracker.client_gone(cid);
+        }
+        self.pause.forget(id);
+    }
+
+    /// Ends a CLIENT PAUSE whose time is up (before each burst and on every tick).
+    pub(crate) fn end_pause_if_due(&mut self, now: Millis) {
+        if self.pause.is_set() && self.pause.active(now).is_none() {
+            self.unpause();
+        }
+    }
+
+    /// Ends the pause and resumes every parked client, in arrival order (each task runs in the
+    /// order it is woken).
+    pub(crate) fn unpause(&mut self) {
+        for id in self.pause.unpause() {
+            if let Some(c) = self.clients.get(&id) {
+                if let Ok(mut c) = c.try_borrow_mut() {
+                    c.paused = false;
+                    c.wake();
+                }
+            }
+        }
     }
 
     /// Folds the change counters into the stats (after each burst and each timer tick).
@@ -169,8 +236,30 @@ mod tests {
     fn expiry_and_eviction_events_are_counted() {
         let mut c = Changes::default();
         c.change(0, b"a", ChangeKind::Expired);
+        c.change(0, b"", ChangeKind::Flush);
+        c.change(1, b"", ChangeKind::Flush);
+        c.change(0, b"", ChangeKind::SwapDb);
         c.change(0, b"b", ChangeKind::Set);
         c.change(1, b"c", ChangeKind::Evicted);
         assert_eq!((c.expired, c.evicted), (1, 1));
+    }
+
+    #[test]
+    fn one_command_flushing_several_databases_invalidates_once() {
+        let mut c = Changes::default();
+        let me = ClientId::new(1).expect("id");
+        c.tracker
+            .client_tracking(me, &["ON"], &|_| true)
+            .expect("on");
+        c.change(0, b"", ChangeKind::Flush);
+        c.change(5, b"", ChangeKind::Flush);
+        let mut nulls = 0;
+        c.tracker.drain(&|_| true, |_| nulls += 1);
+        assert_eq!(nulls, 1);
+        // The next command may flush again.
+        c.flushed = false;
+        c.change(0, b"", ChangeKind::Flush);
+        c.tracker.drain(&|_| true, |_| nulls += 1);
+        assert_eq!(nulls, 2);
     }
 }

@@ -1,14 +1,17 @@
 //! CLIENT ID / SETNAME / GETNAME / SETINFO / INFO / LIST / KILL / REPLY / UNBLOCK / NO-EVICT /
-//! NO-TOUCH / CAPA / HELP, with the fields, filters and texts of Valkey 8.
+//! NO-TOUCH / CAPA / HELP, with the fields, filters and texts of Valkey 8; TRACKING, CACHING,
+//! GETREDIR and TRACKINGINFO are in `client_tracking.rs`, PAUSE and UNPAUSE in
+//! `client_pause.rs`.
 
 use keyspace::command::{AclCategories as A, Flags as F};
 use keyspace::{Command, Error, ReplySink};
 
-use super::{acl, cmd, container, flags, info};
+use super::{acl, client_pause, client_tracking, cmd, container, flags, info};
 use crate::client::{Client, valid_name};
 use crate::commands::connection::BAD_NAME;
 use crate::dispatch::{Exec, Handler};
 use crate::reply::Reply;
+use tracking_core::{ClientId, Tracker, TrackingInfo};
 
 pub(super) fn command() -> Command<Handler> {
     let base = flags(&[F::NOSCRIPT, F::LOADING, F::STALE]);
@@ -46,6 +49,54 @@ pub(super) fn command() -> Command<Handler> {
                 no_touch,
             ),
             sub("capa", "client|capa", -3, base, conn, capa),
+            sub(
+                "tracking",
+                "client|tracking",
+                -3,
+                base,
+                conn,
+                client_tracking::tracking,
+            ),
+            sub(
+                "caching",
+                "client|caching",
+                3,
+                base,
+                conn,
+                client_tracking::caching,
+            ),
+            sub(
+                "getredir",
+                "client|getredir",
+                2,
+                base,
+                conn,
+                client_tracking::getredir,
+            ),
+            sub(
+                "trackinginfo",
+                "client|trackinginfo",
+                2,
+                base,
+                conn,
+                client_tracking::trackinginfo,
+            ),
+            sub(
+                "pause",
+                "client|pause",
+                -3,
+                admin,
+                conn_admin,
+                client_pause::pause,
+            ),
+            sub(
+                "unpause",
+                "client|unpause",
+                2,
+                admin,
+                conn_admin,
+                client_pause::unpause,
+            ),
             sub(
                 "help",
                 "client|help",
@@ -102,22 +153,42 @@ fn setinfo(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 
 fn client_info(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     let mut text = Vec::new();
-    ex.client.info_line(ex.now, &mut text);
+    let tracking = tracking_of(&ex.server.changes.tracker, ex.client.id);
+    ex.client.info_line(ex.now, &tracking, &mut text);
     out.verbatim(b"txt", &text);
 }
 
-/// Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them. Every connection of this
-/// server is a normal client (no replicas, primaries or pub/sub yet), which is what `normal`
-/// selects; the other names are valid and select none.
-fn client_type(name: &[u8]) -> Option<bool> {
+/// A client type as CLIENT LIST TYPE and CLIENT KILL TYPE name them. Connections here are
+/// normal or Pub/Sub (subscribed to anything); no replicas or primaries yet, so those names
+/// are valid and select none.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ClientKind {
+    Normal,
+    PubSub,
+    Nothing,
+}
+
+impl ClientKind {
+    fn matches(self, c: &Client) -> bool {
+        match self {
+            Self::Normal => !c.subscribed(),
+            Self::PubSub => c.subscribed(),
+            Self::Nothing => false,
+        }
+    }
+}
+
+fn client_type(name: &[u8]) -> Option<ClientKind> {
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
     if is("normal") {
-        Some(true)
-    } else if ["slave", "replica", "master", "primary", "pubsub"]
+        Some(ClientKind::Normal)
+    } else if is("pubsub") {
+        Some(ClientKind::PubSub)
+    } else if ["slave", "replica", "master", "primary"]
         .iter()
         .any(|n| is(n))
     {
-        Some(false)
+        Some(ClientKind::Nothing)
     } else {
         None
     }
@@ -131,7 +202,7 @@ fn unknown_type(out: &mut Reply, name: &[u8]) {
 }
 
 /// Calls `f` on every client in connection order, the caller included.
-fn for_each_client(ex: &mut Exec<'_>, mut f: impl FnMut(&Client)) {
+fn for_each_client(ex: &Exec<'_>, mut f: impl FnMut(&Client)) {
     for (id, c) in &ex.server.clients {
         if *id == ex.client.id {
             f(ex.client);
@@ -141,36 +212,70 @@ fn for_each_client(ex: &mut Exec<'_>, mut f: impl FnMut(&Client)) {
     }
 }
 
+/// Client `id`'s tracking state, for its CLIENT LIST line.
+fn tracking_of(tracker: &Tracker, id: u64) -> TrackingInfo<'_> {
+    tracker.tracking_info(ClientId::new(id).expect("client ids start at 1"))
+}
+
+/// Appends `c`'s CLIENT LIST line.
+fn line(tracker: &Tracker, c: &Client, now: keyspace::Millis, text: &mut Vec<u8>) {
+    c.info_line(now, &tracking_of(tracker, c.id), text);
+}
+
 fn list(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let now = ex.now;
     let mut text = Vec::new();
+    if list_lines(ex, args, now, &mut text, out) {
+        out.verbatim(b"txt", &text);
+    }
+}
+
+/// The lines of CLIENT LIST; false when an error was replied instead.
+fn list_lines(
+    ex: &Exec<'_>,
+    args: &[&[u8]],
+    now: keyspace::Millis,
+    text: &mut Vec<u8>,
+    out: &mut Reply,
+) -> bool {
+    let tracker = &ex.server.changes.tracker;
     match args {
-        [_, _] => for_each_client(ex, |c| c.info_line(now, &mut text)),
+        [_, _] => for_each_client(ex, |c| line(tracker, c, now, text)),
         [_, _, t, name] if t.eq_ignore_ascii_case(b"type") => match client_type(name) {
-            Some(true) => for_each_client(ex, |c| c.info_line(now, &mut text)),
-            Some(false) => {}
-            None => return unknown_type(out, name),
+            Some(kind) => for_each_client(ex, |c| {
+                if kind.matches(c) {
+                    line(tracker, c, now, text);
+                }
+            }),
+            None => {
+                unknown_type(out, name);
+                return false;
+            }
         },
         [_, _, t, ids @ ..] if t.eq_ignore_ascii_case(b"id") && !ids.is_empty() => {
             for raw in ids {
                 let Some(id) = keyspace::num::canonical_i64(raw) else {
-                    return out.error_text("ERR Invalid client ID");
+                    out.error_text("ERR Invalid client ID");
+                    return false;
                 };
                 if id == ex.client.id as i64 {
-                    ex.client.info_line(now, &mut text);
+                    line(tracker, ex.client, now, text);
                 } else if let Some(c) = u64::try_from(id)
                     .ok()
                     .and_then(|i| ex.server.clients.get(&i))
                 {
                     if let Ok(c) = c.try_borrow() {
-                        c.info_line(now, &mut text);
+                        line(tracker, &c, now, text);
                     }
                 }
             }
         }
-        _ => return out.error(&Error::Syntax),
+        _ => {
+            out.error(&Error::Syntax);
+            return false;
+        }
     }
-    out.verbatim(b"txt", &text);
+    true
 }
 
 /// CLIENT KILL's filters, all of which must match.
@@ -179,7 +284,7 @@ struct KillFilter<'a> {
     addr: Option<&'a [u8]>,
     laddr: Option<&'a [u8]>,
     id: Option<u64>,
-    normal_type: Option<bool>,
+    kind: Option<ClientKind>,
     max_age: Option<u64>,
     skip_me: bool,
 }
@@ -189,7 +294,7 @@ impl KillFilter<'_> {
         self.addr.is_none_or(|a| a == c.addr.as_bytes())
             && self.laddr.is_none_or(|a| a == c.laddr.as_bytes())
             && self.id.is_none_or(|id| id == c.id)
-            && self.normal_type.unwrap_or(true)
+            && self.kind.is_none_or(|k| k.matches(c))
             && !(self.skip_me && c.id == me)
             && self.max_age.is_none_or(|age| c.age(now) >= age)
     }
@@ -223,7 +328,7 @@ fn parse_kill<'a>(args: &[&'a [u8]], out: &mut Reply) -> Option<KillFilter<'a>> 
             f.max_age = Some(v as u64);
         } else if is("type") {
             match client_type(value) {
-                Some(t) => f.normal_type = Some(t),
+                Some(t) => f.kind = Some(t),
                 None => {
                     unknown_type(out, value);
                     return None;
@@ -291,10 +396,11 @@ fn kill(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
         }
     });
     for id in &victims {
-        if let Some(c) = ex.server.clients.remove(id) {
+        if let Some(c) = ex.server.clients.get(id).cloned() {
             if let Ok(c) = c.try_borrow() {
                 c.disconnect();
             }
+            ex.server.forget_client(*id);
         }
     }
     let killed = victims.len() + usize::from(kill_me);
@@ -329,8 +435,9 @@ fn reply(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     }
 }
 
-/// Nothing in this server blocks a client yet (no blocking commands, no CLIENT PAUSE), so no
-/// client can be unblocked: the reply is always 0 once the arguments are valid.
+/// No blocking commands exist yet, and a client parked by CLIENT PAUSE is never released by
+/// UNBLOCK (Valkey PR #2117; the 8.0 snapshot crashed): the reply is always 0 once the
+/// arguments are valid, and a paused client stays parked.
 fn unblock(_: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     if args.len() > 4 {
         return out.error_text(&format!(
@@ -388,6 +495,10 @@ fn capa(_: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
 /// Valkey's help text, for the subcommands this server has.
 const HELP: &[&str] = &[
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
     "GETNAME",
     "    Return the name of the current connection.",
     "ID",
@@ -416,6 +527,10 @@ const HELP: &[&str] = &[
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
     "REPLY (ON|OFF|SKIP)",
     "    Control the replies sent to the current connection.",
     "SETNAME <name>",
@@ -426,6 +541,11 @@ const HELP: &[&str] = &[
     "    * LIB-VER: the client lib version.",
     "UNBLOCK <clientid> [TIMEOUT|ERROR]",
     "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
     "NO-EVICT (ON|OFF)",
     "    Protect current client connection from eviction.",
     "NO-TOUCH (ON|OFF)",

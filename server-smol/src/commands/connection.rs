@@ -69,7 +69,13 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
     ]
 }
 
-fn ping(_: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+fn ping(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    if ex.client.subscribed() && !ex.client.resp3() {
+        // RESP2 in Pub/Sub mode: a `pong` message, so a subscriber can tell it from a message.
+        out.array(2);
+        out.bulk(b"pong");
+        return out.bulk(args.get(1).copied().unwrap_or(b""));
+    }
     match args {
         [_] => out.simple("PONG"),
         [_, msg] => out.bulk(msg),
@@ -113,6 +119,10 @@ fn reset(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     c.reply_skip_next = false;
     c.no_evict = false;
     c.no_touch = false;
+    if let Some(id) = tracking_core::ClientId::new(c.id) {
+        ex.server.changes.tracker.disable(id);
+    }
+    super::pubsub::leave_all(ex);
     out.simple("RESET");
 }
 
@@ -210,7 +220,11 @@ fn hello(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     out.bulk(b"server");
     out.bulk(if compat { b"redis" } else { b"valkey" });
     out.bulk(b"version");
-    out.bulk_str(if compat { "7.2.4" } else { VERSION });
+    if compat {
+        out.bulk_str(&ex.server.settings.extended_redis_compatibility_version);
+    } else {
+        out.bulk_str(VERSION);
+    }
     out.bulk(b"proto");
     out.integer(match ex.client.resp {
         Protocol::Resp2 => 2,

@@ -8,6 +8,7 @@ use keyspace::{Command, ReplySink};
 
 use super::{acl, cmd, flags, info};
 use crate::dispatch::{Exec, Handler};
+use crate::pause::Mode;
 use crate::reply::Reply;
 use crate::{VERSION, clock};
 
@@ -160,14 +161,37 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "maxclients", s.settings.maxclients);
     field!(t, "client_recent_max_input_buffer", max_in);
     field!(t, "client_recent_max_output_buffer", max_out);
-    field!(t, "blocked_clients", 0);
-    field!(t, "tracking_clients", 0);
-    field!(t, "pubsub_clients", 0);
+    field!(t, "blocked_clients", s.pause.parked());
+    field!(
+        t,
+        "tracking_clients",
+        s.changes.tracker.stats().tracking_clients
+    );
+    let pubsub_clients = s
+        .clients
+        .iter()
+        .filter(|(id, c)| {
+            if **id == ex.client.id {
+                ex.client.subscribed()
+            } else {
+                c.try_borrow().is_ok_and(|c| c.subscribed())
+            }
+        })
+        .count();
+    field!(t, "pubsub_clients", pubsub_clients);
     field!(t, "watching_clients", 0);
     field!(t, "clients_in_timeout_table", 0);
     field!(t, "total_watched_keys", 0);
     field!(t, "total_blocking_keys", 0);
     field!(t, "total_blocking_keys_on_nokey", 0);
+    let (reason, actions) = match s.pause.active(ex.now) {
+        Some(Mode::Write) => ("client_pause", "write"),
+        Some(Mode::All) => ("client_pause", "all"),
+        None => ("none", "none"),
+    };
+    field!(t, "paused_reason", reason);
+    field!(t, "paused_actions", actions);
+    field!(t, "paused_timeout_milliseconds", s.pause.remaining(ex.now));
 }
 
 /// Bytes as Valkey's `bytesToHuman` writes them: `1.50K`, `2.00M`, `512B`.
@@ -236,8 +260,12 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
     field!(t, "rejected_connections", st.rejected_connections);
     field!(t, "expired_keys", st.expired_keys + s.changes.expired);
     field!(t, "evicted_keys", st.evicted_keys + s.changes.evicted);
-    field!(t, "pubsub_channels", 0);
-    field!(t, "pubsub_patterns", 0);
+    field!(t, "pubsub_channels", s.pubsub.channel_count());
+    field!(t, "pubsub_patterns", s.pubsub.pattern_count());
+    let tracking = s.changes.tracker.stats();
+    field!(t, "tracking_total_keys", tracking.total_keys);
+    field!(t, "tracking_total_items", tracking.total_items);
+    field!(t, "tracking_total_prefixes", tracking.total_prefixes);
     field!(t, "total_error_replies", st.error_replies);
     field!(
         t,

@@ -2,10 +2,13 @@
 //! ACL categories (`src/commands/*.json`, implicit categories included).
 
 mod client;
+mod client_pause;
+mod client_tracking;
 mod command;
 mod config;
 mod connection;
 mod info;
+mod pubsub;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
@@ -80,5 +83,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(config::command());
     all.push(command::command());
     all.push(info::command());
+    all.extend(pubsub::commands());
     all
 }

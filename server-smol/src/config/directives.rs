@@ -39,6 +39,18 @@ fn yes_no_text(v: bool) -> String {
     if v { "yes" } else { "no" }.into()
 }
 
+/// A version as `major.minor.patch`, each part a decimal number.
+fn dotted_version(arg: &[u8]) -> Result<String, String> {
+    let text = core::str::from_utf8(arg).map_err(|_| "argument must be a version like 7.4.0")?;
+    let parts: Vec<&str> = text.split('.').collect();
+    let numeric = |p: &&str| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() == 3 && parts.iter().all(numeric) {
+        Ok(text.to_string())
+    } else {
+        Err("argument must be a version like 7.4.0".to_string())
+    }
+}
+
 fn int(arg: &[u8], min: i64, max: i64) -> Result<i64, String> {
     let v = parse_int(arg).ok_or("argument couldn't be parsed into an integer")?;
     in_range(v, min, max)
@@ -216,6 +228,26 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
         get: |s| yes_no_text(s.extended_redis_compatibility),
     },
+    Directive {
+        name: "extended-redis-compatibility-version",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.extended_redis_compatibility_version = dotted_version(a[0])?;
+            Ok(())
+        },
+        get: |s| s.extended_redis_compatibility_version.clone(),
+    },
+    Directive {
+        name: "tracking-table-max-keys",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.tracking_table_max_keys = int(a[0], 0, i64::MAX)? as u64;
+            Ok(())
+        },
+        get: |s| s.tracking_table_max_keys.to_string(),
+    },
 ];
 
 #[cfg(test)]
@@ -272,6 +304,23 @@ mod tests {
         assert_eq!(set("requirepass", "").map(|s| s.requirepass), Ok(None));
         let s = set("requirepass", "pw").expect("set");
         assert_eq!(s.get(lookup(b"REQUIREPASS").expect("found")), "pw");
+    }
+
+    #[test]
+    fn compatibility_version_and_tracking_limit_are_checked() {
+        let version = |v| set("extended-redis-compatibility-version", v);
+        assert_eq!(
+            version("7.4.0").map(|s| s.extended_redis_compatibility_version),
+            Ok("7.4.0".to_string())
+        );
+        for bad in ["7.4", "7.4.x", "", "7..0", "1.2.3.4"] {
+            assert!(version(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            set("tracking-table-max-keys", "0").map(|s| s.tracking_table_max_keys),
+            Ok(0)
+        );
+        assert!(set("tracking-table-max-keys", "-1").is_err());
     }
 
     #[test]

@@ -42,8 +42,15 @@ pub(crate) struct Settings {
     pub(crate) timeout: u32,
     /// `hz`, already clamped to 1..=500 as Valkey clamps it.
     pub(crate) hz: u32,
-    /// `extended-redis-compatibility`: HELLO says `redis` and `7.2.4`.
+    /// `extended-redis-compatibility`: HELLO says `redis` and
+    /// `extended-redis-compatibility-version`.
     pub(crate) extended_redis_compatibility: bool,
+    /// `extended-redis-compatibility-version`: the version HELLO reports in that mode
+    /// (Valkey's fixed `7.2.4` by default; client libraries gate features on it, redis-py's
+    /// client-side cache on 7.4 or later).
+    pub(crate) extended_redis_compatibility_version: String,
+    /// `tracking-table-max-keys`: keys the tracking table may hold (0 = unlimited).
+    pub(crate) tracking_table_max_keys: u64,
 }
 
 impl Default for Settings {
@@ -63,6 +70,8 @@ impl Default for Settings {
             timeout: 0,
             hz: 10,
             extended_redis_compatibility: false,
+            extended_redis_compatibility_version: "7.2.4".to_string(),
+            tracking_table_max_keys: tracking_core::DEFAULT_MAX_KEYS as u64,
         }
     }
 }

@@ -275,7 +275,8 @@ fn unblock_no_evict_no_touch_help() {
     c.cmd(&["CLIENT", "HELP"]);
     let help = String::from_utf8(c.reply()).expect("utf8");
     assert!(help.starts_with(
-        "*45\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+GETNAME\r\n"
+        "*58\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n\
+         +CACHING (YES|NO)\r\n"
     ));
     assert!(help.ends_with("+HELP\r\n+    Print this help.\r\n"));
 }

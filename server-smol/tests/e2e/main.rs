@@ -4,6 +4,10 @@
 mod admin;
 mod client_cmd;
 mod connection;
+mod pause;
 mod protocol;
+mod pubsub;
+mod redis_py;
 mod startup;
 mod support;
+mod tracking;

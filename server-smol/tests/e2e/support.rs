@@ -190,6 +190,8 @@ impl Raw {
         match self.stream.read(&mut buf) {
             Ok(0) => false,
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => false,
+            // A signal (another test's child exiting) interrupted the read: read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => true,
             Ok(n) => {
                 self.inbox.extend_from_slice(&buf[..n]);
                 true
@@ -224,6 +226,24 @@ impl Raw {
     pub(crate) fn roundtrip(&mut self, args: &[&str], want: &[u8]) {
         self.cmd(args);
         self.expect(want);
+    }
+
+    /// Checks that nothing arrives for `d`. It can only fail when something was sent: a slow
+    /// server makes it pass, never fail.
+    #[track_caller]
+    pub(crate) fn silent_for(&mut self, d: Duration) {
+        assert!(self.inbox.is_empty(), "a frame is already waiting");
+        self.stream.set_read_timeout(Some(d)).expect("timeout");
+        let mut buf = [0u8; 1024];
+        let got = self.stream.read(&mut buf);
+        self.stream
+            .set_read_timeout(Some(DEADLINE))
+            .expect("timeout");
+        match got {
+            Ok(0) => panic!("connection closed"),
+            Ok(n) => panic!("unexpected bytes: {:?}", String::from_utf8_lossy(&buf[..n])),
+            Err(_) => {}
+        }
     }
 
     /// Waits until the server closes the connection; the bytes that came before.

@@ -1,0 +1,156 @@
+//! SUBSCRIBE / UNSUBSCRIBE / PSUBSCRIBE / PUNSUBSCRIBE / PUBLISH with Valkey 8's replies: each
+//! (un)subscription is answered by a push (`>3` in RESP3, `*3` in RESP2) carrying the count of
+//! the client's remaining subscriptions. The RESP2 subscribed-mode restriction is in
+//! `dispatch`. Enough Pub/Sub for RESP2 tracking redirects; PUBSUB introspection and shard
+//! channels come with the rest of Pub/Sub.
+
+use keyspace::command::{AclCategories as A, Flags as F};
+use keyspace::{Command, ReplySink};
+
+use super::{acl, cmd, flags, info};
+use crate::client::Client;
+use crate::dispatch::{Exec, Handler};
+use crate::pubsub::{PubSub, encode_message, push_to};
+use crate::reply::Reply;
+
+pub(super) fn commands() -> Vec<Command<Handler>> {
+    let sub_flags = flags(&[F::PUBSUB, F::NOSCRIPT, F::LOADING, F::STALE]);
+    let sub_acl = acl(&[A::PUBSUB, A::SLOW]);
+    vec![
+        cmd(
+            info("subscribe", "subscribe", -2, sub_flags, sub_acl),
+            subscribe,
+        ),
+        cmd(
+            info("unsubscribe", "unsubscribe", -1, sub_flags, sub_acl),
+            unsubscribe,
+        ),
+        cmd(
+            info("psubscribe", "psubscribe", -2, sub_flags, sub_acl),
+            psubscribe,
+        ),
+        cmd(
+            info("punsubscribe", "punsubscribe", -1, sub_flags, sub_acl),
+            punsubscribe,
+        ),
+        cmd(
+            info(
+                "publish",
+                "publish",
+                3,
+                flags(&[F::PUBSUB, F::LOADING, F::STALE, F::FAST, F::MAY_REPLICATE]),
+                acl(&[A::PUBSUB, A::FAST]),
+            ),
+            publish,
+        ),
+    ]
+}
+
+/// Channels or patterns: which set of the client and of the server.
+#[derive(Clone, Copy)]
+enum Kind {
+    Channel,
+    Pattern,
+}
+
+impl Kind {
+    fn set(self, c: &mut Client) -> &mut std::collections::BTreeSet<Vec<u8>> {
+        match self {
+            Self::Channel => &mut c.channels,
+            Self::Pattern => &mut c.patterns,
+        }
+    }
+
+    fn add(self, p: &mut PubSub, id: u64, name: &[u8]) {
+        match self {
+            Self::Channel => p.subscribe(id, name),
+            Self::Pattern => p.psubscribe(id, name),
+        }
+    }
+
+    fn remove(self, p: &mut PubSub, id: u64, name: &[u8]) {
+        match self {
+            Self::Channel => p.unsubscribe(id, name),
+            Self::Pattern => p.punsubscribe(id, name),
+        }
+    }
+}
+
+/// One confirmation push: `kind name count`, or a null name for an empty unsubscribe.
+fn confirm(out: &mut Reply, kind: &str, name: Option<&[u8]>, c: &Client) {
+    out.push(3);
+    out.bulk_str(kind);
+    match name {
+        Some(n) => out.bulk(n),
+        None => out.null(),
+    }
+    out.integer((c.channels.len() + c.patterns.len()) as i64);
+}
+
+fn add(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply, kind: Kind, word: &str) {
+    for name in &args[1..] {
+        if kind.set(ex.client).insert(name.to_vec()) {
+            kind.add(&mut ex.server.pubsub, ex.client.id, name);
+        }
+        confirm(out, word, Some(name), ex.client);
+    }
+}
+
+fn remove(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply, kind: Kind, word: &str) {
+    let names: Vec<Vec<u8>> = if args.len() > 1 {
+        args[1..].iter().map(|a| a.to_vec()).collect()
+    } else {
+        kind.set(ex.client).iter().cloned().collect()
+    };
+    if names.is_empty() {
+        return confirm(out, word, None, ex.client);
+    }
+    for name in &names {
+        if kind.set(ex.client).remove(name) {
+            kind.remove(&mut ex.server.pubsub, ex.client.id, name);
+        }
+        confirm(out, word, Some(name), ex.client);
+    }
+}
+
+fn subscribe(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    add(ex, args, out, Kind::Channel, "subscribe");
+}
+
+fn unsubscribe(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    remove(ex, args, out, Kind::Channel, "unsubscribe");
+}
+
+fn psubscribe(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    add(ex, args, out, Kind::Pattern, "psubscribe");
+}
+
+fn punsubscribe(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    remove(ex, args, out, Kind::Pattern, "punsubscribe");
+}
+
+/// Leaves every channel and pattern (RESET).
+pub(crate) fn leave_all(ex: &mut Exec<'_>) {
+    ex.server.pubsub.remove_client(ex.client);
+    ex.client.channels.clear();
+    ex.client.patterns.clear();
+}
+
+/// `PUBLISH channel message`: the number of clients that received it.
+fn publish(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+    let (channel, payload) = (args[1], args[2]);
+    let server = &mut *ex.server;
+    let receivers = server.pubsub.receivers(channel);
+    for &(id, pattern) in &receivers {
+        push_to(
+            &server.clients,
+            &mut server.pending_pushes,
+            ex.client,
+            id,
+            |proto, _, buf| {
+                encode_message(proto, pattern, channel, payload, buf);
+            },
+        );
+    }
+    out.integer(receivers.len() as i64);
+}

@@ -1,0 +1,193 @@
+//! Pub/Sub state: who is subscribed to which channel and pattern, and message delivery.
+//! The commands are in `commands/pubsub.rs`; a client's own subscriptions live on its
+//! [`Client`] so CLIENT LIST and the RESP2 subscribed-mode check read them without a lookup.
+
+use core::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+use resp_codec::{Encoder, Protocol};
+
+use crate::client::Client;
+
+/// Subscribers by channel and by pattern (client ids in connection order).
+#[derive(Debug, Default)]
+pub(crate) struct PubSub {
+    channels: HashMap<Vec<u8>, BTreeSet<u64>>,
+    patterns: BTreeMap<Vec<u8>, BTreeSet<u64>>,
+}
+
+impl PubSub {
+    /// Distinct channels with a subscriber (INFO `pubsub_channels`).
+    pub(crate) fn channel_count(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// Distinct patterns with a subscriber (INFO `pubsub_patterns`).
+    pub(crate) fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Adds `id` to `channel`.
+    pub(crate) fn subscribe(&mut self, id: u64, channel: &[u8]) {
+        self.channels
+            .entry(channel.to_vec())
+            .or_default()
+            .insert(id);
+    }
+
+    /// Removes `id` from `channel`.
+    pub(crate) fn unsubscribe(&mut self, id: u64, channel: &[u8]) {
+        if let Some(set) = self.channels.get_mut(channel) {
+            set.remove(&id);
+            if set.is_empty() {
+                self.channels.remove(channel);
+            }
+        }
+    }
+
+    /// Adds `id` to `pattern`.
+    pub(crate) fn psubscribe(&mut self, id: u64, pattern: &[u8]) {
+        self.patterns
+            .entry(pattern.to_vec())
+            .or_default()
+            .insert(id);
+    }
+
+    /// Removes `id` from `pattern`.
+    pub(crate) fn punsubscribe(&mut self, id: u64, pattern: &[u8]) {
+        if let Some(set) = self.patterns.get_mut(pattern) {
+            set.remove(&id);
+            if set.is_empty() {
+                self.patterns.remove(pattern);
+            }
+        }
+    }
+
+    /// Drops every subscription of a departing client.
+    pub(crate) fn remove_client(&mut self, c: &Client) {
+        for ch in &c.channels {
+            self.unsubscribe(c.id, ch);
+        }
+        for p in &c.patterns {
+            self.punsubscribe(c.id, p);
+        }
+    }
+
+    /// The receivers of a message on `channel`: channel subscribers, then each matching
+    /// pattern's subscribers, as Valkey sends them (a client subscribed both ways gets both).
+    pub(crate) fn receivers(&self, channel: &[u8]) -> Vec<(u64, Option<&[u8]>)> {
+        let mut out: Vec<(u64, Option<&[u8]>)> = self
+            .channels
+            .get(channel)
+            .into_iter()
+            .flatten()
+            .map(|&id| (id, None))
+            .collect();
+        for (pattern, ids) in &self.patterns {
+            if keyspace::glob::matches(pattern, channel) {
+                out.extend(ids.iter().map(|&id| (id, Some(pattern.as_slice()))));
+            }
+        }
+        out
+    }
+}
+
+/// Encodes `message ch payload` or `pmessage pattern ch payload` for a recipient speaking
+/// `proto` (a push in RESP3, an array in RESP2).
+pub(crate) fn encode_message(
+    proto: Protocol,
+    pattern: Option<&[u8]>,
+    channel: &[u8],
+    payload: &[u8],
+    buf: &mut Vec<u8>,
+) {
+    let enc = Encoder::new(proto);
+    let n = if pattern.is_some() { 4 } else { 3 };
+    let _ = match proto {
+        Protocol::Resp3 => enc.push_len(buf, n),
+        Protocol::Resp2 => enc.array_len(buf, n),
+    };
+    match pattern {
+        Some(p) => {
+            let _ = enc.bulk_string(buf, b"pmessage");
+            let _ = enc.bulk_string(buf, p);
+        }
+        None => {
+            let _ = enc.bulk_string(buf, b"message");
+        }
+    }
+    let _ = enc.bulk_string(buf, channel);
+    let _ = enc.bulk_string(buf, payload);
+}
+
+/// Appends what `write` encodes (given the recipient's protocol and Pub/Sub mode) to client
+/// `id`'s pushes; a recipient with nothing queued before joins `pending`, to be sent once per
+/// burst by [`send_pending`]. `me` is the executing client (its cell is already borrowed),
+/// whose pushes go out after its reply.
+pub(crate) fn push_to(
+    clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
+    me: &mut Client,
+    id: u64,
+    write: impl FnOnce(Protocol, bool, &mut Vec<u8>),
+) {
+    if id == me.id {
+        let (proto, sub) = (me.resp, me.subscribed());
+        write(proto, sub, &mut me.pushes);
+        return;
+    }
+    if let Some(c) = clients.get(&id) {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            let was_empty = c.pushes.is_empty();
+            let (proto, sub) = (c.resp, c.subscribed());
+            write(proto, sub, &mut c.pushes);
+            if was_empty && !c.pushes.is_empty() {
+                pending.push(id);
+            }
+        }
+    }
+}
+
+/// Sends the pushes queued for the clients in `pending` ([`Client::send_pushes`]): one write
+/// per client however many pushes a burst queued for it, before the burst's own replies.
+pub(crate) fn send_pending(clients: &BTreeMap<u64, Rc<RefCell<Client>>>, pending: &mut Vec<u64>) {
+    for id in pending.drain(..) {
+        if let Some(c) = clients.get(&id) {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                c.send_pushes();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_arrays_in_resp2_and_pushes_in_resp3() {
+        let mut b = Vec::new();
+        encode_message(Protocol::Resp2, None, b"ch", b"hi", &mut b);
+        assert_eq!(b, b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+        b.clear();
+        encode_message(Protocol::Resp3, Some(b"c*"), b"ch", b"hi", &mut b);
+        assert_eq!(
+            b,
+            b">4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n$2\r\nch\r\n$2\r\nhi\r\n"
+        );
+    }
+
+    #[test]
+    fn receivers_are_channel_then_pattern_subscribers() {
+        let mut p = PubSub::default();
+        p.subscribe(2, b"news");
+        p.psubscribe(1, b"n*");
+        p.psubscribe(3, b"x*");
+        let r = p.receivers(b"news");
+        assert_eq!(r, vec![(2, None), (1, Some(&b"n*"[..]))]);
+        p.unsubscribe(2, b"news");
+        p.punsubscribe(1, b"n*");
+        assert_eq!((p.channel_count(), p.pattern_count()), (0, 1));
+    }
+}
