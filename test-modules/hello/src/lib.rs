@@ -1,0 +1,91 @@
+//! `hello`: commands that read arguments, reply, and read and write string keys through
+//! `open_key` / StringDMA, plus `hello.setargs` calling `UpdateRuntimeArgs`.
+
+use valkey_module::alloc::ValkeyAlloc;
+use valkey_module::{
+    Context, NextArg, Status, ValkeyError, ValkeyResult, ValkeyString, ValkeyValue, raw,
+    valkey_module,
+};
+
+/// `hello.mul n [n ...]`: the numbers and their product.
+fn hello_mul(_: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() < 2 {
+        return Err(ValkeyError::WrongArity);
+    }
+    let nums = args
+        .into_iter()
+        .skip(1)
+        .map(|s| s.parse_integer())
+        .collect::<Result<Vec<i64>, ValkeyError>>()?;
+    let product = nums.iter().product();
+    let mut reply = nums;
+    reply.push(product);
+    Ok(reply.into())
+}
+
+/// `hello.set key value`: writes a string key through DMA.
+fn hello_set(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() != 3 {
+        return Err(ValkeyError::WrongArity);
+    }
+    let mut args = args.into_iter().skip(1);
+    let key_name = args.next_arg()?;
+    let value = args.next_arg()?;
+    let key = ctx.open_key_writable(&key_name);
+    let mut dma = key.as_string_dma()?;
+    dma.write(value.as_slice())
+        .map(|_| ValkeyValue::SimpleStringStatic("OK"))
+}
+
+/// `hello.get key`: reads a string key (null when missing).
+fn hello_get(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() != 2 {
+        return Err(ValkeyError::WrongArity);
+    }
+    let mut args = args.into_iter().skip(1);
+    let key_name = args.next_arg()?;
+    let key = ctx.open_key(&key_name);
+    Ok(key
+        .read()?
+        .map_or(ValkeyValue::Null, |v| ValkeyValue::StringBuffer(Vec::from(v))))
+}
+
+/// `hello.setargs [arg ...]`: replaces the module's runtime args (argv[0] is skipped by the
+/// server, as Valkey does).
+fn hello_setargs(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    let mut raw_args: Vec<*mut raw::ValkeyModuleString> =
+        args.iter().map(|a| a.inner.cast()).collect();
+    // SAFETY: the slot was filled by ValkeyModule_Init (or is None); the strings live for the
+    // call.
+    let status = unsafe {
+        match raw::ValkeyModule_UpdateRuntimeArgs {
+            Some(f) => f(ctx.ctx.cast(), raw_args.as_mut_ptr(), raw_args.len() as i32),
+            None => return Err(ValkeyError::Str("UpdateRuntimeArgs missing")),
+        }
+    };
+    if status == 0 {
+        Ok(ValkeyValue::SimpleStringStatic("OK"))
+    } else {
+        Err(ValkeyError::Str("update failed"))
+    }
+}
+
+/// Logs the arguments it was loaded with.
+fn init(ctx: &Context, args: &[ValkeyString]) -> Status {
+    ctx.log_notice(&format!("hello loaded with {} args", args.len()));
+    Status::Ok
+}
+
+valkey_module! {
+    name: "hello",
+    version: 3,
+    allocator: (ValkeyAlloc, ValkeyAlloc),
+    data_types: [],
+    init: init,
+    commands: [
+        ["hello.mul", hello_mul, "fast", 0, 0, 0],
+        ["hello.set", hello_set, "write fast deny-oom", 1, 1, 1],
+        ["hello.get", hello_get, "readonly fast", 1, 1, 1],
+        ["hello.setargs", hello_setargs, "", 0, 0, 0],
+    ],
+}
