@@ -112,7 +112,13 @@ async fn serve(
         run_id: run_id(),
         port,
         shutting_down: false,
+        modules: crate::modules::Modules::default(),
     }));
+    let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
+    if let Err(e) = loaded {
+        log.warning(&e);
+        return ExitCode::FAILURE;
+    }
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");
     let mut accepting = Vec::new();

@@ -124,6 +124,8 @@ pub(crate) struct Server {
     pub(crate) port: u16,
     /// Set once shutdown has begun: no new clients.
     pub(crate) shutting_down: bool,
+    /// Native modules.
+    pub(crate) modules: crate::modules::Modules,
 }
 
 impl Server {

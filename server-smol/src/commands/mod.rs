@@ -6,6 +6,7 @@ mod command;
 mod config;
 mod connection;
 mod info;
+mod module;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
@@ -80,5 +81,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(config::command());
     all.push(command::command());
     all.push(info::command());
+    all.push(module::command());
     all
 }

@@ -138,6 +138,20 @@ fn apply_text(
                 return Err(fail("wrong number of arguments".into()));
             }
             settings.set(d, &args).map_err(fail)?;
+        } else if name.eq_ignore_ascii_case(b"loadmodule") && !args.is_empty() {
+            let file = if depth == 0 {
+                modules_core::ConfigFile::Main
+            } else {
+                modules_core::ConfigFile::Included(source.as_bytes().to_vec())
+            };
+            settings.loadmodule.push(super::LoadModule {
+                path: args[0].clone(),
+                args: args[1..].to_vec(),
+                origin: modules_core::Origin::ConfigFile {
+                    file,
+                    line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                },
+            });
         } else if name.eq_ignore_ascii_case(b"include") && args.len() == 1 {
             if depth > 32 {
                 return Err(fail("Too many nested includes".into()));

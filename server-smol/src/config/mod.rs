@@ -44,6 +44,34 @@ pub(crate) struct Settings {
     pub(crate) hz: u32,
     /// `extended-redis-compatibility`: HELLO says `redis` and `7.2.4`.
     pub(crate) extended_redis_compatibility: bool,
+    /// `enable-module-command`: who may run MODULE LOAD/UNLOAD/...
+    pub(crate) enable_module_command: ModuleCommandGate,
+    /// `module-auto-reload`: reload a module when its file changes.
+    pub(crate) module_auto_reload: bool,
+    /// `loadmodule` lines, in file order, loaded at start-up.
+    pub(crate) loadmodule: Vec<LoadModule>,
+}
+
+/// `enable-module-command`: Valkey's protected-config values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModuleCommandGate {
+    /// `no` (the default).
+    No,
+    /// `yes`.
+    Yes,
+    /// `local`: loopback and Unix-socket connections only.
+    Local,
+}
+
+/// One `loadmodule path [arg ...]` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LoadModule {
+    /// The path as written.
+    pub(crate) path: Vec<u8>,
+    /// The module's arguments.
+    pub(crate) args: Vec<Vec<u8>>,
+    /// Which file and line.
+    pub(crate) origin: modules_core::Origin,
 }
 
 impl Default for Settings {
@@ -63,6 +91,9 @@ impl Default for Settings {
             timeout: 0,
             hz: 10,
             extended_redis_compatibility: false,
+            enable_module_command: ModuleCommandGate::No,
+            module_auto_reload: false,
+            loadmodule: Vec::new(),
         }
     }
 }

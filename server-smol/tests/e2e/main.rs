@@ -4,6 +4,7 @@
 mod admin;
 mod client_cmd;
 mod connection;
+mod modules;
 mod protocol;
 mod startup;
 mod support;

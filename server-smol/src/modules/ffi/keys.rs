@@ -1,0 +1,223 @@
+//! Key handles: `OpenKey` and the string functions on the real keyspace.
+//!
+//! A handle keeps the key's name and, once `StringDMA`/`StringTruncate` asked for it, a private
+//! copy of the string the module reads and writes in place. The copy is written back to the
+//! keyspace (one `set` change event, so GET, tracking and WATCH see it) when the handle closes.
+//! `StringSet` and `DeleteKey` go to the keyspace at once.
+
+use core::ffi::{c_char, c_int};
+use core::ptr::null_mut;
+
+use keyspace::Value;
+
+use super::{ERR, MString, ModuleCtx, OK, guard, mstring, with_server};
+use crate::server::Server;
+
+/// `VALKEYMODULE_WRITE`.
+const WRITE: c_int = 2;
+/// `VALKEYMODULE_KEYTYPE_EMPTY`.
+const KEYTYPE_EMPTY: c_int = 0;
+/// `VALKEYMODULE_KEYTYPE_STRING`.
+const KEYTYPE_STRING: c_int = 1;
+
+/// `ValkeyModuleKey`.
+pub(crate) struct Key {
+    db: usize,
+    name: Vec<u8>,
+    mode: c_int,
+    /// The string being read or written in place (DMA), if loaded.
+    buf: Option<Vec<u8>>,
+    /// `buf` changed and must be written back.
+    dirty: bool,
+}
+
+/// The current string value of `key` in the keyspace.
+fn read(server: &mut Server, db: usize, name: &[u8], now: keyspace::Millis) -> Option<Vec<u8>> {
+    let s = &mut *server;
+    s.keyspace
+        .get(db, name, now, &mut s.changes)
+        .map(|v| match v {
+            Value::Bytes(b) => b.to_vec(),
+            Value::Int(i) => keyspace::num::format_i64(i).as_bytes().to_vec(),
+            _ => Vec::new(),
+        })
+}
+
+/// Runs `f` on the handle `key` and the server; `fallback` without a server call in progress.
+fn with_key<R>(
+    key: *mut Key,
+    fallback: R,
+    f: impl FnOnce(&mut Key, &mut Server, keyspace::Millis) -> R,
+) -> R {
+    // SAFETY: `key` is NULL or a handle `open_key` made and the module has not closed.
+    let Some(k) = (unsafe { key.as_mut() }) else {
+        return fallback;
+    };
+    with_server(|server, _, scope| f(k, server, scope.now)).unwrap_or(fallback)
+}
+
+/// Writes a dirty DMA copy back to the keyspace.
+fn flush(k: &mut Key, server: &mut Server, now: keyspace::Millis) {
+    if k.dirty {
+        if let Some(buf) = &k.buf {
+            let s = &mut *server;
+            s.keyspace.set(k.db, &k.name, buf, now, &mut s.changes);
+        }
+        k.dirty = false;
+    }
+}
+
+pub(super) unsafe extern "C" fn open_key(
+    _ctx: *mut ModuleCtx,
+    name: *mut MString,
+    mode: c_int,
+) -> *mut Key {
+    guard(null_mut(), || {
+        // SAFETY: a live string of ours.
+        let Some(name) = (unsafe { mstring(name) }) else {
+            return null_mut();
+        };
+        let name = name.as_bytes().to_vec();
+        with_server(|server, _, scope| {
+            let exists = read(server, scope.db, &name, scope.now).is_some();
+            // Valkey: a missing key opened without WRITE gives NULL.
+            if !exists && mode & WRITE == 0 {
+                return null_mut();
+            }
+            Box::into_raw(Box::new(Key {
+                db: scope.db,
+                name,
+                mode,
+                buf: None,
+                dirty: false,
+            }))
+        })
+        .unwrap_or(null_mut())
+    })
+}
+
+pub(super) unsafe extern "C" fn close_key(key: *mut Key) {
+    guard((), || {
+        if key.is_null() {
+            return;
+        }
+        with_key(key, (), flush);
+        // SAFETY: `key` came from `open_key`'s `Box::into_raw`; the module gives it back.
+        drop(unsafe { Box::from_raw(key) });
+    });
+}
+
+pub(super) unsafe extern "C" fn key_type(key: *mut Key) -> c_int {
+    guard(KEYTYPE_EMPTY, || {
+        with_key(key, KEYTYPE_EMPTY, |k, server, now| {
+            if k.buf.is_some() || read(server, k.db, &k.name, now).is_some() {
+                KEYTYPE_STRING
+            } else {
+                KEYTYPE_EMPTY
+            }
+        })
+    })
+}
+
+pub(super) unsafe extern "C" fn string_dma(
+    key: *mut Key,
+    len: *mut usize,
+    mode: c_int,
+) -> *mut c_char {
+    guard(null_mut(), || {
+        with_key(key, null_mut(), |k, server, now| {
+            if mode & WRITE != 0 && k.mode & WRITE == 0 {
+                return null_mut();
+            }
+            if k.buf.is_none() {
+                match read(server, k.db, &k.name, now) {
+                    Some(v) => k.buf = Some(v),
+                    // Valkey: DMA in write mode on an empty key creates an empty string.
+                    None if mode & WRITE != 0 => {
+                        k.buf = Some(Vec::new());
+                        k.dirty = true;
+                    }
+                    None => return null_mut(),
+                }
+            }
+            if mode & WRITE != 0 {
+                k.dirty = true;
+            }
+            let buf = k.buf.get_or_insert_with(Vec::new);
+            if !len.is_null() {
+                // SAFETY: the module passes a place for the length.
+                unsafe { *len = buf.len() };
+            }
+            // Never a dangling pointer for an empty string: reserve one byte.
+            buf.reserve(1);
+            buf.as_mut_ptr().cast()
+        })
+    })
+}
+
+pub(super) unsafe extern "C" fn string_truncate(key: *mut Key, newlen: usize) -> c_int {
+    guard(ERR, || {
+        with_key(key, ERR, |k, server, now| {
+            if k.mode & WRITE == 0 {
+                return ERR;
+            }
+            if k.buf.is_none() {
+                match read(server, k.db, &k.name, now) {
+                    Some(v) => k.buf = Some(v),
+                    // Valkey: truncating an empty key to 0 creates nothing.
+                    None if newlen == 0 => return OK,
+                    None => k.buf = Some(Vec::new()),
+                }
+            }
+            if let Some(buf) = &mut k.buf {
+                buf.resize(newlen, 0);
+            }
+            k.dirty = true;
+            OK
+        })
+    })
+}
+
+pub(super) unsafe extern "C" fn string_set(key: *mut Key, value: *mut MString) -> c_int {
+    guard(ERR, || {
+        // SAFETY: a live string of ours.
+        let Some(value) = (unsafe { mstring(value) }) else {
+            return ERR;
+        };
+        with_key(key, ERR, |k, server, now| {
+            if k.mode & WRITE == 0 {
+                return ERR;
+            }
+            let s = &mut *server;
+            s.keyspace
+                .set(k.db, &k.name, value.as_bytes(), now, &mut s.changes);
+            k.buf = None;
+            k.dirty = false;
+            OK
+        })
+    })
+}
+
+pub(super) unsafe extern "C" fn delete_key(key: *mut Key) -> c_int {
+    guard(ERR, || {
+        with_key(key, ERR, |k, server, now| {
+            if k.mode & WRITE == 0 {
+                return ERR;
+            }
+            let s = &mut *server;
+            s.keyspace.del(k.db, &k.name, now, &mut s.changes);
+            k.buf = None;
+            k.dirty = false;
+            OK
+        })
+    })
+}
+
+pub(super) unsafe extern "C" fn value_length(key: *mut Key) -> usize {
+    guard(0, || {
+        with_key(key, 0, |k, server, now| match &k.buf {
+            Some(b) => b.len(),
+            None => read(server, k.db, &k.name, now).map_or(0, |v| v.len()),
+        })
+    })
+}
