@@ -44,6 +44,10 @@ pub(crate) struct CommandRef {
 }
 
 /// What a module's `OnLoad` registered, collected until it returns.
+#[expect(
+    clippy::vec_box,
+    reason = "the module holds pointers to these handles: boxes keep them in place as the Vec grows"
+)]
 pub(crate) struct LoadState {
     /// The instance key of the module being loaded.
     pub(crate) host: u64,
@@ -75,6 +79,10 @@ impl LoadState {
 }
 
 /// A running module instance.
+#[expect(
+    clippy::vec_box,
+    reason = "the module holds pointers to these handles: boxes keep them in place"
+)]
 pub(crate) struct Instance {
     /// Its registry ids.
     pub(crate) module: ModuleId,
@@ -138,17 +146,16 @@ pub(crate) fn intern(name: &[u8]) -> &'static str {
 
 /// The legacy (first, last, step) key range as one key-spec, leaked once per distinct range.
 fn key_specs(first: i32, last: i32, step: i32) -> &'static [KeySpec] {
-    static SPECS: Mutex<Vec<(i32, i32, i32, &'static [KeySpec])>> = Mutex::new(Vec::new());
+    /// (first, last, step) and the spec made for it.
+    type Interned = ((i32, i32, i32), &'static [KeySpec]);
+    static SPECS: Mutex<Vec<Interned>> = Mutex::new(Vec::new());
     if first <= 0 {
         return &[];
     }
     let mut specs = SPECS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(&(.., s)) = specs
-        .iter()
-        .find(|&&(f, l, st, _)| (f, l, st) == (first, last, step))
-    {
+    if let Some(&(_, s)) = specs.iter().find(|&&(k, _)| k == (first, last, step)) {
         return s;
     }
     // Valkey's VM_CreateCommand: full access with variable flags, an index begin search and
@@ -165,7 +172,7 @@ fn key_specs(first: i32, last: i32, step: i32) -> &'static [KeySpec] {
             limit: 0,
         },
     }]));
-    specs.push((first, last, step, spec));
+    specs.push(((first, last, step), spec));
     spec
 }
 

@@ -424,14 +424,14 @@ fn hot_reload_follows_the_file_and_keeps_the_last_good_version() {
     let mut r = server.redis(false);
     // A client keeps calling the module while its file changes.
     let port = server.port;
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = std::sync::Arc::new(core::sync::atomic::AtomicBool::new(false));
     let caller = {
         let stop = std::sync::Arc::clone(&stop);
         std::thread::spawn(move || {
             let client = redis::Client::open(format!("redis://127.0.0.1:{port}/")).expect("c");
             let mut c = client.get_connection().expect("connect");
             let mut calls = 0u64;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            while !stop.load(core::sync::atomic::Ordering::Relaxed) {
                 let v: Vec<i64> = redis::cmd("strict.args")
                     .query(&mut c)
                     .expect("no failed call");
@@ -464,7 +464,7 @@ fn hot_reload_follows_the_file_and_keeps_the_last_good_version() {
         let text: String = redis::cmd("INFO").arg("modules").query(&mut r).ok()?;
         (!text.contains("reload=")).then_some(())
     });
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    stop.store(true, core::sync::atomic::Ordering::Relaxed);
     assert!(caller.join().expect("caller") > 0);
     let _ = std::fs::remove_dir_all(&dir);
 }

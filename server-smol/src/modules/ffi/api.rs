@@ -184,10 +184,6 @@ unsafe extern "C" fn is_module_name_busy(name: *const c_char) -> c_int {
     })
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the C signature of ValkeyModule_CreateCommand"
-)]
 unsafe extern "C" fn create_command(
     ctx: *mut ModuleCtx,
     name: *const c_char,

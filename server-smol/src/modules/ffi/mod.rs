@@ -15,8 +15,9 @@ pub(crate) use api::{remember_name, set_logger};
 
 use core::cell::Cell;
 use core::ffi::{c_char, c_int, c_void};
+use core::panic::AssertUnwindSafe;
 use core::ptr::null_mut;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 use std::rc::Rc;
 
 use keyspace::Millis;
