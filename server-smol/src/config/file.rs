@@ -291,6 +291,36 @@ mod tests {
     }
 
     #[test]
+    fn loadmodule_lines_are_queued_in_order_with_their_line() {
+        let s = from_text("port 7000\nloadmodule /m/a.so x \"y z\" \"\"\nloadmodule /m/b.so\n")
+            .expect("valid");
+        let got: Vec<_> = s
+            .loadmodule
+            .iter()
+            .map(|l| (l.path.clone(), l.args.clone(), l.origin.clone()))
+            .collect();
+        let at = |line| modules_core::Origin::ConfigFile {
+            file: modules_core::ConfigFile::Main,
+            line,
+        };
+        assert_eq!(
+            got,
+            [
+                (
+                    b"/m/a.so".to_vec(),
+                    vec![b"x".to_vec(), b"y z".to_vec(), Vec::new()],
+                    at(2)
+                ),
+                (b"/m/b.so".to_vec(), Vec::new(), at(3)),
+            ]
+        );
+        assert_eq!(
+            reason("loadmodule"),
+            (1, "Bad directive or wrong number of arguments".into())
+        );
+    }
+
+    #[test]
     fn includes_are_read_in_place_with_globs() {
         let dir = std::env::temp_dir().join(format!("server-smol-conf-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("conf.d")).expect("mkdir");
