@@ -468,3 +468,22 @@ fn hot_reload_follows_the_file_and_keeps_the_last_good_version() {
     assert!(caller.join().expect("caller") > 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_redis_module_crate_module_loads_through_the_redis_prefix() {
+    let legacy = module("legacy");
+    let server = Server::start(&["--enable-module-command", "yes"]);
+    let mut r = server.redis(false);
+    assert_eq!(ok(&mut r, &["MODULE", "LOAD", &legacy]), Value::Okay);
+    // `Log` (variadic, through the C shim) in Valkey's module log format.
+    let line = server.wait_log("<legacy> ");
+    assert!(line.contains(":M ") && line.contains("defrag"), "{line}");
+    server.wait_log("Module 'legacy' loaded from");
+    assert_eq!(ok(&mut r, &["legacy.mul", "3", "7"]), ints(&[3, 7, 21]));
+    assert_eq!(
+        err(&mut r, &["legacy.mul"]),
+        "ERR wrong number of arguments for 'legacy.mul' command"
+    );
+    assert_eq!(list(&mut r)[0].1, 2);
+    assert_eq!(ok(&mut r, &["MODULE", "UNLOAD", "legacy"]), Value::Okay);
+}
