@@ -487,3 +487,30 @@ fn a_redis_module_crate_module_loads_through_the_redis_prefix() {
     assert_eq!(list(&mut r)[0].1, 2);
     assert_eq!(ok(&mut r, &["MODULE", "UNLOAD", "legacy"]), Value::Okay);
 }
+
+#[test]
+fn on_unload_refusing_blocks_unload_and_stores_new_args() {
+    let strict = module("strict");
+    let server = Server::start(&["--enable-module-command", "yes"]);
+    let mut r = server.redis(false);
+    assert_eq!(ok(&mut r, &["MODULE", "LOAD", &strict, "1"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["strict.hold", "1"]), Value::Okay);
+    assert_eq!(
+        err(&mut r, &["MODULE", "UNLOAD", "strict"]),
+        "ERR Error unloading module: operation not possible."
+    );
+    assert_eq!(
+        ok(&mut r, &["MODULE", "SET-ARGUMENT", "strict", "2"]),
+        Value::SimpleString(
+            "OK arguments stored for the next start, the module cannot be restarted now: \
+             operation not possible."
+                .into()
+        )
+    );
+    // Still the running instance with its old arguments; LIST shows the stored ones.
+    assert_eq!(ok(&mut r, &["strict.args"]), ints(&[1]));
+    assert_eq!(args_of(&mut r, "strict"), ["2"]);
+    assert_eq!(ok(&mut r, &["strict.hold", "0"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["MODULE", "UNLOAD", "strict"]), Value::Okay);
+    assert!(list(&mut r).is_empty());
+}
