@@ -5,6 +5,7 @@
 mod ffi;
 pub(crate) mod flags;
 mod reload;
+mod rewrite;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use modules_core::{
 };
 
 pub(crate) use reload::{auto_reload_tick, change_args, unload};
+pub(crate) use rewrite::rewrite_included;
 
 use crate::dispatch::{Exec, Handler};
 use crate::reply::Reply;

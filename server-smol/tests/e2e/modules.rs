@@ -514,3 +514,34 @@ fn on_unload_refusing_blocks_unload_and_stores_new_args() {
     assert_eq!(ok(&mut r, &["MODULE", "UNLOAD", "strict"]), Value::Okay);
     assert!(list(&mut r).is_empty());
 }
+
+#[test]
+fn config_rewrite_updates_a_module_line_in_its_included_file() {
+    let strict = module("strict");
+    let dir = scratch("include");
+    let conf = dir.join("valkey.conf");
+    let mods = dir.join("modules.conf");
+    std::fs::write(&mods, format!("# modules\nloadmodule {strict} 1\n")).expect("write");
+    std::fs::write(
+        &conf,
+        format!("enable-module-command yes\ninclude {}\n", mods.display()),
+    )
+    .expect("write conf");
+    let conf_s = conf.display().to_string();
+    let mut server = Server::start(&[&conf_s]);
+    let mut r = server.redis(false);
+    assert_eq!(
+        ok(&mut r, &["MODULE", "SET-ARGUMENT", "strict", "4"]),
+        Value::Okay
+    );
+    assert_eq!(ok(&mut r, &["CONFIG", "REWRITE"]), Value::Okay);
+    let main = std::fs::read_to_string(&conf).expect("read");
+    assert!(!main.contains("loadmodule"), "{main}");
+    let included = std::fs::read_to_string(&mods).expect("read");
+    assert_eq!(included, format!("# modules\nloadmodule {strict} 4\n"));
+    assert!(server.terminate().success());
+    let server = Server::start(&[&conf_s]);
+    let mut r = server.redis(false);
+    assert_eq!(args_of(&mut r, "strict"), ["4"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
