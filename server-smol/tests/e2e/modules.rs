@@ -545,3 +545,39 @@ fn config_rewrite_updates_a_module_line_in_its_included_file() {
     assert_eq!(args_of(&mut r, "strict"), ["4"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn hot_reload_rolls_back_when_the_new_build_refuses_its_arguments() {
+    let hello = module("hello");
+    let strict = module("strict");
+    let dir = scratch("hot-rollback");
+    let live = dir.join("module.so");
+    std::fs::copy(&hello, &live).expect("copy");
+    let live_s = live.display().to_string();
+    let server = Server::start(&[
+        "--module-auto-reload",
+        "yes",
+        "--hz",
+        "100",
+        "--loadmodule",
+        &live_s,
+        "greeting",
+    ]);
+    let mut r = server.redis(false);
+    assert_eq!(ok(&mut r, &["hello.mul", "2"]), ints(&[2, 2]));
+    // The new file is a module whose OnLoad rejects "greeting": the old build is loaded again.
+    std::fs::remove_file(&live).expect("rm");
+    std::fs::copy(&strict, &live).expect("copy strict");
+    server.wait_log("strict: not a number: greeting");
+    server.wait_log("the previous version keeps serving");
+    let text: String = redis::cmd("INFO")
+        .arg("modules")
+        .query(&mut r)
+        .expect("info");
+    assert!(text.contains("module:name=hello,ver=3"), "{text}");
+    assert!(text.contains("reload=rolled_back"), "{text}");
+    assert_eq!(ok(&mut r, &["hello.mul", "2", "5"]), ints(&[2, 5, 10]));
+    assert!(err(&mut r, &["strict.args"]).starts_with("ERR unknown command"));
+    assert_eq!(args_of(&mut r, "hello"), ["greeting"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -114,6 +114,12 @@ pub(crate) fn lookup(name: &[u8]) -> Option<usize> {
 
 /// `int GetApi(const char *name, void **slot)`: OK and the slot filled, or ERR and the slot left
 /// alone.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn get_api(name: *const c_char, slot: *mut *mut c_void) -> c_int {
     guard(ERR, || {
         // SAFETY: the module passes a NUL-terminated name.
@@ -144,6 +150,13 @@ fn loading(server: &mut crate::server::Server, host: u64) -> Option<&mut LoadSta
     server.modules.loading.as_mut().filter(|l| l.host == host)
 }
 
+/// `ValkeyModule_SetModuleAttribs` / `RedisModule_SetModuleAttribs`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn set_module_attribs(
     ctx: *mut ModuleCtx,
     name: *const c_char,
@@ -168,6 +181,13 @@ unsafe extern "C" fn set_module_attribs(
     });
 }
 
+/// `ValkeyModule_IsModuleNameBusy` / `RedisModule_IsModuleNameBusy`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn is_module_name_busy(name: *const c_char) -> c_int {
     guard(0, || {
         // SAFETY: a NUL-terminated name.
@@ -184,6 +204,13 @@ unsafe extern "C" fn is_module_name_busy(name: *const c_char) -> c_int {
     })
 }
 
+/// `ValkeyModule_CreateCommand` / `RedisModule_CreateCommand`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn create_command(
     ctx: *mut ModuleCtx,
     name: *const c_char,
@@ -231,6 +258,13 @@ unsafe extern "C" fn create_command(
     })
 }
 
+/// `ValkeyModule_GetCommand` / `RedisModule_GetCommand`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn get_command(ctx: *mut ModuleCtx, name: *const c_char) -> *mut c_void {
     guard(null_mut(), || {
         // SAFETY: a context we made; a NUL-terminated name.
@@ -267,6 +301,13 @@ struct CommandInfoHead {
     arity: c_int,
 }
 
+/// `ValkeyModule_SetCommandInfo` / `RedisModule_SetCommandInfo`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn set_command_info(command: *mut c_void, info: *const c_void) -> c_int {
     guard(ERR, || {
         if command.is_null() || info.is_null() {
@@ -301,6 +342,13 @@ unsafe extern "C" fn set_command_info(command: *mut c_void, info: *const c_void)
     })
 }
 
+/// `ValkeyModule_RegisterInfoFunc` / `RedisModule_RegisterInfoFunc`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn register_info_func(
     ctx: *mut ModuleCtx,
     cb: Option<unsafe extern "C" fn()>,
@@ -319,6 +367,13 @@ unsafe extern "C" fn register_info_func(
     })
 }
 
+/// `ValkeyModule_GetDetachedThreadSafeContext` / `RedisModule_GetDetachedThreadSafeContext`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn get_detached_ctx(ctx: *mut ModuleCtx) -> *mut ModuleCtx {
     guard(null_mut(), || {
         // SAFETY: a context we made.
@@ -327,6 +382,13 @@ unsafe extern "C" fn get_detached_ctx(ctx: *mut ModuleCtx) -> *mut ModuleCtx {
     })
 }
 
+/// `ValkeyModule_FreeThreadSafeContext` / `RedisModule_FreeThreadSafeContext`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn free_ts_ctx(ctx: *mut ModuleCtx) {
     guard((), || {
         if !ctx.is_null() {
@@ -336,6 +398,13 @@ unsafe extern "C" fn free_ts_ctx(ctx: *mut ModuleCtx) {
     });
 }
 
+/// `ValkeyModule_CreateString` / `RedisModule_CreateString`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn create_string(
     _ctx: *mut ModuleCtx,
     ptr: *const c_char,
@@ -352,6 +421,13 @@ unsafe extern "C" fn create_string(
     })
 }
 
+/// `ValkeyModule_RetainString` / `RedisModule_RetainString`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn retain_string(_ctx: *mut ModuleCtx, s: *mut MString) {
     guard((), || {
         // SAFETY: a live string of ours.
@@ -361,6 +437,13 @@ unsafe extern "C" fn retain_string(_ctx: *mut ModuleCtx, s: *mut MString) {
     });
 }
 
+/// `ValkeyModule_FreeString` / `RedisModule_FreeString`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn free_string(_ctx: *mut ModuleCtx, s: *mut MString) {
     guard((), || {
         if !s.is_null() {
@@ -370,6 +453,13 @@ unsafe extern "C" fn free_string(_ctx: *mut ModuleCtx, s: *mut MString) {
     });
 }
 
+/// `ValkeyModule_StringPtrLen` / `RedisModule_StringPtrLen`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn string_ptr_len(s: *const MString, len: *mut usize) -> *const c_char {
     guard(core::ptr::null(), || {
         // SAFETY: a live string of ours.
@@ -384,6 +474,13 @@ unsafe extern "C" fn string_ptr_len(s: *const MString, len: *mut usize) -> *cons
     })
 }
 
+/// `ValkeyModule_StringToLongLong` / `RedisModule_StringToLongLong`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn string_to_long_long(s: *const MString, out: *mut c_longlong) -> c_int {
     guard(ERR, || {
         // SAFETY: a live string of ours.
@@ -412,6 +509,13 @@ fn reply(f: impl FnOnce(&mut crate::reply::Reply, &super::Scope)) -> c_int {
     OK
 }
 
+/// `ValkeyModule_ReplyWithSimpleString` / `RedisModule_ReplyWithSimpleString`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_simple(_ctx: *mut ModuleCtx, msg: *const c_char) -> c_int {
     guard(ERR, || {
         // SAFETY: a NUL-terminated message.
@@ -421,6 +525,13 @@ unsafe extern "C" fn reply_simple(_ctx: *mut ModuleCtx, msg: *const c_char) -> c
     })
 }
 
+/// `ValkeyModule_ReplyWithError` / `RedisModule_ReplyWithError`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_error(_ctx: *mut ModuleCtx, err: *const c_char) -> c_int {
     guard(ERR, || {
         // SAFETY: a NUL-terminated message.
@@ -430,10 +541,24 @@ unsafe extern "C" fn reply_error(_ctx: *mut ModuleCtx, err: *const c_char) -> c_
     })
 }
 
+/// `ValkeyModule_ReplyWithLongLong` / `RedisModule_ReplyWithLongLong`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_long_long(_ctx: *mut ModuleCtx, v: c_longlong) -> c_int {
     guard(ERR, || reply(|out, _| out.integer(v)))
 }
 
+/// `ValkeyModule_ReplyWithArray` / `RedisModule_ReplyWithArray`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_array(_ctx: *mut ModuleCtx, len: c_long) -> c_int {
     guard(ERR, || match usize::try_from(len) {
         Ok(n) => reply(|out, _| out.array(n)),
@@ -442,6 +567,13 @@ unsafe extern "C" fn reply_array(_ctx: *mut ModuleCtx, len: c_long) -> c_int {
     })
 }
 
+/// `ValkeyModule_ReplyWithStringBuffer` / `RedisModule_ReplyWithStringBuffer`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_buffer(_ctx: *mut ModuleCtx, buf: *const c_char, len: usize) -> c_int {
     guard(ERR, || {
         let bytes = if buf.is_null() || len == 0 {
@@ -454,6 +586,13 @@ unsafe extern "C" fn reply_buffer(_ctx: *mut ModuleCtx, buf: *const c_char, len:
     })
 }
 
+/// `ValkeyModule_ReplyWithString` / `RedisModule_ReplyWithString`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_string(_ctx: *mut ModuleCtx, s: *const MString) -> c_int {
     guard(ERR, || {
         // SAFETY: a live string of ours.
@@ -464,10 +603,24 @@ unsafe extern "C" fn reply_string(_ctx: *mut ModuleCtx, s: *const MString) -> c_
     })
 }
 
+/// `ValkeyModule_ReplyWithNull` / `RedisModule_ReplyWithNull`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn reply_null(_ctx: *mut ModuleCtx) -> c_int {
     guard(ERR, || reply(|out, _| out.null()))
 }
 
+/// `ValkeyModule_WrongArity` / `RedisModule_WrongArity`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn wrong_arity(_ctx: *mut ModuleCtx) -> c_int {
     guard(ERR, || {
         reply(|out, scope| {
@@ -478,11 +631,25 @@ unsafe extern "C" fn wrong_arity(_ctx: *mut ModuleCtx) -> c_int {
     })
 }
 
+/// `ValkeyModule_IsKeysPositionRequest` / `RedisModule_IsKeysPositionRequest`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn is_keys_position_request(_ctx: *mut ModuleCtx) -> c_int {
     // COMMAND GETKEYS does not call module commands for their keys: never a keys request.
     0
 }
 
+/// `ValkeyModule_CreateDataType` / `RedisModule_CreateDataType`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn create_data_type(
     ctx: *mut ModuleCtx,
     name: *const c_char,
@@ -522,6 +689,13 @@ unsafe extern "C" fn create_data_type(
     })
 }
 
+/// `ValkeyModule_UpdateRuntimeArgs` / `RedisModule_UpdateRuntimeArgs`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 unsafe extern "C" fn update_runtime_args(
     ctx: *mut ModuleCtx,
     argv: *mut *mut MString,
@@ -549,6 +723,12 @@ unsafe extern "C" fn update_runtime_args(
 }
 
 /// `Log`'s Rust half: the shim formatted `msg`; write `<module> msg` at `level`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 #[unsafe(no_mangle)]
 unsafe extern "C" fn server_smol_module_log(
     ctx: *mut ModuleCtx,

@@ -67,6 +67,13 @@ fn flush(k: &mut Key, server: &mut Server, now: keyspace::Millis) {
     }
 }
 
+/// `ValkeyModule_OpenKey` / `RedisModule_OpenKey`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn open_key(
     _ctx: *mut ModuleCtx,
     name: *mut MString,
@@ -96,6 +103,13 @@ pub(super) unsafe extern "C" fn open_key(
     })
 }
 
+/// `ValkeyModule_CloseKey` / `RedisModule_CloseKey`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn close_key(key: *mut Key) {
     guard((), || {
         if key.is_null() {
@@ -107,6 +121,13 @@ pub(super) unsafe extern "C" fn close_key(key: *mut Key) {
     });
 }
 
+/// `ValkeyModule_KeyType` / `RedisModule_KeyType`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn key_type(key: *mut Key) -> c_int {
     guard(KEYTYPE_EMPTY, || {
         with_key(key, KEYTYPE_EMPTY, |k, server, now| {
@@ -119,6 +140,13 @@ pub(super) unsafe extern "C" fn key_type(key: *mut Key) -> c_int {
     })
 }
 
+/// `ValkeyModule_StringDMA` / `RedisModule_StringDMA`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn string_dma(
     key: *mut Key,
     len: *mut usize,
@@ -155,6 +183,13 @@ pub(super) unsafe extern "C" fn string_dma(
     })
 }
 
+/// `ValkeyModule_StringTruncate` / `RedisModule_StringTruncate`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn string_truncate(key: *mut Key, newlen: usize) -> c_int {
     guard(ERR, || {
         with_key(key, ERR, |k, server, now| {
@@ -178,6 +213,13 @@ pub(super) unsafe extern "C" fn string_truncate(key: *mut Key, newlen: usize) ->
     })
 }
 
+/// `ValkeyModule_StringSet` / `RedisModule_StringSet`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn string_set(key: *mut Key, value: *mut MString) -> c_int {
     guard(ERR, || {
         // SAFETY: a live string of ours.
@@ -198,6 +240,13 @@ pub(super) unsafe extern "C" fn string_set(key: *mut Key, value: *mut MString) -
     })
 }
 
+/// `ValkeyModule_DeleteKey` / `RedisModule_DeleteKey`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn delete_key(key: *mut Key) -> c_int {
     guard(ERR, || {
         with_key(key, ERR, |k, server, now| {
@@ -213,6 +262,13 @@ pub(super) unsafe extern "C" fn delete_key(key: *mut Key) -> c_int {
     })
 }
 
+/// `ValkeyModule_ValueLength` / `RedisModule_ValueLength`.
+///
+/// # Safety
+///
+/// Called only by a module through the API table, with the arguments of the C signature:
+/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
+/// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn value_length(key: *mut Key) -> usize {
     guard(0, || {
         with_key(key, 0, |k, server, now| match &k.buf {
