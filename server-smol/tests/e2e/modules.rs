@@ -581,3 +581,28 @@ fn hot_reload_rolls_back_when_the_new_build_refuses_its_arguments() {
     assert_eq!(args_of(&mut r, "hello"), ["greeting"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn module_key_functions_work_on_the_real_keyspace() {
+    let hello = module("hello");
+    let server = Server::start(&["--enable-module-command", "yes"]);
+    let mut r = server.redis(false);
+    assert_eq!(ok(&mut r, &["MODULE", "LOAD", &hello]), Value::Okay);
+    // StringSet, then KeyType (1 = string) and ValueLength.
+    assert_eq!(ok(&mut r, &["hello.put", "k", "hello world"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["GET", "k"]), bulk("hello world"));
+    assert_eq!(ok(&mut r, &["hello.len", "k"]), ints(&[1, 11]));
+    assert_eq!(ok(&mut r, &["SET", "i", "-42"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["hello.len", "i"]), ints(&[1, 3]));
+    // A missing key opened for reading is NULL.
+    assert_eq!(ok(&mut r, &["hello.len", "nope"]), Value::Nil);
+    // DeleteKey.
+    assert_eq!(ok(&mut r, &["hello.del", "k"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["EXISTS", "k"]), Value::Int(0));
+    // Other databases: the module works on the client's selected one.
+    assert_eq!(ok(&mut r, &["SELECT", "3"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["hello.set", "db3", "x"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["GET", "db3"]), bulk("x"));
+    assert_eq!(ok(&mut r, &["SELECT", "0"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["EXISTS", "db3"]), Value::Int(0));
+}

@@ -50,6 +50,52 @@ fn hello_get(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
         .map_or(ValkeyValue::Null, |v| ValkeyValue::StringBuffer(Vec::from(v))))
 }
 
+/// `hello.put key value`: StringSet (replaces the value whole).
+fn hello_put(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() != 3 {
+        return Err(ValkeyError::WrongArity);
+    }
+    let key = ctx.open_key_writable(&args[1]);
+    key.write(args[2].try_as_str()?)
+}
+
+/// `hello.del key`: DeleteKey.
+fn hello_del(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() != 2 {
+        return Err(ValkeyError::WrongArity);
+    }
+    let key = ctx.open_key_writable(&args[1]);
+    key.delete()
+}
+
+/// `hello.len key`: KeyType and ValueLength of a key through the raw API (null if missing).
+fn hello_len(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() != 2 {
+        return Err(ValkeyError::WrongArity);
+    }
+    // SAFETY: the slots were filled by Init; the key handle is closed before returning.
+    unsafe {
+        let (Some(open), Some(kind), Some(len), Some(close)) = (
+            raw::RedisModule_OpenKey,
+            raw::RedisModule_KeyType,
+            raw::RedisModule_ValueLength,
+            raw::RedisModule_CloseKey,
+        ) else {
+            return Err(ValkeyError::Str("key API missing"));
+        };
+        let key = open(ctx.ctx, args[1].inner, 1 as _);
+        if key.is_null() {
+            return Ok(ValkeyValue::Null);
+        }
+        let reply = ValkeyValue::Array(vec![
+            ValkeyValue::Integer(i64::from(kind(key))),
+            ValkeyValue::Integer(len(key) as i64),
+        ]);
+        close(key);
+        Ok(reply)
+    }
+}
+
 /// `hello.setargs [arg ...]`: replaces the module's runtime args (argv[0] is skipped by the
 /// server, as Valkey does).
 fn hello_setargs(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
@@ -87,5 +133,8 @@ valkey_module! {
         ["hello.set", hello_set, "write fast deny-oom", 1, 1, 1],
         ["hello.get", hello_get, "readonly fast", 1, 1, 1],
         ["hello.setargs", hello_setargs, "", 0, 0, 0],
+        ["hello.put", hello_put, "write deny-oom", 1, 1, 1],
+        ["hello.del", hello_del, "write", 1, 1, 1],
+        ["hello.len", hello_len, "readonly", 1, 1, 1],
     ],
 }
