@@ -122,7 +122,11 @@ fn run(server: &mut Server, plan: &ReloadPlan) -> ReloadOutcome {
                 return ReloadOutcome::NotStarted(LoadFailure::ImageUnavailable);
             };
             let opened = open(server, &copy);
+            // The mapping stays after the file goes; the directory goes once empty.
             let _ = std::fs::remove_file(&copy);
+            if let Some(dir) = copy.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
             match opened {
                 Ok(lib) => lib,
                 Err(f) => return ReloadOutcome::NotStarted(f),

@@ -45,9 +45,9 @@ fn hello_get(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
     let mut args = args.into_iter().skip(1);
     let key_name = args.next_arg()?;
     let key = ctx.open_key(&key_name);
-    Ok(key
-        .read()?
-        .map_or(ValkeyValue::Null, |v| ValkeyValue::StringBuffer(Vec::from(v))))
+    Ok(key.read()?.map_or(ValkeyValue::Null, |v| {
+        ValkeyValue::StringBuffer(Vec::from(v))
+    }))
 }
 
 /// `hello.put key value`: StringSet (replaces the value whole).

@@ -33,7 +33,11 @@ fn strict_args(_: &Context, _args: Vec<ValkeyString>) -> ValkeyResult {
 
 /// `strict.hold 0|1`: makes OnUnload refuse (1) or agree (0).
 fn strict_hold(_: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
-    let on = args.get(1).map(|a| a.parse_integer()).transpose()?.unwrap_or(1);
+    let on = args
+        .get(1)
+        .map(|a| a.parse_integer())
+        .transpose()?
+        .unwrap_or(1);
     HOLD.store(on != 0, Ordering::Relaxed);
     Ok(valkey_module::ValkeyValue::SimpleStringStatic("OK"))
 }

@@ -758,3 +758,76 @@ unsafe extern "C" fn server_smol_module_log(
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_prefixes_answer_from_one_table_and_unknown_names_stay_unresolved() {
+        for name in [
+            "Alloc",
+            "CreateCommand",
+            "Log",
+            "StringDMA",
+            "UpdateRuntimeArgs",
+        ] {
+            let v = lookup(format!("ValkeyModule_{name}").as_bytes());
+            let r = lookup(format!("RedisModule_{name}").as_bytes());
+            assert!(v.is_some(), "{name}");
+            assert_eq!(v, r, "{name}");
+        }
+        assert_eq!(lookup(b"ValkeyModule_Call"), None);
+        assert_eq!(lookup(b"Alloc"), None);
+        assert_eq!(lookup(b"OtherModule_Alloc"), None);
+    }
+
+    #[test]
+    fn get_api_fills_known_slots_and_leaves_unknown_ones_alone() {
+        let mut slot: *mut c_void = null_mut();
+        // SAFETY: NUL-terminated names and a valid slot.
+        let status = unsafe { get_api(c"RedisModule_Free".as_ptr(), &mut slot) };
+        assert_eq!((status, slot.is_null()), (OK, false));
+        let mut slot: *mut c_void = null_mut();
+        // SAFETY: as above.
+        let status = unsafe { get_api(c"ValkeyModule_NoSuchThing".as_ptr(), &mut slot) };
+        assert_eq!((status, slot.is_null()), (ERR, true));
+    }
+
+    #[test]
+    fn strings_are_reference_counted() {
+        // SAFETY: the string functions are called as a module would, on a string we made.
+        unsafe {
+            let s = create_string(null_mut(), c"12x".as_ptr(), 2);
+            retain_string(null_mut(), s);
+            let mut len = 0;
+            let p = string_ptr_len(s, &mut len);
+            assert_eq!(c_bytes(p), b"12");
+            assert_eq!(len, 2);
+            let mut v = 0;
+            assert_eq!(string_to_long_long(s, &mut v), OK);
+            assert_eq!(v, 12);
+            free_string(null_mut(), s);
+            // One reference left: still readable.
+            assert_eq!((*s).as_bytes(), b"12");
+            free_string(null_mut(), s);
+            let bad = create_string(null_mut(), c" 1".as_ptr(), 2);
+            assert_eq!(string_to_long_long(bad, &mut v), ERR);
+            free_string(null_mut(), bad);
+        }
+    }
+
+    #[test]
+    fn calls_without_a_server_scope_fail_softly() {
+        // SAFETY: NULL handles and no scope: each function must refuse, not crash.
+        unsafe {
+            assert_eq!(reply_long_long(null_mut(), 1), OK);
+            assert_eq!(super::super::keys::string_truncate(null_mut(), 3), ERR);
+            assert!(get_command(null_mut(), c"x".as_ptr()).is_null());
+            assert_eq!(
+                create_command(null_mut(), c"x".as_ptr(), None, c"".as_ptr(), 0, 0, 0),
+                ERR
+            );
+        }
+    }
+}
