@@ -606,3 +606,22 @@ fn module_key_functions_work_on_the_real_keyspace() {
     assert_eq!(ok(&mut r, &["SELECT", "0"]), Value::Okay);
     assert_eq!(ok(&mut r, &["EXISTS", "db3"]), Value::Int(0));
 }
+
+#[test]
+fn resp3_reply_types_from_a_module_follow_the_connection_protocol() {
+    let hello = module("hello");
+    let server = Server::start(&["--enable-module-command", "yes"]);
+    let mut raw = server.raw();
+    raw.roundtrip(&["MODULE", "LOAD", &hello], b"+OK\r\n");
+    raw.roundtrip(
+        &["hello.kinds"],
+        b"*8\r\n$1\r\nb\r\n:1\r\n$1\r\nd\r\n$3\r\n1.5\r\n$1\r\nn\r\n$3\r\n123\r\n\
+          $1\r\ns\r\n*1\r\n$1\r\nx\r\n",
+    );
+    raw.cmd(&["HELLO", "3"]);
+    let _ = raw.reply();
+    raw.roundtrip(
+        &["hello.kinds"],
+        b"%4\r\n$1\r\nb\r\n#t\r\n$1\r\nd\r\n,1.5\r\n$1\r\nn\r\n(123\r\n$1\r\ns\r\n~1\r\n$1\r\nx\r\n",
+    );
+}

@@ -1,7 +1,10 @@
 //! `hello`: commands that read arguments, reply, and read and write string keys through
 //! `open_key` / StringDMA, plus `hello.setargs` calling `UpdateRuntimeArgs`.
 
+use std::collections::{BTreeMap, HashSet};
+
 use valkey_module::alloc::ValkeyAlloc;
+use valkey_module::redisvalue::ValkeyValueKey;
 use valkey_module::{
     Context, NextArg, Status, ValkeyError, ValkeyResult, ValkeyString, ValkeyValue, raw,
     valkey_module,
@@ -96,6 +99,17 @@ fn hello_len(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
     }
 }
 
+/// `hello.kinds`: a map holding a bool, a double, a big number and a set (RESP3 types).
+fn hello_kinds(_: &Context, _args: Vec<ValkeyString>) -> ValkeyResult {
+    let key = |s: &str| ValkeyValueKey::String(s.into());
+    let mut m = BTreeMap::new();
+    m.insert(key("b"), ValkeyValue::Bool(true));
+    m.insert(key("d"), ValkeyValue::Float(1.5));
+    m.insert(key("n"), ValkeyValue::BigNumber("123".into()));
+    m.insert(key("s"), ValkeyValue::Set(HashSet::from([key("x")])));
+    Ok(ValkeyValue::OrderedMap(m))
+}
+
 /// `hello.setargs [arg ...]`: replaces the module's runtime args (argv[0] is skipped by the
 /// server, as Valkey does).
 fn hello_setargs(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
@@ -136,5 +150,6 @@ valkey_module! {
         ["hello.put", hello_put, "write deny-oom", 1, 1, 1],
         ["hello.del", hello_del, "write", 1, 1, 1],
         ["hello.len", hello_len, "readonly", 1, 1, 1],
+        ["hello.kinds", hello_kinds, "readonly", 0, 0, 0],
     ],
 }

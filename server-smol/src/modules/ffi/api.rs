@@ -84,6 +84,19 @@ fn table() -> &'static [(&'static str, usize)] {
             "ReplyWithStringBuffer" => reply_buffer as unsafe extern "C" fn(_, _, _) -> _,
             "ReplyWithString" => reply_string as unsafe extern "C" fn(_, _) -> _,
             "ReplyWithNull" => reply_null as unsafe extern "C" fn(_) -> _,
+            "ReplyWithNullArray" => reply_null_array as unsafe extern "C" fn(_) -> _,
+            "ReplyWithEmptyArray" => reply_empty_array as unsafe extern "C" fn(_) -> _,
+            "ReplyWithEmptyString" => reply_empty_string as unsafe extern "C" fn(_) -> _,
+            "ReplyWithCString" => reply_c_string as unsafe extern "C" fn(_, _) -> _,
+            "ReplyWithMap" => reply_map as unsafe extern "C" fn(_, _) -> _,
+            "ReplyWithSet" => reply_set as unsafe extern "C" fn(_, _) -> _,
+            "ReplyWithBool" => reply_bool as unsafe extern "C" fn(_, _) -> _,
+            "ReplyWithDouble" => reply_double as unsafe extern "C" fn(_, _) -> _,
+            "ReplyWithBigNumber" => reply_big_number as unsafe extern "C" fn(_, _, _) -> _,
+            "ReplyWithVerbatimString" => reply_verbatim as unsafe extern "C" fn(_, _, _) -> _,
+            "ReplyWithVerbatimStringType" => reply_verbatim_type as unsafe extern "C" fn(_, _, _, _) -> _,
+            "GetSelectedDb" => get_selected_db as unsafe extern "C" fn(_) -> _,
+            "Milliseconds" => milliseconds as unsafe extern "C" fn() -> _,
             "WrongArity" => wrong_arity as unsafe extern "C" fn(_) -> _,
             "IsKeysPositionRequest" => is_keys_position_request as unsafe extern "C" fn(_) -> _,
             "OpenKey" => super::keys::open_key as unsafe extern "C" fn(_, _, _) -> _,
@@ -612,6 +625,170 @@ unsafe extern "C" fn reply_string(_ctx: *mut ModuleCtx, s: *const MString) -> c_
 /// buffers valid for the lengths given.
 unsafe extern "C" fn reply_null(_ctx: *mut ModuleCtx) -> c_int {
     guard(ERR, || reply(|out, _| out.null()))
+}
+
+/// The `len` bytes at `p` (empty for NULL or 0).
+///
+/// # Safety
+///
+/// `p` is NULL or valid for `len` bytes for the call.
+unsafe fn buffer<'a>(p: *const c_char, len: usize) -> &'a [u8] {
+    if p.is_null() || len == 0 {
+        return &[];
+    }
+    // SAFETY: per the contract.
+    unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) }
+}
+
+/// `ValkeyModule_ReplyWithNullArray` / `RedisModule_ReplyWithNullArray`.
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_null_array(_ctx: *mut ModuleCtx) -> c_int {
+    guard(ERR, || reply(|out, _| out.null_array()))
+}
+
+/// `ValkeyModule_ReplyWithEmptyArray` / `RedisModule_ReplyWithEmptyArray`.
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_empty_array(_ctx: *mut ModuleCtx) -> c_int {
+    guard(ERR, || reply(|out, _| out.array(0)))
+}
+
+/// `ValkeyModule_ReplyWithEmptyString` / `RedisModule_ReplyWithEmptyString`.
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_empty_string(_ctx: *mut ModuleCtx) -> c_int {
+    guard(ERR, || reply(|out, _| out.bulk(b"")))
+}
+
+/// `ValkeyModule_ReplyWithCString` / `RedisModule_ReplyWithCString`: a bulk string.
+///
+/// # Safety
+///
+/// `s` is NULL or NUL-terminated.
+unsafe extern "C" fn reply_c_string(_ctx: *mut ModuleCtx, s: *const c_char) -> c_int {
+    guard(ERR, || {
+        // SAFETY: per the contract.
+        let s = unsafe { c_bytes(s) };
+        reply(|out, _| out.bulk(s))
+    })
+}
+
+/// `ValkeyModule_ReplyWithMap` / `RedisModule_ReplyWithMap` (a flat array in RESP2).
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_map(_ctx: *mut ModuleCtx, len: c_long) -> c_int {
+    guard(ERR, || match usize::try_from(len) {
+        Ok(n) => reply(|out, _| out.map(n)),
+        Err(_) => ERR,
+    })
+}
+
+/// `ValkeyModule_ReplyWithSet` / `RedisModule_ReplyWithSet` (an array in RESP2).
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_set(_ctx: *mut ModuleCtx, len: c_long) -> c_int {
+    guard(ERR, || match usize::try_from(len) {
+        Ok(n) => reply(|out, _| out.set(n)),
+        Err(_) => ERR,
+    })
+}
+
+/// `ValkeyModule_ReplyWithBool` / `RedisModule_ReplyWithBool` (`:1`/`:0` in RESP2).
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_bool(_ctx: *mut ModuleCtx, b: c_int) -> c_int {
+    guard(ERR, || reply(|out, _| out.boolean(b != 0)))
+}
+
+/// `ValkeyModule_ReplyWithDouble` / `RedisModule_ReplyWithDouble` (a bulk string in RESP2).
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn reply_double(_ctx: *mut ModuleCtx, d: f64) -> c_int {
+    guard(ERR, || reply(|out, _| out.double(d)))
+}
+
+/// `ValkeyModule_ReplyWithBigNumber` / `RedisModule_ReplyWithBigNumber`.
+///
+/// # Safety
+///
+/// `p` is NULL or valid for `len` bytes.
+unsafe extern "C" fn reply_big_number(_ctx: *mut ModuleCtx, p: *const c_char, len: usize) -> c_int {
+    guard(ERR, || {
+        // SAFETY: per the contract.
+        let digits = unsafe { buffer(p, len) };
+        reply(|out, _| out.big_number(digits))
+    })
+}
+
+/// `ValkeyModule_ReplyWithVerbatimString` / `RedisModule_ReplyWithVerbatimString` (`txt`).
+///
+/// # Safety
+///
+/// `p` is NULL or valid for `len` bytes.
+unsafe extern "C" fn reply_verbatim(_ctx: *mut ModuleCtx, p: *const c_char, len: usize) -> c_int {
+    guard(ERR, || {
+        // SAFETY: per the contract.
+        let text = unsafe { buffer(p, len) };
+        reply(|out, _| out.verbatim(b"txt", text))
+    })
+}
+
+/// `ValkeyModule_ReplyWithVerbatimStringType` / `RedisModule_ReplyWithVerbatimStringType`.
+///
+/// # Safety
+///
+/// `p` is NULL or valid for `len` bytes; `ext` is NULL or points at 3 readable bytes.
+unsafe extern "C" fn reply_verbatim_type(
+    _ctx: *mut ModuleCtx,
+    p: *const c_char,
+    len: usize,
+    ext: *const c_char,
+) -> c_int {
+    guard(ERR, || {
+        // SAFETY: per the contract.
+        let (text, ext) = unsafe { (buffer(p, len), buffer(ext, 3)) };
+        let Ok(format) = <[u8; 3]>::try_from(ext) else {
+            return ERR;
+        };
+        reply(|out, _| out.verbatim(&format, text))
+    })
+}
+
+/// `ValkeyModule_GetSelectedDb` / `RedisModule_GetSelectedDb`: the calling client's database.
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn get_selected_db(_ctx: *mut ModuleCtx) -> c_int {
+    guard(0, || {
+        with_server(|_, _, scope| c_int::try_from(scope.db).unwrap_or(0)).unwrap_or(0)
+    })
+}
+
+/// `ValkeyModule_Milliseconds` / `RedisModule_Milliseconds`: Unix time in milliseconds.
+///
+/// # Safety
+///
+/// No arguments.
+unsafe extern "C" fn milliseconds() -> c_longlong {
+    guard(0, || {
+        c_longlong::try_from(crate::clock::unix_millis().0).unwrap_or(c_longlong::MAX)
+    })
 }
 
 /// `ValkeyModule_WrongArity` / `RedisModule_WrongArity`.
