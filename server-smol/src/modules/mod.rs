@@ -367,7 +367,7 @@ impl Modules {
             .any(|i| i.types.iter().any(|t| t.name[..] == *name))
     }
 
-    /// `UpdateRuntimeArgs` from instance `host` (argv[0] skipped by the registry).
+    /// `UpdateRuntimeArgs` from instance `host` (`argv[0]` skipped by the registry).
     pub(crate) fn update_runtime_args(&mut self, host: u64, argv: &[Vec<u8>]) -> bool {
         if let Some(l) = self.loading.as_mut().filter(|l| l.host == host) {
             l.runtime_args = Some(argv.iter().skip(1).cloned().collect());
