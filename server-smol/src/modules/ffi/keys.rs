@@ -31,16 +31,53 @@ pub(crate) struct Key {
     dirty: bool,
 }
 
-/// The current string value of `key` in the keyspace.
-fn read(server: &mut Server, db: usize, name: &[u8], now: keyspace::Millis) -> Option<Vec<u8>> {
+/// What a key holds.
+enum Found {
+    /// No such key (or it expired).
+    Missing,
+    /// A string, as bytes.
+    String(Vec<u8>),
+    /// Another type, by its TYPE name.
+    Other(&'static str),
+}
+
+/// Looks `key` up in the keyspace.
+fn lookup(server: &mut Server, db: usize, name: &[u8], now: keyspace::Millis) -> Found {
     let s = &mut *server;
-    s.keyspace
-        .get(db, name, now, &mut s.changes)
-        .map(|v| match v {
-            Value::Bytes(b) => b.to_vec(),
-            Value::Int(i) => keyspace::num::format_i64(i).as_bytes().to_vec(),
-            _ => Vec::new(),
-        })
+    match s.keyspace.get(db, name, now, &mut s.changes) {
+        None => Found::Missing,
+        Some(Value::Bytes(b)) => Found::String(b.to_vec()),
+        Some(Value::Int(i)) => Found::String(keyspace::num::format_i64(i).as_bytes().to_vec()),
+        Some(other) => Found::Other(other.type_name()),
+    }
+}
+
+/// The current string value of `key`: `Err(())` when it holds another type.
+fn read(
+    server: &mut Server,
+    db: usize,
+    name: &[u8],
+    now: keyspace::Millis,
+) -> Result<Option<Vec<u8>>, ()> {
+    match lookup(server, db, name, now) {
+        Found::Missing => Ok(None),
+        Found::String(v) => Ok(Some(v)),
+        Found::Other(_) => Err(()),
+    }
+}
+
+/// `VALKEYMODULE_KEYTYPE_*` for a TYPE name.
+fn key_type_code(type_name: &str) -> c_int {
+    match type_name {
+        "string" => KEYTYPE_STRING,
+        "list" => 2,
+        "hash" => 3,
+        "set" => 4,
+        "zset" => 5,
+        "stream" => 7,
+        // Anything else is a module value.
+        _ => 6,
+    }
 }
 
 /// Runs `f` on the handle `key` and the server; `fallback` without a server call in progress.
@@ -86,7 +123,7 @@ pub(super) unsafe extern "C" fn open_key(
         };
         let name = name.as_bytes().to_vec();
         with_server(|server, _, scope| {
-            let exists = read(server, scope.db, &name, scope.now).is_some();
+            let exists = !matches!(lookup(server, scope.db, &name, scope.now), Found::Missing);
             // Valkey: a missing key opened without WRITE gives NULL.
             if !exists && mode & WRITE == 0 {
                 return null_mut();
@@ -131,10 +168,13 @@ pub(super) unsafe extern "C" fn close_key(key: *mut Key) {
 pub(super) unsafe extern "C" fn key_type(key: *mut Key) -> c_int {
     guard(KEYTYPE_EMPTY, || {
         with_key(key, KEYTYPE_EMPTY, |k, server, now| {
-            if k.buf.is_some() || read(server, k.db, &k.name, now).is_some() {
-                KEYTYPE_STRING
-            } else {
-                KEYTYPE_EMPTY
+            if k.buf.is_some() {
+                return KEYTYPE_STRING;
+            }
+            match lookup(server, k.db, &k.name, now) {
+                Found::Missing => KEYTYPE_EMPTY,
+                Found::String(_) => KEYTYPE_STRING,
+                Found::Other(t) => key_type_code(t),
             }
         })
     })
@@ -159,13 +199,14 @@ pub(super) unsafe extern "C" fn string_dma(
             }
             if k.buf.is_none() {
                 match read(server, k.db, &k.name, now) {
-                    Some(v) => k.buf = Some(v),
+                    Ok(Some(v)) => k.buf = Some(v),
                     // Valkey: DMA in write mode on an empty key creates an empty string.
-                    None if mode & WRITE != 0 => {
+                    Ok(None) if mode & WRITE != 0 => {
                         k.buf = Some(Vec::new());
                         k.dirty = true;
                     }
-                    None => return null_mut(),
+                    // Missing for reading, or not a string: NULL.
+                    Ok(None) | Err(()) => return null_mut(),
                 }
             }
             if mode & WRITE != 0 {
@@ -198,10 +239,12 @@ pub(super) unsafe extern "C" fn string_truncate(key: *mut Key, newlen: usize) ->
             }
             if k.buf.is_none() {
                 match read(server, k.db, &k.name, now) {
-                    Some(v) => k.buf = Some(v),
+                    Ok(Some(v)) => k.buf = Some(v),
                     // Valkey: truncating an empty key to 0 creates nothing.
-                    None if newlen == 0 => return OK,
-                    None => k.buf = Some(Vec::new()),
+                    Ok(None) if newlen == 0 => return OK,
+                    Ok(None) => k.buf = Some(Vec::new()),
+                    // Not a string.
+                    Err(()) => return ERR,
                 }
             }
             if let Some(buf) = &mut k.buf {
@@ -271,9 +314,10 @@ pub(super) unsafe extern "C" fn delete_key(key: *mut Key) -> c_int {
 /// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn value_length(key: *mut Key) -> usize {
     guard(0, || {
+        // Lengths of non-string values are not reported (0), for want of a keyspace API.
         with_key(key, 0, |k, server, now| match &k.buf {
             Some(b) => b.len(),
-            None => read(server, k.db, &k.name, now).map_or(0, |v| v.len()),
+            None => read(server, k.db, &k.name, now).map_or(0, |v| v.map_or(0, |v| v.len())),
         })
     })
 }
