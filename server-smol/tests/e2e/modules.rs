@@ -605,6 +605,12 @@ fn module_key_functions_work_on_the_real_keyspace() {
     assert_eq!(ok(&mut r, &["GET", "db3"]), bulk("x"));
     assert_eq!(ok(&mut r, &["SELECT", "0"]), Value::Okay);
     assert_eq!(ok(&mut r, &["EXISTS", "db3"]), Value::Int(0));
+    // AutoMemory: a key left open is closed (its DMA write kept) when the command returns.
+    for i in 0..50 {
+        let v = format!("auto-{i}");
+        assert_eq!(ok(&mut r, &["hello.autoset", "auto", &v]), Value::Okay);
+        assert_eq!(ok(&mut r, &["GET", "auto"]), bulk(&v));
+    }
 }
 
 #[test]

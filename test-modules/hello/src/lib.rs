@@ -110,6 +110,36 @@ fn hello_kinds(_: &Context, _args: Vec<ValkeyString>) -> ValkeyResult {
     Ok(ValkeyValue::OrderedMap(m))
 }
 
+/// `hello.autoset key value`: under AutoMemory, writes through DMA and leaves the key and a
+/// created string open: the server must close (and write back) and free them.
+fn hello_autoset(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
+    if args.len() != 3 {
+        return Err(ValkeyError::WrongArity);
+    }
+    ctx.auto_memory();
+    let value = args[2].as_slice();
+    // SAFETY: the slots were filled by Init; the pointers are used within this call.
+    unsafe {
+        let (Some(open), Some(truncate), Some(dma), Some(create)) = (
+            raw::RedisModule_OpenKey,
+            raw::RedisModule_StringTruncate,
+            raw::RedisModule_StringDMA,
+            raw::RedisModule_CreateString,
+        ) else {
+            return Err(ValkeyError::Str("key API missing"));
+        };
+        let key = open(ctx.ctx, args[1].inner, 2 as _);
+        if truncate(key, value.len()) != 0 {
+            return Err(ValkeyError::Str("truncate failed"));
+        }
+        let mut len = 0;
+        let p = dma(key, &mut len, 2 as _);
+        std::ptr::copy_nonoverlapping(value.as_ptr(), p.cast::<u8>(), len.min(value.len()));
+        let _leaked = create(ctx.ctx, value.as_ptr().cast(), value.len());
+    }
+    Ok(ValkeyValue::SimpleStringStatic("OK"))
+}
+
 /// `hello.setargs [arg ...]`: replaces the module's runtime args (argv[0] is skipped by the
 /// server, as Valkey does).
 fn hello_setargs(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
@@ -151,5 +181,6 @@ valkey_module! {
         ["hello.del", hello_del, "write", 1, 1, 1],
         ["hello.len", hello_len, "readonly", 1, 1, 1],
         ["hello.kinds", hello_kinds, "readonly", 0, 0, 0],
+        ["hello.autoset", hello_autoset, "write", 1, 1, 1],
     ],
 }

@@ -96,6 +96,7 @@ fn table() -> &'static [(&'static str, usize)] {
             "ReplyWithVerbatimString" => reply_verbatim as unsafe extern "C" fn(_, _, _) -> _,
             "ReplyWithVerbatimStringType" => reply_verbatim_type as unsafe extern "C" fn(_, _, _, _) -> _,
             "GetSelectedDb" => get_selected_db as unsafe extern "C" fn(_) -> _,
+            "AutoMemory" => auto_memory as unsafe extern "C" fn(_),
             "Milliseconds" => milliseconds as unsafe extern "C" fn() -> _,
             "WrongArity" => wrong_arity as unsafe extern "C" fn(_) -> _,
             "IsKeysPositionRequest" => is_keys_position_request as unsafe extern "C" fn(_) -> _,
@@ -419,7 +420,7 @@ unsafe extern "C" fn free_ts_ctx(ctx: *mut ModuleCtx) {
 /// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
 /// buffers valid for the lengths given.
 unsafe extern "C" fn create_string(
-    _ctx: *mut ModuleCtx,
+    ctx: *mut ModuleCtx,
     ptr: *const c_char,
     len: usize,
 ) -> *mut MString {
@@ -430,7 +431,15 @@ unsafe extern "C" fn create_string(
             // SAFETY: the module passes `len` readable bytes at `ptr`.
             unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) }
         };
-        MString::into_raw(bytes)
+        let s = MString::into_raw(bytes);
+        if !ctx.is_null() {
+            with_server(|_, _, scope| {
+                if scope.auto {
+                    scope.auto_strings.push(s);
+                }
+            });
+        }
+        s
     })
 }
 
@@ -441,13 +450,26 @@ unsafe extern "C" fn create_string(
 /// Called only by a module through the API table, with the arguments of the C signature:
 /// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
 /// buffers valid for the lengths given.
-unsafe extern "C" fn retain_string(_ctx: *mut ModuleCtx, s: *mut MString) {
+unsafe extern "C" fn retain_string(ctx: *mut ModuleCtx, s: *mut MString) {
     guard((), || {
+        // Valkey: under AutoMemory, retaining a pooled string takes it out of the pool instead.
+        if !ctx.is_null() && unpool(s) {
+            return;
+        }
         // SAFETY: a live string of ours.
         if let Some(s) = unsafe { mstring(s) } {
             s.refs.set(s.refs.get() + 1);
         }
     });
+}
+
+/// Takes `s` out of the AutoMemory pool; whether it was there.
+fn unpool(s: *mut MString) -> bool {
+    with_server(|_, _, scope| {
+        let at = scope.auto_strings.iter().position(|&p| p == s);
+        at.map(|i| scope.auto_strings.swap_remove(i)).is_some()
+    })
+    .unwrap_or(false)
 }
 
 /// `ValkeyModule_FreeString` / `RedisModule_FreeString`.
@@ -457,9 +479,12 @@ unsafe extern "C" fn retain_string(_ctx: *mut ModuleCtx, s: *mut MString) {
 /// Called only by a module through the API table, with the arguments of the C signature:
 /// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
 /// buffers valid for the lengths given.
-unsafe extern "C" fn free_string(_ctx: *mut ModuleCtx, s: *mut MString) {
+unsafe extern "C" fn free_string(ctx: *mut ModuleCtx, s: *mut MString) {
     guard((), || {
         if !s.is_null() {
+            if !ctx.is_null() {
+                unpool(s);
+            }
             // SAFETY: a live string of ours; the module gives back one reference it holds.
             unsafe { MString::release(s) };
         }
@@ -513,7 +538,7 @@ unsafe extern "C" fn string_to_long_long(s: *const MString, out: *mut c_longlong
 
 /// Writes a reply with `f` when a command is running; OK either way (Valkey ignores replies
 /// from contexts without a client).
-fn reply(f: impl FnOnce(&mut crate::reply::Reply, &super::Scope)) -> c_int {
+fn reply(f: impl FnOnce(&mut crate::reply::Reply, &mut super::Scope)) -> c_int {
     with_server(|_, out, scope| {
         if let Some(out) = out {
             f(out, scope);
@@ -778,6 +803,23 @@ unsafe extern "C" fn get_selected_db(_ctx: *mut ModuleCtx) -> c_int {
     guard(0, || {
         with_server(|_, _, scope| c_int::try_from(scope.db).unwrap_or(0)).unwrap_or(0)
     })
+}
+
+/// `ValkeyModule_AutoMemory` / `RedisModule_AutoMemory`: keys and strings the command leaves
+/// open are closed and freed when it returns.
+///
+/// # Safety
+///
+/// Any arguments: the context is not read.
+unsafe extern "C" fn auto_memory(_ctx: *mut ModuleCtx) {
+    guard((), || {
+        with_server(|_, reply, scope| {
+            // Only a command call collects at its end.
+            if reply.is_some() {
+                scope.auto = true;
+            }
+        });
+    });
 }
 
 /// `ValkeyModule_Milliseconds` / `RedisModule_Milliseconds`: Unix time in milliseconds.

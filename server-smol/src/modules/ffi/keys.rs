@@ -128,13 +128,17 @@ pub(super) unsafe extern "C" fn open_key(
             if !exists && mode & WRITE == 0 {
                 return null_mut();
             }
-            Box::into_raw(Box::new(Key {
+            let key = Box::into_raw(Box::new(Key {
                 db: scope.db,
                 name,
                 mode,
                 buf: None,
                 dirty: false,
-            }))
+            }));
+            if scope.auto {
+                scope.auto_keys.push(key);
+            }
+            key
         })
         .unwrap_or(null_mut())
     })
@@ -153,6 +157,7 @@ pub(super) unsafe extern "C" fn close_key(key: *mut Key) {
             return;
         }
         with_key(key, (), flush);
+        with_server(|_, _, scope| scope.auto_keys.retain(|&k| k != key));
         // SAFETY: `key` came from `open_key`'s `Box::into_raw`; the module gives it back.
         drop(unsafe { Box::from_raw(key) });
     });

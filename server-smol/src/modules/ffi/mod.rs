@@ -111,6 +111,58 @@ struct Scope {
     now: Millis,
     /// The running command's full name (WrongArity).
     command: &'static str,
+    /// `AutoMemory` was called: what is left open at the end is closed and freed.
+    auto: bool,
+    /// Keys opened under `auto` and not closed yet.
+    auto_keys: Vec<*mut keys::Key>,
+    /// Strings created under `auto` and not freed yet.
+    auto_strings: Vec<*mut MString>,
+}
+
+impl Scope {
+    fn new(
+        server: *mut Server,
+        reply: *mut Reply,
+        db: usize,
+        now: Millis,
+        command: &'static str,
+    ) -> Self {
+        Self {
+            server,
+            reply,
+            db,
+            now,
+            command,
+            auto: false,
+            auto_keys: Vec::new(),
+            auto_strings: Vec::new(),
+        }
+    }
+}
+
+/// Closes the keys and frees the strings an `AutoMemory` call left behind (Valkey's
+/// `autoMemoryCollect`), while the scope is still set.
+fn collect_auto_memory() {
+    let left = with_server(|_, _, scope| {
+        scope.auto = false;
+        (
+            core::mem::take(&mut scope.auto_keys),
+            core::mem::take(&mut scope.auto_strings),
+        )
+    });
+    let Some((keys, strings)) = left else {
+        return;
+    };
+    for k in keys {
+        // SAFETY: each was opened by `open_key` under this scope and not closed since (closing
+        // removes it from the list).
+        unsafe { keys::close_key(k) };
+    }
+    for s in strings {
+        // SAFETY: each was created under this scope and not freed since (freeing removes it
+        // from the list); the pool holds one reference.
+        unsafe { MString::release(s) };
+    }
 }
 
 thread_local! {
@@ -128,7 +180,7 @@ fn in_scope<R>(scope: &mut Scope, f: impl FnOnce() -> R) -> R {
 
 /// Runs `f` on the current scope's server (and reply, when a command runs); `None` when no
 /// module call is in progress on this thread.
-fn with_server<R>(f: impl FnOnce(&mut Server, Option<&mut Reply>, &Scope) -> R) -> Option<R> {
+fn with_server<R>(f: impl FnOnce(&mut Server, Option<&mut Reply>, &mut Scope) -> R) -> Option<R> {
     let p = SCOPE.with(Cell::get);
     if p.is_null() {
         return None;
@@ -138,7 +190,7 @@ fn with_server<R>(f: impl FnOnce(&mut Server, Option<&mut Reply>, &Scope) -> R) 
     // from `&mut` borrows that the caller does not use until the module call returns, so this
     // is the only live access to them.
     unsafe {
-        let scope = &*p;
+        let scope = &mut *p;
         let reply = scope.reply.as_mut();
         Some(f(&mut *scope.server, reply, scope))
     }
@@ -214,13 +266,7 @@ impl Library {
         let mut ctx = ModuleCtx::new(host);
         let mut argv: Vec<*mut MString> = args.iter().map(|a| MString::into_raw(a)).collect();
         let argc = argv.len() as c_int;
-        let mut scope = Scope {
-            server,
-            reply: null_mut(),
-            db: 0,
-            now: crate::clock::unix_millis(),
-            command: "module",
-        };
+        let mut scope = Scope::new(server, null_mut(), 0, crate::clock::unix_millis(), "module");
         let on_load = self.on_load;
         let status = in_scope(&mut scope, || {
             // SAFETY: `on_load` is the module's entry point with its C signature; `ctx` and
@@ -240,13 +286,7 @@ impl Library {
             return true;
         };
         let mut ctx = ModuleCtx::new(host);
-        let mut scope = Scope {
-            server,
-            reply: null_mut(),
-            db: 0,
-            now: crate::clock::unix_millis(),
-            command: "module",
-        };
+        let mut scope = Scope::new(server, null_mut(), 0, crate::clock::unix_millis(), "module");
         // SAFETY: `f` is the module's `OnUnload` with its C signature; `ctx` outlives the call.
         let status = in_scope(&mut scope, || unsafe { f(&mut ctx) });
         status == OK
@@ -272,17 +312,12 @@ pub(crate) fn call_command(
     let mut ctx = ModuleCtx::new(host);
     let mut argv: Vec<*mut MString> = args.iter().map(|a| MString::into_raw(a)).collect();
     let argc = argv.len() as c_int;
-    let mut scope = Scope {
-        server,
-        reply: out,
-        db,
-        now,
-        command,
-    };
+    let mut scope = Scope::new(server, out, db, now, command);
     in_scope(&mut scope, || {
         // SAFETY: `func` is a command callback the module registered with CreateCommand, with
         // the C signature; `ctx` and `argv` outlive the call.
-        unsafe { func(&mut ctx, argv.as_mut_ptr(), argc) }
+        unsafe { func(&mut ctx, argv.as_mut_ptr(), argc) };
+        collect_auto_memory();
     });
     for s in argv.drain(..) {
         // SAFETY: each came from `into_raw` and we still hold our reference.
