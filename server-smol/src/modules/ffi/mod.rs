@@ -10,6 +10,8 @@
 
 mod api;
 mod keys;
+mod reply;
+mod strings;
 
 pub(crate) use api::{remember_name, set_logger};
 
