@@ -25,15 +25,92 @@ pub(super) unsafe extern "C" fn create_string(
             // SAFETY: the module passes `len` readable bytes at `ptr`.
             unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) }
         };
-        let s = MString::into_raw(bytes);
-        if !ctx.is_null() {
-            with_server(|_, _, scope| {
-                if scope.auto {
-                    scope.auto_strings.push(s);
-                }
-            });
+        new_string(ctx, bytes)
+    })
+}
+
+/// A new string holding `bytes`, put in the AutoMemory pool when `ctx` asked for it.
+fn new_string(ctx: *mut ModuleCtx, bytes: &[u8]) -> *mut MString {
+    let s = MString::into_raw(bytes);
+    if !ctx.is_null() {
+        with_server(|_, _, scope| {
+            if scope.auto {
+                scope.auto_strings.push(s);
+            }
+        });
+    }
+    s
+}
+
+/// `ValkeyModule_CreateStringFromLongLong` / `RedisModule_CreateStringFromLongLong`.
+///
+/// # Safety
+///
+/// `ctx` is NULL or a context this host made.
+pub(super) unsafe extern "C" fn create_string_from_long_long(
+    ctx: *mut ModuleCtx,
+    v: c_longlong,
+) -> *mut MString {
+    guard(null_mut(), || {
+        new_string(ctx, keyspace::num::format_i64(v).as_bytes())
+    })
+}
+
+/// `ValkeyModule_CreateStringFromString` / `RedisModule_CreateStringFromString`: a copy.
+///
+/// # Safety
+///
+/// `ctx` is NULL or a context this host made; `s` is NULL or a live string of ours.
+pub(super) unsafe extern "C" fn create_string_from_string(
+    ctx: *mut ModuleCtx,
+    s: *const MString,
+) -> *mut MString {
+    guard(null_mut(), || {
+        // SAFETY: per the contract.
+        match unsafe { mstring(s) } {
+            Some(s) => new_string(ctx, s.as_bytes()),
+            None => null_mut(),
         }
-        s
+    })
+}
+
+/// Valkey's `string2d`: the whole text is one number (no leading space, no trailing bytes),
+/// not NaN, and not out of range (`strtod` reporting ERANGE: overflow to infinity or
+/// underflow to zero). Infinity written as such is accepted.
+fn parse_double(text: &[u8]) -> Option<f64> {
+    let s = core::str::from_utf8(text).ok()?;
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let v: f64 = s.parse().ok()?;
+    let unsigned = s.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    let written_infinite = unsigned == "inf" || unsigned == "infinity";
+    let mantissa = unsigned.split('e').next().unwrap_or("");
+    let nonzero_digits = mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    let overflow = v.is_infinite() && !written_infinite;
+    let underflow = v == 0.0 && nonzero_digits;
+    (!v.is_nan() && !overflow && !underflow).then_some(v)
+}
+
+/// `ValkeyModule_StringToDouble` / `RedisModule_StringToDouble`.
+///
+/// # Safety
+///
+/// `s` is NULL or a live string of ours; `out` is NULL or a place for the value.
+pub(super) unsafe extern "C" fn string_to_double(s: *const MString, out: *mut f64) -> c_int {
+    guard(ERR, || {
+        // SAFETY: per the contract.
+        let Some(s) = (unsafe { mstring(s) }) else {
+            return ERR;
+        };
+        match parse_double(s.as_bytes()) {
+            Some(v) if !out.is_null() => {
+                // SAFETY: per the contract.
+                unsafe { *out = v };
+                OK
+            }
+            _ => ERR,
+        }
     })
 }
 
@@ -139,6 +216,28 @@ pub(super) unsafe extern "C" fn string_to_long_long(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doubles_parse_as_valkeys_string2d() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("1.5", Some(1.5)),
+            ("-2e3", Some(-2000.0)),
+            ("inf", Some(f64::INFINITY)),
+            ("-Infinity", Some(f64::NEG_INFINITY)),
+            ("0", Some(0.0)),
+            ("0.000", Some(0.0)),
+            ("", None),
+            (" 1", None),
+            ("1 ", None),
+            ("nan", None),
+            ("1e400", None),
+            ("1e-400", None),
+            ("abc", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_double(text.as_bytes()), *want, "{text:?}");
+        }
+    }
     use crate::modules::ffi::c_bytes;
 
     #[test]
