@@ -189,6 +189,17 @@ fn load_call_list_and_unload_a_valkey_module() {
         "{hello3}"
     );
     let mut r = server.redis(false);
+    // A `#[command]` proc-macro command: GetCommand + SetCommandInfo set its arity (2).
+    assert_eq!(ok(&mut r, &["hello.arity", "x"]), bulk("x"));
+    assert_eq!(
+        err(&mut r, &["hello.arity"]),
+        "ERR wrong number of arguments for 'hello.arity' command"
+    );
+    let info = format!("{:?}", ok(&mut r, &["COMMAND", "INFO", "hello.arity"]));
+    assert!(
+        info.contains("int(2)") && info.contains("readonly"),
+        "{info}"
+    );
     // UpdateRuntimeArgs from the module itself: argv[0] skipped.
     assert_eq!(ok(&mut r, &["hello.setargs", "x", "y"]), Value::Okay);
     assert_eq!(args_of(&mut r, "hello"), ["x", "y"]);

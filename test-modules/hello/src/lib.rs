@@ -140,6 +140,20 @@ fn hello_autoset(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
     Ok(ValkeyValue::SimpleStringStatic("OK"))
 }
 
+/// `hello.arity x`: registered by the `#[command]` proc macro, so through GetCommand and
+/// SetCommandInfo (arity 2, read-only).
+#[valkey_module_macros::command(
+    {
+        name: "hello.arity",
+        flags: [ReadOnly],
+        arity: 2,
+        key_spec: [],
+    }
+)]
+fn hello_arity(_ctx: &Context, args: Vec<ValkeyString>) -> Result<ValkeyValue, ValkeyError> {
+    Ok(ValkeyValue::BulkString(args[1].to_string()))
+}
+
 /// `hello.setargs [arg ...]`: replaces the module's runtime args (argv[0] is skipped by the
 /// server, as Valkey does).
 fn hello_setargs(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
