@@ -37,6 +37,8 @@ pub(crate) struct PendingCommand {
     pub(crate) step: i32,
     pub(crate) func: CommandFn,
     pub(crate) arity: i32,
+    /// Key specs from SetCommandInfo (else the legacy range gives one).
+    pub(crate) key_specs: Option<&'static [KeySpec]>,
 }
 
 /// The handle `GetCommand` returns.
@@ -178,6 +180,20 @@ fn key_specs(first: i32, last: i32, step: i32) -> &'static [KeySpec] {
     spec
 }
 
+/// `specs` as a `&'static` slice, leaked at most once per distinct list.
+pub(crate) fn intern_specs(specs: Vec<KeySpec>) -> &'static [KeySpec] {
+    static LISTS: Mutex<Vec<&'static [KeySpec]>> = Mutex::new(Vec::new());
+    let mut lists = LISTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&found) = lists.iter().find(|l| ***l == specs[..]) {
+        return found;
+    }
+    let leaked: &'static [KeySpec] = Box::leak(specs.into_boxed_slice());
+    lists.push(leaked);
+    leaked
+}
+
 /// The handler every module command runs through: finds the callback by name and calls it.
 fn run_module_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let name = args[0].to_ascii_lowercase();
@@ -303,7 +319,9 @@ fn commit(server: &mut Server, started: Started, module: ModuleId, instance: Ins
             first_key: c.first,
             last_key: c.last,
             step: c.step,
-            key_specs: key_specs(c.first, c.last, c.step),
+            key_specs: c
+                .key_specs
+                .unwrap_or_else(|| key_specs(c.first, c.last, c.step)),
         };
         let inserted = server.table.insert(Command {
             info,

@@ -195,7 +195,12 @@ fn load_call_list_and_unload_a_valkey_module() {
         err(&mut r, &["hello.arity"]),
         "ERR wrong number of arguments for 'hello.arity' command"
     );
+    assert_eq!(
+        ok(&mut r, &["COMMAND", "GETKEYS", "hello.arity", "thekey"]),
+        Value::Array(vec![bulk("thekey")])
+    );
     let info = format!("{:?}", ok(&mut r, &["COMMAND", "INFO", "hello.arity"]));
+    assert!(info.contains("int(2), array([simple-string(\"readonly\"), simple-string(\"module\")]), int(1), int(1), int(1)"), "{info}");
     assert!(
         info.contains("int(2)") && info.contains("readonly"),
         "{info}"

@@ -141,13 +141,19 @@ fn hello_autoset(ctx: &Context, args: Vec<ValkeyString>) -> ValkeyResult {
 }
 
 /// `hello.arity x`: registered by the `#[command]` proc macro, so through GetCommand and
-/// SetCommandInfo (arity 2, read-only).
+/// SetCommandInfo (arity 2, read-only, its argument a key).
 #[valkey_module_macros::command(
     {
         name: "hello.arity",
         flags: [ReadOnly],
         arity: 2,
-        key_spec: [],
+        key_spec: [
+            {
+                flags: [ReadOnly, Access],
+                begin_search: Index({ index : 1 }),
+                find_keys: Range({ last_key : 0, steps : 1, limit : 0 }),
+            }
+        ],
     }
 )]
 fn hello_arity(_ctx: &Context, args: Vec<ValkeyString>) -> Result<ValkeyValue, ValkeyError> {

@@ -7,6 +7,7 @@ use core::ptr::null_mut;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use super::cmdinfo::set_command_info;
 use super::reply::*;
 use super::strings::*;
 use super::{
@@ -268,6 +269,7 @@ unsafe extern "C" fn create_command(
                 step,
                 func,
                 arity: -1,
+                key_specs: None,
             });
             OK
         })
@@ -303,59 +305,6 @@ unsafe extern "C" fn get_command(ctx: *mut ModuleCtx, name: *const c_char) -> *m
         })
         .flatten()
         .unwrap_or(null_mut())
-    })
-}
-
-/// The start of `ValkeyModuleCommandInfo`: the fields read here, in the header's order.
-#[repr(C)]
-struct CommandInfoHead {
-    version: *const c_void,
-    summary: *const c_char,
-    complexity: *const c_char,
-    since: *const c_char,
-    history: *const c_void,
-    tips: *const c_char,
-    arity: c_int,
-}
-
-/// `ValkeyModule_SetCommandInfo` / `RedisModule_SetCommandInfo`.
-///
-/// # Safety
-///
-/// Called only by a module through the API table, with the arguments of the C signature:
-/// contexts, strings and keys this host handed out (or NULL), C strings NUL-terminated,
-/// buffers valid for the lengths given.
-unsafe extern "C" fn set_command_info(command: *mut c_void, info: *const c_void) -> c_int {
-    guard(ERR, || {
-        if command.is_null() || info.is_null() {
-            return ERR;
-        }
-        // SAFETY: `command` is a handle GetCommand returned (owned by the load state, alive
-        // during OnLoad); `info` points at a ValkeyModuleCommandInfo, whose first fields are
-        // `CommandInfoHead`'s.
-        let (r, info) = unsafe {
-            (
-                &*command.cast::<CommandRef>(),
-                &*info.cast::<CommandInfoHead>(),
-            )
-        };
-        let (host, name, arity) = (r.host, r.name, info.arity);
-        // Valkey: arity 0 means "not given" (-1 stays); any other value replaces it.
-        with_server(|server, _, _| {
-            let Some(l) = loading(server, host) else {
-                return ERR;
-            };
-            match l.commands.iter_mut().find(|c| c.name == name) {
-                Some(c) => {
-                    if arity != 0 {
-                        c.arity = arity;
-                    }
-                    OK
-                }
-                None => ERR,
-            }
-        })
-        .unwrap_or(ERR)
     })
 }
 

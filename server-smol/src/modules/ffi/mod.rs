@@ -9,6 +9,7 @@
 //! crosses back into C: each API function runs its body under `catch_unwind`.
 
 mod api;
+mod cmdinfo;
 mod keys;
 mod reply;
 mod strings;
