@@ -421,7 +421,14 @@ pub(crate) fn load(
     let p = path_of(path);
     let shown = p.display().to_string();
     let identity = file_identity(&p);
-    let lib = open(server, &p)?;
+    // With hot reload on, the running code is a private copy, so rewriting the file in place
+    // never changes the code under the module's feet.
+    let lib = if server.settings.module_auto_reload {
+        server.modules.next_host += 1;
+        reload::open_private_copy(server, &p, server.modules.next_host)?
+    } else {
+        open(server, &p)?
+    };
     let started = start(server, lib, &shown, &args, None)?;
     let name = started.state.name.clone().unwrap_or_default();
     let version = started.state.version;
@@ -448,9 +455,7 @@ pub(crate) fn load(
             ));
             server.log.warning("Module name is busy");
             let Started { lib, host, .. } = started;
-            if lib.on_unload(server, host) {
-                drop(lib);
-            }
+            let _ = lib.on_unload(server, host);
             Err(failure)
         }
     }

@@ -75,6 +75,28 @@ fn private_copy(path: &std::path::Path, n: u64) -> Option<PathBuf> {
     Some(copy)
 }
 
+/// Copies `path` to a private file, opens the copy and removes it (the mapping stays).
+pub(super) fn open_private_copy(
+    server: &Server,
+    path: &std::path::Path,
+    n: u64,
+) -> Result<Rc<Library>, LoadFailure> {
+    let Some(copy) = private_copy(path, n) else {
+        server.log.warning(&format!(
+            "Module {}: {}",
+            path.display(),
+            LoadFailure::ImageUnavailable
+        ));
+        return Err(LoadFailure::ImageUnavailable);
+    };
+    let opened = open(server, &copy);
+    let _ = std::fs::remove_file(&copy);
+    if let Some(dir) = copy.parent() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    opened
+}
+
 /// Runs one reload plan to the end and reports it to the registry.
 fn execute(server: &mut Server, plan: ReloadPlan) -> ReloadReport {
     let outcome = run(server, &plan);
@@ -113,21 +135,7 @@ fn run(server: &mut Server, plan: &ReloadPlan) -> ReloadOutcome {
     let attempt_lib = match plan.attempt.image {
         Image::Fresh => {
             server.modules.next_host += 1;
-            let Some(copy) = private_copy(&path, server.modules.next_host) else {
-                server.log.warning(&format!(
-                    "Module {}: {}",
-                    path.display(),
-                    LoadFailure::ImageUnavailable
-                ));
-                return ReloadOutcome::NotStarted(LoadFailure::ImageUnavailable);
-            };
-            let opened = open(server, &copy);
-            // The mapping stays after the file goes; the directory goes once empty.
-            let _ = std::fs::remove_file(&copy);
-            if let Some(dir) = copy.parent() {
-                let _ = std::fs::remove_dir(dir);
-            }
-            match opened {
+            match open_private_copy(server, &path, server.modules.next_host) {
                 Ok(lib) => lib,
                 Err(f) => return ReloadOutcome::NotStarted(f),
             }
