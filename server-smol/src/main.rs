@@ -7,6 +7,9 @@
 //! Native modules load through the Valkey module ABI (`modules`). It does not persist data or
 //! replicate yet.
 
+// All `unsafe` of the project lives in `modules::ffi`, which opts out of this alone.
+#![deny(unsafe_code)]
+
 mod client;
 mod clock;
 mod commands;

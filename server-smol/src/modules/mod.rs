@@ -2,6 +2,10 @@
 //! `modules-core` (SET-ARGUMENT, RESET-ARGUMENT, hot reload), and the module commands' place in
 //! the command table. The C side (and all `unsafe`) is in [`ffi`].
 
+#[expect(
+    unsafe_code,
+    reason = "the module ABI: dlopen, C callbacks and raw pointers, each block with a SAFETY note"
+)]
 mod ffi;
 pub(crate) mod flags;
 mod reload;
