@@ -67,6 +67,8 @@ fn tick(server: &mut Server) {
         }
     }
 
+    crate::modules::auto_reload_tick(server, now.0);
+
     server.ops.sample(now, server.stats.commands_processed);
     let used = server.used_memory(None);
     server.used_memory_peak = server.used_memory_peak.max(used);

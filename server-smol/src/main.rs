@@ -4,7 +4,11 @@
 //! it listens on 127.0.0.1:6379 with Valkey's defaults. The cores do the work: `resp-codec`
 //! parses requests and encodes replies, `keyspace` holds the data and the data commands; this
 //! crate is the shell around them (sockets, config, clock, signals, the server's own commands).
-//! It does not persist data, replicate, or load modules yet.
+//! Native modules load through the Valkey module ABI (`modules`). It does not persist data or
+//! replicate yet.
+
+// All `unsafe` of the project lives in `modules::ffi`, which opts out of this alone.
+#![deny(unsafe_code)]
 
 mod client;
 mod clock;
@@ -15,6 +19,7 @@ mod cron;
 mod dispatch;
 mod listen;
 mod log;
+mod modules;
 mod pause;
 mod pubsub;
 mod reply;

@@ -120,7 +120,13 @@ async fn serve(
         pubsub: PubSub::default(),
         pause: Pause::default(),
         pending_pushes: Vec::new(),
+        modules: crate::modules::Modules::default(),
     }));
+    let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
+    if let Err(e) = loaded {
+        log.warning(&e);
+        return ExitCode::FAILURE;
+    }
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");
     let mut accepting = Vec::new();

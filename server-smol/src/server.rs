@@ -156,6 +156,8 @@ pub(crate) struct Server {
     pub(crate) pause: Pause,
     /// Clients with pushes queued during the running burst, sent at its end.
     pub(crate) pending_pushes: Vec<u64>,
+    /// Native modules.
+    pub(crate) modules: crate::modules::Modules,
 }
 
 impl Server {

@@ -150,8 +150,11 @@ fn rewrite(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return out.error_text(&format!("ERR Rewriting config file: {}", strerror(&e))),
     };
-    let new = config::rewrite(&old, &ex.server.settings);
-    match replace_file(&path, &new) {
+    let modules = ex.server.modules.registry.rewrite();
+    let new = config::rewrite(&old, &ex.server.settings, &modules.main);
+    let written = replace_file(&path, &new)
+        .and_then(|()| crate::modules::rewrite_included(&modules.included));
+    match written {
         Ok(()) => {
             ex.server
                 .log

@@ -237,7 +237,7 @@ fn hello(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     out.bulk(b"role");
     out.bulk(b"master");
     out.bulk(b"modules");
-    out.array(0);
+    crate::modules::reply_list(&ex.server.modules, out);
 }
 
 fn time(_: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {

@@ -25,12 +25,13 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
     "server",
     "clients",
     "memory",
     "stats",
     "replication",
+    "modules",
     "keyspace",
 ];
 
@@ -61,6 +62,7 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             "memory" => memory(ex, &mut text),
             "stats" => stats(ex, &mut text),
             "replication" => replication(ex, &mut text),
+            "modules" => crate::modules::info(&ex.server.modules, &mut text),
             _ => keyspace(ex, &mut text),
         }
     }

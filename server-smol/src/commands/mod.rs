@@ -8,6 +8,7 @@ mod command;
 mod config;
 mod connection;
 mod info;
+mod module;
 mod pubsub;
 
 use keyspace::Command;
@@ -84,5 +85,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(command::command());
     all.push(info::command());
     all.extend(pubsub::commands());
+    all.push(module::command());
     all
 }

@@ -1,7 +1,7 @@
 //! The directive table: name, whether CONFIG SET may change it, how to set and show it.
 
-use super::Settings;
 use super::units::{parse_int, parse_memory};
+use super::{ModuleCommandGate, Settings};
 use crate::log::Level;
 
 /// One directive.
@@ -247,6 +247,38 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
             Ok(())
         },
         get: |s| s.tracking_table_max_keys.to_string(),
+    },
+    Directive {
+        name: "enable-module-command",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.enable_module_command = match a[0].to_ascii_lowercase().as_slice() {
+                b"no" => ModuleCommandGate::No,
+                b"yes" => ModuleCommandGate::Yes,
+                b"local" => ModuleCommandGate::Local,
+                _ => return Err("argument(s) must be one of the following: no, yes, local".into()),
+            };
+            Ok(())
+        },
+        get: |s| {
+            match s.enable_module_command {
+                ModuleCommandGate::No => "no",
+                ModuleCommandGate::Yes => "yes",
+                ModuleCommandGate::Local => "local",
+            }
+            .into()
+        },
+    },
+    Directive {
+        name: "module-auto-reload",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.module_auto_reload = yes_no(a[0])?;
+            Ok(())
+        },
+        get: |s| yes_no_text(s.module_auto_reload),
     },
 ];
 

@@ -138,6 +138,20 @@ fn apply_text(
                 return Err(fail("wrong number of arguments".into()));
             }
             settings.set(d, &args).map_err(fail)?;
+        } else if name.eq_ignore_ascii_case(b"loadmodule") && !args.is_empty() {
+            let file = if depth == 0 {
+                modules_core::ConfigFile::Main
+            } else {
+                modules_core::ConfigFile::Included(source.as_bytes().to_vec())
+            };
+            settings.loadmodule.push(super::LoadModule {
+                path: args[0].clone(),
+                args: args[1..].to_vec(),
+                origin: modules_core::Origin::ConfigFile {
+                    file,
+                    line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                },
+            });
         } else if name.eq_ignore_ascii_case(b"include") && args.len() == 1 {
             if depth > 32 {
                 return Err(fail("Too many nested includes".into()));
@@ -274,6 +288,36 @@ mod tests {
         let s = load(None, &opts).expect("valid");
         assert_eq!((s.port, s.bind.len()), (7002, 2));
         assert_eq!(s.requirepass.as_deref(), Some(&b"a b"[..]));
+    }
+
+    #[test]
+    fn loadmodule_lines_are_queued_in_order_with_their_line() {
+        let s = from_text("port 7000\nloadmodule /m/a.so x \"y z\" \"\"\nloadmodule /m/b.so\n")
+            .expect("valid");
+        let got: Vec<_> = s
+            .loadmodule
+            .iter()
+            .map(|l| (l.path.clone(), l.args.clone(), l.origin.clone()))
+            .collect();
+        let at = |line| modules_core::Origin::ConfigFile {
+            file: modules_core::ConfigFile::Main,
+            line,
+        };
+        assert_eq!(
+            got,
+            [
+                (
+                    b"/m/a.so".to_vec(),
+                    vec![b"x".to_vec(), b"y z".to_vec(), Vec::new()],
+                    at(2)
+                ),
+                (b"/m/b.so".to_vec(), Vec::new(), at(3)),
+            ]
+        );
+        assert_eq!(
+            reason("loadmodule"),
+            (1, "Bad directive or wrong number of arguments".into())
+        );
     }
 
     #[test]

@@ -51,6 +51,34 @@ pub(crate) struct Settings {
     pub(crate) extended_redis_compatibility_version: String,
     /// `tracking-table-max-keys`: keys the tracking table may hold (0 = unlimited).
     pub(crate) tracking_table_max_keys: u64,
+    /// `enable-module-command`: who may run MODULE LOAD/UNLOAD/...
+    pub(crate) enable_module_command: ModuleCommandGate,
+    /// `module-auto-reload`: reload a module when its file changes.
+    pub(crate) module_auto_reload: bool,
+    /// `loadmodule` lines, in file order, loaded at start-up.
+    pub(crate) loadmodule: Vec<LoadModule>,
+}
+
+/// `enable-module-command`: Valkey's protected-config values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModuleCommandGate {
+    /// `no` (the default).
+    No,
+    /// `yes`.
+    Yes,
+    /// `local`: loopback and Unix-socket connections only.
+    Local,
+}
+
+/// One `loadmodule path [arg ...]` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LoadModule {
+    /// The path as written.
+    pub(crate) path: Vec<u8>,
+    /// The module's arguments.
+    pub(crate) args: Vec<Vec<u8>>,
+    /// Which file and line.
+    pub(crate) origin: modules_core::Origin,
 }
 
 impl Default for Settings {
@@ -72,6 +100,9 @@ impl Default for Settings {
             extended_redis_compatibility: false,
             extended_redis_compatibility_version: "7.2.4".to_string(),
             tracking_table_max_keys: tracking_core::DEFAULT_MAX_KEYS as u64,
+            enable_module_command: ModuleCommandGate::No,
+            module_auto_reload: false,
+            loadmodule: Vec::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 mod admin;
 mod client_cmd;
 mod connection;
+mod modules;
 mod pause;
 mod protocol;
 mod pubsub;

@@ -1,0 +1,27 @@
+/* The C side of the module host: the allocator the modules use (Valkey's Alloc family is
+ * zmalloc; plain libc malloc here) and ValkeyModule_Log, which is variadic and so is formatted
+ * here and handed back to Rust as one finished line. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Valkey's LOG_MAX_LEN. */
+#define SMOL_LOG_MAX_LEN 1024
+
+void server_smol_module_log(void *ctx, const char *level, const char *msg);
+
+void *server_smol_alloc(size_t bytes) { return malloc(bytes); }
+void *server_smol_calloc(size_t nmemb, size_t size) { return calloc(nmemb, size); }
+void *server_smol_realloc(void *ptr, size_t bytes) { return realloc(ptr, bytes); }
+void server_smol_free(void *ptr) { free(ptr); }
+char *server_smol_strdup(const char *str) { return strdup(str); }
+
+void server_smol_log(void *ctx, const char *level, const char *fmt, ...) {
+    char msg[SMOL_LOG_MAX_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    server_smol_module_log(ctx, level, msg);
+}
