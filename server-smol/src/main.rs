@@ -22,6 +22,7 @@ mod log;
 mod modules;
 mod pause;
 mod pubsub;
+mod reload;
 mod reply;
 mod run;
 mod server;
@@ -64,5 +65,5 @@ fn main() -> ExitCode {
         }
     };
     let file = file.map(|f| std::fs::canonicalize(&f).unwrap_or(f));
-    run::run(settings, file)
+    run::run(settings, file, options.to_vec())
 }

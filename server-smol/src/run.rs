@@ -38,8 +38,12 @@ fn run_id() -> String {
         .to_string()
 }
 
-/// Runs the server until SIGTERM or SIGINT.
-pub(crate) fn run(settings: Settings, config_file: Option<PathBuf>) -> ExitCode {
+/// Runs the server until SIGTERM or SIGINT; SIGHUP reloads the config file ([`crate::reload`]).
+pub(crate) fn run(
+    settings: Settings,
+    config_file: Option<PathBuf>,
+    options: Vec<String>,
+) -> ExitCode {
     let log = Logger {
         level: settings.loglevel,
         file: settings.logfile.clone(),
@@ -59,16 +63,17 @@ pub(crate) fn run(settings: Settings, config_file: Option<PathBuf>) -> ExitCode 
         log.notice("Configuration loaded");
     }
     let ex = Rc::new(LocalExecutor::new());
-    smol::block_on(ex.run(serve(Rc::clone(&ex), settings, config_file, log)))
+    smol::block_on(ex.run(serve(Rc::clone(&ex), settings, config_file, options, log)))
 }
 
 async fn serve(
     ex: Rc<LocalExecutor<'static>>,
     settings: Settings,
     config_file: Option<PathBuf>,
+    options: Vec<String>,
     log: Logger,
 ) -> ExitCode {
-    let mut signals = match Signals::new([Signal::Term, Signal::Int]) {
+    let mut signals = match Signals::new([Signal::Term, Signal::Int, Signal::Hup]) {
         Ok(s) => s,
         Err(e) => {
             log.warning(&format!("Can't install signal handlers: {e}"));
@@ -121,6 +126,7 @@ async fn serve(
         pause: Pause::default(),
         pending_pushes: Vec::new(),
         modules: crate::modules::Modules::default(),
+        reload: crate::reload::Reloads::new(options),
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {
@@ -136,10 +142,12 @@ async fn serve(
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
 
-    let signal = signals.next().await;
-    let name = match signal {
-        Some(Ok(Signal::Int)) => "SIGINT",
-        _ => "SIGTERM",
+    let name = loop {
+        match signals.next().await {
+            Some(Ok(Signal::Hup)) => crate::reload::reload(&ex, &shared, &mut accepting).await,
+            Some(Ok(Signal::Int)) => break "SIGINT",
+            _ => break "SIGTERM",
+        }
     };
     log.warning(&format!("Received {name} scheduling shutdown..."));
     log.warning("User requested shutdown...");

@@ -158,6 +158,8 @@ pub(crate) struct Server {
     pub(crate) pending_pushes: Vec<u64>,
     /// Native modules.
     pub(crate) modules: crate::modules::Modules,
+    /// SIGHUP reloads: counters and the command-line options.
+    pub(crate) reload: crate::reload::Reloads,
 }
 
 impl Server {

@@ -131,6 +131,7 @@ fn server(ex: &Exec<'_>, t: &mut String) {
         "listener0",
         format!("name=tcp,{},port={}", binds.join(","), s.port)
     );
+    s.reload.info(t);
 }
 
 /// `Linux 6.8.0 x86_64`, from /proc when it is there.

@@ -7,7 +7,7 @@ mod rewrite;
 mod units;
 
 pub(crate) use directives::{DIRECTIVES, Directive, lookup};
-pub(crate) use file::load;
+pub(crate) use file::{ConfigError, load};
 pub(crate) use rewrite::rewrite;
 
 use crate::log::Level;

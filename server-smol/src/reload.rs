@@ -1,0 +1,314 @@
+//! SIGHUP: re-read the config file the server started with (the command-line options still
+//! win), validate all of it, then apply every changed run-time directive at once. `bind` and
+//! `port` changes open the new listeners before the old ones close; established connections
+//! are never touched. Directives that cannot change at run time are named in the log and left
+//! alone; an invalid file changes nothing.
+
+use core::cell::RefCell;
+use std::rc::Rc;
+
+use smol::{LocalExecutor, Task};
+
+use crate::config::{self, ConfigError, DIRECTIVES, Settings};
+use crate::server::Server;
+use crate::{clock, listen};
+
+/// Reload counters and the command-line options to re-apply (INFO `config_reload*`).
+#[derive(Debug, Default)]
+pub(crate) struct Reloads {
+    /// The command-line options the server started with (`--port 7000 ...`).
+    pub(crate) options: Vec<String>,
+    /// Reloads that applied (`config_reloads`).
+    pub(crate) ok: u64,
+    /// Reloads that changed nothing because of an error (`config_reload_failures`).
+    pub(crate) failed: u64,
+    /// `config_last_reload_status`: `none` before the first SIGHUP, then `ok` or `err`.
+    pub(crate) last_ok: Option<bool>,
+    /// `config_last_reload_time`: unix seconds of the last SIGHUP (0: none yet).
+    pub(crate) last_time: u64,
+}
+
+impl Reloads {
+    /// Counters for a server started with `options`.
+    pub(crate) fn new(options: Vec<String>) -> Self {
+        Self {
+            options,
+            ..Self::default()
+        }
+    }
+
+    /// Appends the INFO fields (in the server section).
+    pub(crate) fn info(&self, t: &mut String) {
+        use core::fmt::Write;
+        let status = match self.last_ok {
+            None => "none",
+            Some(true) => "ok",
+            Some(false) => "err",
+        };
+        let _ = write!(
+            t,
+            "config_reloads:{}\r\nconfig_reload_failures:{}\r\nconfig_last_reload_status:{status}\r\n\
+             config_last_reload_time:{}\r\n",
+            self.ok, self.failed, self.last_time
+        );
+    }
+}
+
+/// What a valid new configuration changes.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// The settings to run with: the new file's run-time values, the current values of
+    /// everything that cannot change at run time.
+    pub(crate) next: Settings,
+    /// Changed directives that take effect now.
+    pub(crate) applied: Vec<&'static str>,
+    /// Changed directives left alone (they cannot change at run time).
+    pub(crate) fixed: Vec<&'static str>,
+    /// `bind` or `port` changed: new listeners are needed.
+    pub(crate) rebind: bool,
+}
+
+/// Compares `current` with the freshly loaded `new`. Every directive CONFIG SET may change,
+/// plus `bind` and `port` (the listeners are swapped), takes the new value; the others keep
+/// their current value through their own setter, and `loadmodule` lines keep the modules
+/// loaded now.
+pub(crate) fn plan(current: &Settings, new: &Settings) -> Plan {
+    let mut next = new.clone();
+    let (mut applied, mut fixed, mut rebind) = (Vec::new(), Vec::new(), false);
+    for d in DIRECTIVES {
+        let (was, now) = (current.get(d), new.get(d));
+        if was == now {
+            continue;
+        }
+        if matches!(d.name, "bind" | "port") {
+            rebind = true;
+            applied.push(d.name);
+        } else if d.mutable {
+            applied.push(d.name);
+        } else {
+            let parts: Vec<&[u8]> = if d.multi_arg {
+                was.split(' ').map(str::as_bytes).collect()
+            } else {
+                vec![was.as_bytes()]
+            };
+            // The current value came through this setter, so it reads back.
+            if next.set(d, &parts).is_ok() {
+                fixed.push(d.name);
+            }
+        }
+    }
+    if current.loadmodule != new.loadmodule {
+        fixed.push("loadmodule");
+    }
+    next.loadmodule.clone_from(&current.loadmodule);
+    Plan {
+        next,
+        applied,
+        fixed,
+        rebind,
+    }
+}
+
+/// A config error as one log line: file, line and reason.
+pub(crate) fn describe(e: &ConfigError) -> String {
+    match e {
+        ConfigError::CantOpen { path, reason } => {
+            format!("can't open config file '{path}': {reason}")
+        }
+        ConfigError::Line {
+            source,
+            line,
+            text,
+            reason,
+        } => format!("at line {line} of {source}: '{text}': {reason}"),
+        ConfigError::Other(reason) => reason.clone(),
+    }
+}
+
+/// Handles one SIGHUP. `accepting` holds the accept-loop tasks; on a `bind`/`port` change
+/// they are replaced (new ones spawned first, then the old ones dropped, which closes their
+/// listening sockets).
+pub(crate) async fn reload(
+    ex: &Rc<LocalExecutor<'static>>,
+    shared: &Rc<RefCell<Server>>,
+    accepting: &mut Vec<Task<()>>,
+) {
+    let (path, options, current, log) = {
+        let mut s = shared.borrow_mut();
+        s.reload.last_time = clock::unix_micros() / 1_000_000;
+        (
+            s.config_file.clone(),
+            s.reload.options.clone(),
+            s.settings.clone(),
+            s.log.clone(),
+        )
+    };
+    let fail = |why: String| {
+        log.warning(&format!("Config reload failed, nothing changed: {why}"));
+        let mut s = shared.borrow_mut();
+        s.reload.failed += 1;
+        s.reload.last_ok = Some(false);
+    };
+    let Some(path) = path else {
+        return fail("the server was started without a config file".into());
+    };
+    log.notice(&format!(
+        "Received SIGHUP, reloading the configuration from {}",
+        path.display()
+    ));
+    let new = match config::load(Some(&path), &options) {
+        Ok(new) => new,
+        Err(e) => return fail(describe(&e)),
+    };
+    let plan = plan(&current, &new);
+    let listeners = if plan.rebind {
+        match listen::bind_all(&plan.next.bind, plan.next.port).await {
+            Ok(l) => Some(l),
+            Err(e) => return fail(e),
+        }
+    } else {
+        None
+    };
+    let mut s = shared.borrow_mut();
+    if let Some(listeners) = listeners {
+        s.port = listeners
+            .first()
+            .and_then(|l| l.local_addr().ok())
+            .map_or(plan.next.port, |a| a.port());
+        let mut fresh: Vec<Task<()>> = listeners
+            .into_iter()
+            .map(|l| ex.spawn(listen::accept_loop(Rc::clone(ex), Rc::clone(shared), l)))
+            .collect();
+        core::mem::swap(accepting, &mut fresh);
+        drop(fresh);
+        log.notice(&format!("Listening on port={} now.", s.port));
+    }
+    s.log.level = plan.next.loglevel;
+    s.settings = plan.next;
+    s.reload.ok += 1;
+    s.reload.last_ok = Some(true);
+    let list = |names: &[&str]| {
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    s.log.notice(&format!(
+        "Config reloaded from {}: applied {}",
+        path.display(),
+        list(&plan.applied)
+    ));
+    if !plan.fixed.is_empty() {
+        s.log.warning(&format!(
+            "Config reload: these directives cannot change at run time and were left alone \
+             (restart to apply): {}",
+            list(&plan.fixed)
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::lookup;
+
+    fn with(pairs: &[(&str, &str)]) -> Settings {
+        let mut s = Settings::default();
+        for (name, value) in pairs {
+            let d = lookup(name.as_bytes()).expect("directive");
+            let parts: Vec<&[u8]> = value.split(' ').map(str::as_bytes).collect();
+            s.set(d, &parts).expect("valid value");
+        }
+        s
+    }
+
+    #[test]
+    fn an_unchanged_file_changes_nothing() {
+        let s = with(&[("hz", "50"), ("requirepass", "pw")]);
+        let p = plan(&s, &s.clone());
+        assert_eq!(p.next, s);
+        assert!(p.applied.is_empty() && p.fixed.is_empty() && !p.rebind);
+    }
+
+    #[test]
+    fn run_time_directives_take_the_new_values() {
+        let old = with(&[("timeout", "10")]);
+        let new = with(&[("timeout", "20"), ("hz", "40"), ("requirepass", "s3")]);
+        let p = plan(&old, &new);
+        assert_eq!(p.applied, ["requirepass", "timeout", "hz"]);
+        assert!(p.fixed.is_empty() && !p.rebind);
+        assert_eq!(p.next, new);
+    }
+
+    #[test]
+    fn start_up_only_directives_keep_their_current_values_and_are_named() {
+        let old = with(&[("databases", "16"), ("pidfile", "/tmp/a.pid")]);
+        let new = with(&[("databases", "4"), ("pidfile", "/tmp/b.pid"), ("hz", "20")]);
+        let p = plan(&old, &new);
+        assert_eq!(p.fixed, ["databases", "pidfile"]);
+        assert_eq!(p.applied, ["hz"]);
+        assert_eq!(p.next.databases, 16);
+        assert_eq!(p.next.pidfile, "/tmp/a.pid");
+        assert_eq!(p.next.hz, 20);
+    }
+
+    #[test]
+    fn bind_and_port_changes_ask_for_new_listeners() {
+        let old = with(&[("port", "7000")]);
+        let p = plan(&old, &with(&[("port", "7001")]));
+        assert!(p.rebind);
+        assert_eq!(p.applied, ["port"]);
+        assert_eq!(p.next.port, 7001);
+        let p = plan(&old, &with(&[("port", "7000"), ("bind", "127.0.0.1 ::1")]));
+        assert!(p.rebind);
+        assert_eq!(p.next.bind, ["127.0.0.1", "::1"]);
+    }
+
+    #[test]
+    fn loadmodule_lines_are_left_to_module_load() {
+        let old = Settings::default();
+        let mut new = old.clone();
+        new.loadmodule.push(config::LoadModule {
+            path: b"/m.so".to_vec(),
+            args: Vec::new(),
+            origin: modules_core::Origin::ConfigFile {
+                file: modules_core::ConfigFile::Main,
+                line: 1,
+            },
+        });
+        let p = plan(&old, &new);
+        assert_eq!(p.fixed, ["loadmodule"]);
+        assert!(p.next.loadmodule.is_empty());
+    }
+
+    #[test]
+    fn errors_name_file_line_and_reason() {
+        let e = ConfigError::Line {
+            source: "/etc/v.conf".into(),
+            line: 3,
+            text: "hz abc".into(),
+            reason: "argument couldn't be parsed into an integer".into(),
+        };
+        assert_eq!(
+            describe(&e),
+            "at line 3 of /etc/v.conf: 'hz abc': argument couldn't be parsed into an integer"
+        );
+    }
+
+    #[test]
+    fn info_reports_counts_and_last_status() {
+        let mut r = Reloads::new(Vec::new());
+        let mut t = String::new();
+        r.info(&mut t);
+        assert!(t.contains("config_reloads:0\r\n"));
+        assert!(t.contains("config_last_reload_status:none\r\n"));
+        r.ok = 2;
+        r.failed = 1;
+        r.last_ok = Some(false);
+        t.clear();
+        r.info(&mut t);
+        assert!(t.contains("config_reloads:2\r\nconfig_reload_failures:1\r\n"));
+        assert!(t.contains("config_last_reload_status:err\r\n"));
+    }
+}
