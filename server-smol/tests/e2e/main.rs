@@ -9,6 +9,7 @@ mod pause;
 mod protocol;
 mod pubsub;
 mod redis_py;
+mod reload;
 mod startup;
 mod support;
 mod tracking;

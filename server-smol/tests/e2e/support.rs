@@ -36,9 +36,13 @@ fn binary() -> Command {
 impl Server {
     /// Starts with `args` (a config file and/or `--name value` options) plus `--port 0`.
     pub(crate) fn start(args: &[&str]) -> Self {
+        Self::start_exact(&[args, &["--port", "0"]].concat())
+    }
+
+    /// Starts with exactly `args` (the port must come from them: `port 0` in a config file).
+    pub(crate) fn start_exact(args: &[&str]) -> Self {
         let mut child = binary()
             .args(args)
-            .args(["--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
