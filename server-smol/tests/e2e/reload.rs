@@ -2,11 +2,11 @@
 //! its run-time changes (a new port accepts, the old connections keep working); an invalid one
 //! changes nothing and is logged with file, line and reason.
 
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use crate::support::{Raw, Server, eventually};
