@@ -215,3 +215,83 @@ fn sighup_applies_a_valid_file_and_ignores_an_invalid_one_without_dropping_clien
         );
     }
 }
+
+#[test]
+fn sighup_whose_new_port_cannot_be_bound_changes_nothing() {
+    let dir = Scratch::new("reload-busy-port");
+    let conf = dir.write("valkey.conf", "port 0\ntimeout 300\n");
+    let server = Server::start_exact(&[&conf]);
+    let mut admin = server.raw();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let taken_port = taken.local_addr().expect("addr").port();
+    dir.write(
+        "valkey.conf",
+        &format!("port {taken_port}\ntimeout 100\nhz 30\n"),
+    );
+    sighup(&server);
+    let line = server.wait_log("Config reload failed, nothing changed");
+    assert!(line.contains(&format!("127.0.0.1:{taken_port}")), "{line}");
+    assert_eq!(
+        config_get(&mut admin, "timeout"),
+        "*2\r\n$7\r\ntimeout\r\n$3\r\n300\r\n"
+    );
+    assert_eq!(
+        config_get(&mut admin, "hz"),
+        "*2\r\n$2\r\nhz\r\n$2\r\n10\r\n"
+    );
+    assert_eq!(
+        config_get(&mut admin, "port"),
+        "*2\r\n$4\r\nport\r\n$1\r\n0\r\n"
+    );
+    Raw::connect(server.port).roundtrip(&["PING"], b"+PONG\r\n");
+    admin.roundtrip(&["PING"], b"+PONG\r\n");
+    let info = info_server(&mut admin);
+    assert!(info.contains("config_reload_failures:1\r\n"), "{info}");
+    assert!(info.contains("config_last_reload_status:err\r\n"));
+    drop(taken);
+}
+
+#[test]
+fn sighup_without_a_config_file_is_a_logged_failure() {
+    let server = Server::start(&["--hz", "20"]);
+    let mut admin = server.raw();
+    sighup(&server);
+    let line = server.wait_log("Config reload failed, nothing changed");
+    assert!(
+        line.ends_with("the server was started without a config file"),
+        "{line}"
+    );
+    assert_eq!(
+        config_get(&mut admin, "hz"),
+        "*2\r\n$2\r\nhz\r\n$2\r\n20\r\n"
+    );
+    let info = info_server(&mut admin);
+    assert!(
+        info.contains("config_reloads:0\r\nconfig_reload_failures:1\r\n"),
+        "{info}"
+    );
+}
+
+#[test]
+fn command_line_options_still_win_over_the_reloaded_file() {
+    let dir = Scratch::new("reload-options");
+    let conf = dir.write("valkey.conf", "timeout 300\nhz 10\n");
+    let server = Server::start(&[&conf, "--hz", "40"]);
+    let mut admin = server.raw();
+    dir.write("valkey.conf", "timeout 250\nhz 15\nloglevel verbose\n");
+    sighup(&server);
+    let line = server.wait_log("Config reloaded from");
+    assert!(line.ends_with("applied loglevel, timeout"), "{line}");
+    assert_eq!(
+        config_get(&mut admin, "timeout"),
+        "*2\r\n$7\r\ntimeout\r\n$3\r\n250\r\n"
+    );
+    assert_eq!(
+        config_get(&mut admin, "hz"),
+        "*2\r\n$2\r\nhz\r\n$2\r\n40\r\n"
+    );
+    assert_eq!(
+        config_get(&mut admin, "loglevel"),
+        "*2\r\n$8\r\nloglevel\r\n$7\r\nverbose\r\n"
+    );
+}
