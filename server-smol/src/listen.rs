@@ -58,7 +58,26 @@ fn refuse(ex: &LocalExecutor<'static>, mut stream: TcpStream, reply: &'static [u
 /// use it). An address starting with `-` may fail to bind without stopping the server; `*`
 /// is every IPv4 address and `::*` every IPv6 address, as in Valkey.
 pub(crate) async fn bind_all(binds: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
-    let mut listeners = Vec::new();
+    Ok(bind_keeping(binds, port, &[]).await?.new)
+}
+
+/// What [`bind_keeping`] opened and which of the open addresses it wants kept.
+#[derive(Debug, Default)]
+pub(crate) struct Bound {
+    /// Newly bound listeners.
+    pub(crate) new: Vec<TcpListener>,
+    /// Addresses already open (from `open`) that the `bind` list still names.
+    pub(crate) kept: Vec<SocketAddr>,
+}
+
+/// [`bind_all`], except that an address already listening (in `open`) is kept, not bound
+/// again: a reload can add or drop addresses while the unchanged ones keep accepting.
+pub(crate) async fn bind_keeping(
+    binds: &[String],
+    port: u16,
+    open: &[SocketAddr],
+) -> Result<Bound, String> {
+    let mut bound_all = Bound::default();
     let mut port = port;
     for bind in binds {
         let (optional, host) = match bind.strip_prefix('-') {
@@ -78,6 +97,10 @@ pub(crate) async fn bind_all(binds: &[String], port: u16) -> Result<Vec<TcpListe
             }
             Err(e) => return Err(format!("Could not resolve {host}: {e}")),
         };
+        if let Some(addr) = addrs.iter().find(|a| open.contains(a)) {
+            bound_all.kept.push(*addr);
+            continue;
+        }
         let mut bound = None;
         let mut last_err = None;
         for addr in addrs {
@@ -94,7 +117,7 @@ pub(crate) async fn bind_all(binds: &[String], port: u16) -> Result<Vec<TcpListe
                 if port == 0 {
                     port = l.local_addr().map_err(|e| e.to_string())?.port();
                 }
-                listeners.push(l);
+                bound_all.new.push(l);
             }
             None if optional => {}
             None => {
@@ -105,10 +128,10 @@ pub(crate) async fn bind_all(binds: &[String], port: u16) -> Result<Vec<TcpListe
             }
         }
     }
-    if listeners.is_empty() {
+    if bound_all.new.is_empty() && bound_all.kept.is_empty() {
         return Err(format!("Failed listening on port {port} (tcp), aborting."));
     }
-    Ok(listeners)
+    Ok(bound_all)
 }
 
 /// Accepts connections forever, each served by its own task on `ex`.

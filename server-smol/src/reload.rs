@@ -5,8 +5,10 @@
 //! alone; an invalid file changes nothing.
 
 use core::cell::RefCell;
+use core::net::SocketAddr;
 use std::rc::Rc;
 
+use smol::net::TcpListener;
 use smol::{LocalExecutor, Task};
 
 use crate::config::{self, ConfigError, DIRECTIVES, Settings};
@@ -51,6 +53,36 @@ impl Reloads {
              config_last_reload_time:{}\r\n",
             self.ok, self.failed, self.last_time
         );
+    }
+}
+
+/// The accept loops, one per listening address. Dropping one closes its socket.
+#[derive(Default)]
+pub(crate) struct Listening(Vec<(SocketAddr, Task<()>)>);
+
+impl Listening {
+    /// Starts an accept loop for each listener.
+    pub(crate) fn spawn(
+        &mut self,
+        ex: &Rc<LocalExecutor<'static>>,
+        shared: &Rc<RefCell<Server>>,
+        listeners: Vec<TcpListener>,
+    ) {
+        for l in listeners {
+            let Ok(addr) = l.local_addr() else { continue };
+            let task = ex.spawn(listen::accept_loop(Rc::clone(ex), Rc::clone(shared), l));
+            self.0.push((addr, task));
+        }
+    }
+
+    /// The addresses listening now, in bind order.
+    fn addrs(&self) -> Vec<SocketAddr> {
+        self.0.iter().map(|(a, _)| *a).collect()
+    }
+
+    /// Closes every listener whose address is not in `keep`.
+    fn retain(&mut self, keep: &[SocketAddr]) {
+        self.0.retain(|(a, _)| keep.contains(a));
     }
 }
 
@@ -125,15 +157,14 @@ pub(crate) fn describe(e: &ConfigError) -> String {
     }
 }
 
-/// Handles one SIGHUP. `accepting` holds the accept-loop tasks; on a `bind`/`port` change
-/// they are replaced (new ones spawned first, then the old ones dropped, which closes their
-/// listening sockets).
+/// Handles one SIGHUP. On a `bind`/`port` change the new addresses are bound first (one
+/// already listening is kept as it is), then the listeners no longer named are closed.
 pub(crate) async fn reload(
     ex: &Rc<LocalExecutor<'static>>,
     shared: &Rc<RefCell<Server>>,
-    accepting: &mut Vec<Task<()>>,
+    accepting: &mut Listening,
 ) {
-    let (path, options, current, log) = {
+    let (path, options, current, log, bound_port) = {
         let mut s = shared.borrow_mut();
         s.reload.last_time = clock::unix_micros() / 1_000_000;
         (
@@ -141,6 +172,7 @@ pub(crate) async fn reload(
             s.reload.options.clone(),
             s.settings.clone(),
             s.log.clone(),
+            s.port,
         )
     };
     let fail = |why: String| {
@@ -161,28 +193,32 @@ pub(crate) async fn reload(
         Err(e) => return fail(describe(&e)),
     };
     let plan = plan(&current, &new);
-    let listeners = if plan.rebind {
-        match listen::bind_all(&plan.next.bind, plan.next.port).await {
-            Ok(l) => Some(l),
+    // `port 0` unchanged: stay on the port picked at start-up.
+    let port = match (current.port, plan.next.port) {
+        (0, 0) => bound_port,
+        (_, p) => p,
+    };
+    let bound = if plan.rebind {
+        match listen::bind_keeping(&plan.next.bind, port, &accepting.addrs()).await {
+            Ok(b) => Some(b),
             Err(e) => return fail(e),
         }
     } else {
         None
     };
-    let mut s = shared.borrow_mut();
-    if let Some(listeners) = listeners {
-        s.port = listeners
+    if let Some(bound) = bound {
+        let new_port = bound
+            .kept
             .first()
-            .and_then(|l| l.local_addr().ok())
-            .map_or(plan.next.port, |a| a.port());
-        let mut fresh: Vec<Task<()>> = listeners
-            .into_iter()
-            .map(|l| ex.spawn(listen::accept_loop(Rc::clone(ex), Rc::clone(shared), l)))
-            .collect();
-        core::mem::swap(accepting, &mut fresh);
-        drop(fresh);
-        log.notice(&format!("Listening on port={} now.", s.port));
+            .copied()
+            .or_else(|| bound.new.first().and_then(|l| l.local_addr().ok()))
+            .map_or(port, |a| a.port());
+        accepting.retain(&bound.kept);
+        accepting.spawn(ex, shared, bound.new);
+        shared.borrow_mut().port = new_port;
+        log.notice(&format!("Listening on port={new_port} now."));
     }
+    let mut s = shared.borrow_mut();
     s.log.level = plan.next.loglevel;
     s.settings = plan.next;
     s.reload.ok += 1;

@@ -135,10 +135,8 @@ async fn serve(
     }
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");
-    let mut accepting = Vec::new();
-    for l in listeners {
-        accepting.push(ex.spawn(listen::accept_loop(Rc::clone(&ex), Rc::clone(&shared), l)));
-    }
+    let mut accepting = crate::reload::Listening::default();
+    accepting.spawn(&ex, &shared, listeners);
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
 

@@ -295,3 +295,50 @@ fn command_line_options_still_win_over_the_reloaded_file() {
         "*2\r\n$8\r\nloglevel\r\n$7\r\nverbose\r\n"
     );
 }
+
+/// Sends PING to `ip:port` on a fresh connection; whether `+PONG` came back.
+fn pings(ip: &str, port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = TcpStream::connect((ip, port)) else {
+        return false;
+    };
+    let mut buf = [0u8; 7];
+    s.set_read_timeout(Some(crate::support::DEADLINE))
+        .expect("timeout");
+    s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+}
+
+#[test]
+fn sighup_adds_and_drops_bind_addresses_keeping_the_unchanged_listener() {
+    let dir = Scratch::new("reload-bind");
+    let conf = dir.write("valkey.conf", "port 0\nbind 127.0.0.1\n");
+    let server = Server::start_exact(&[&conf]);
+    let port = server.port;
+    let mut old = server.raw();
+    assert!(!pings("127.0.0.2", port));
+
+    // Adding 127.0.0.2 keeps 127.0.0.1 listening on the same socket (no EADDRINUSE).
+    dir.write("valkey.conf", "port 0\nbind 127.0.0.1 127.0.0.2\n");
+    sighup(&server);
+    let line = server.wait_log("Config reloaded from");
+    assert!(line.ends_with("applied bind"), "{line}");
+    assert!(pings("127.0.0.2", port));
+    assert!(pings("127.0.0.1", port));
+    old.roundtrip(&["PING"], b"+PONG\r\n");
+
+    // Dropping 127.0.0.1 closes that listener only; its established connection stays.
+    dir.write("valkey.conf", "port 0\nbind 127.0.0.2\n");
+    sighup(&server);
+    server.wait_log("Config reloaded from");
+    eventually("127.0.0.1 to stop accepting", || {
+        TcpStream::connect(("127.0.0.1", port))
+            .is_err()
+            .then_some(())
+    });
+    assert!(pings("127.0.0.2", port));
+    old.roundtrip(&["PING"], b"+PONG\r\n");
+    assert_eq!(
+        config_get(&mut old, "bind"),
+        "*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.2\r\n"
+    );
+}
