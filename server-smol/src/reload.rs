@@ -103,8 +103,9 @@ pub(crate) struct Plan {
 /// Compares `current` with the freshly loaded `new`. Every directive CONFIG SET may change,
 /// plus `bind` and `port` (the listeners are swapped), takes the new value; the others keep
 /// their current value through their own setter, and `loadmodule` lines keep the modules
-/// loaded now.
-pub(crate) fn plan(current: &Settings, new: &Settings) -> Plan {
+/// loaded now. Fails (changing nothing) only if a current value does not read back through its
+/// own setter.
+pub(crate) fn plan(current: &Settings, new: &Settings) -> Result<Plan, String> {
     let mut next = new.clone();
     let (mut applied, mut fixed, mut rebind) = (Vec::new(), Vec::new(), false);
     for d in DIRECTIVES {
@@ -123,22 +124,21 @@ pub(crate) fn plan(current: &Settings, new: &Settings) -> Plan {
             } else {
                 vec![was.as_bytes()]
             };
-            // The current value came through this setter, so it reads back.
-            if next.set(d, &parts).is_ok() {
-                fixed.push(d.name);
-            }
+            next.set(d, &parts)
+                .map_err(|e| format!("can't keep the current value of '{}': {e}", d.name))?;
+            fixed.push(d.name);
         }
     }
     if current.loadmodule != new.loadmodule {
         fixed.push("loadmodule");
     }
     next.loadmodule.clone_from(&current.loadmodule);
-    Plan {
+    Ok(Plan {
         next,
         applied,
         fixed,
         rebind,
-    }
+    })
 }
 
 /// A config error as one log line: file, line and reason.
@@ -192,7 +192,10 @@ pub(crate) async fn reload(
         Ok(new) => new,
         Err(e) => return fail(describe(&e)),
     };
-    let plan = plan(&current, &new);
+    let plan = match plan(&current, &new) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
     // `port 0` unchanged: stay on the port picked at start-up.
     let port = match (current.port, plan.next.port) {
         (0, 0) => bound_port,
@@ -262,7 +265,7 @@ mod tests {
     #[test]
     fn an_unchanged_file_changes_nothing() {
         let s = with(&[("hz", "50"), ("requirepass", "pw")]);
-        let p = plan(&s, &s.clone());
+        let p = plan(&s, &s.clone()).expect("plan");
         assert_eq!(p.next, s);
         assert!(p.applied.is_empty() && p.fixed.is_empty() && !p.rebind);
     }
@@ -271,7 +274,7 @@ mod tests {
     fn run_time_directives_take_the_new_values() {
         let old = with(&[("timeout", "10")]);
         let new = with(&[("timeout", "20"), ("hz", "40"), ("requirepass", "s3")]);
-        let p = plan(&old, &new);
+        let p = plan(&old, &new).expect("plan");
         assert_eq!(p.applied, ["requirepass", "timeout", "hz"]);
         assert!(p.fixed.is_empty() && !p.rebind);
         assert_eq!(p.next, new);
@@ -281,7 +284,7 @@ mod tests {
     fn start_up_only_directives_keep_their_current_values_and_are_named() {
         let old = with(&[("databases", "16"), ("pidfile", "/tmp/a.pid")]);
         let new = with(&[("databases", "4"), ("pidfile", "/tmp/b.pid"), ("hz", "20")]);
-        let p = plan(&old, &new);
+        let p = plan(&old, &new).expect("plan");
         assert_eq!(p.fixed, ["databases", "pidfile"]);
         assert_eq!(p.applied, ["hz"]);
         assert_eq!(p.next.databases, 16);
@@ -292,13 +295,63 @@ mod tests {
     #[test]
     fn bind_and_port_changes_ask_for_new_listeners() {
         let old = with(&[("port", "7000")]);
-        let p = plan(&old, &with(&[("port", "7001")]));
+        let p = plan(&old, &with(&[("port", "7001")])).expect("plan");
         assert!(p.rebind);
         assert_eq!(p.applied, ["port"]);
         assert_eq!(p.next.port, 7001);
-        let p = plan(&old, &with(&[("port", "7000"), ("bind", "127.0.0.1 ::1")]));
+        let p = plan(&old, &with(&[("port", "7000"), ("bind", "127.0.0.1 ::1")])).expect("plan");
         assert!(p.rebind);
         assert_eq!(p.next.bind, ["127.0.0.1", "::1"]);
+    }
+
+    /// Two valid values per directive; every directive must be here.
+    const VALUES: &[(&str, &str, &str)] = &[
+        ("bind", "127.0.0.1", "127.0.0.1 ::1"),
+        ("port", "7000", "7001"),
+        ("databases", "16", "4"),
+        ("loglevel", "notice", "verbose"),
+        ("logfile", "", "/tmp/server-smol.log"),
+        ("pidfile", "", "/tmp/server-smol.pid"),
+        ("proto-max-bulk-len", "1mb", "2mb"),
+        ("client-query-buffer-limit", "1mb", "2mb"),
+        ("requirepass", "", "pw"),
+        ("protected-mode", "yes", "no"),
+        ("maxclients", "100", "200"),
+        ("timeout", "0", "30"),
+        ("hz", "10", "100"),
+        ("extended-redis-compatibility", "no", "yes"),
+        ("extended-redis-compatibility-version", "7.2.4", "7.4.0"),
+        ("tracking-table-max-keys", "0", "100"),
+        ("enable-module-command", "no", "local"),
+        ("module-auto-reload", "no", "yes"),
+    ];
+
+    #[test]
+    fn every_directive_is_applied_when_mutable_and_kept_otherwise() {
+        assert_eq!(
+            VALUES.len(),
+            DIRECTIVES.len(),
+            "a directive lacks test values"
+        );
+        for d in DIRECTIVES {
+            let &(_, a, b) = VALUES
+                .iter()
+                .find(|(n, ..)| *n == d.name)
+                .unwrap_or_else(|| panic!("no test values for {}", d.name));
+            let (old, new) = (with(&[(d.name, a)]), with(&[(d.name, b)]));
+            let p = plan(&old, &new).expect("plan");
+            let listener = matches!(d.name, "bind" | "port");
+            if d.mutable || listener {
+                assert_eq!(p.applied, [d.name], "{}", d.name);
+                assert!(p.fixed.is_empty(), "{}", d.name);
+                assert_eq!(p.next, new, "{} takes the new value", d.name);
+            } else {
+                assert_eq!(p.fixed, [d.name], "{}", d.name);
+                assert!(p.applied.is_empty(), "{}", d.name);
+                assert_eq!(p.next, old, "{} keeps the current value", d.name);
+            }
+            assert_eq!(p.rebind, listener, "{}", d.name);
+        }
     }
 
     #[test]
@@ -313,7 +366,7 @@ mod tests {
                 line: 1,
             },
         });
-        let p = plan(&old, &new);
+        let p = plan(&old, &new).expect("plan");
         assert_eq!(p.fixed, ["loadmodule"]);
         assert!(p.next.loadmodule.is_empty());
     }
