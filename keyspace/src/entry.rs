@@ -67,6 +67,10 @@ impl Encoding {
 pub enum Kind {
     /// A list.
     List,
+    /// A hash.
+    Hash,
+    /// A set.
+    Set,
 }
 
 impl Kind {
@@ -75,18 +79,24 @@ impl Kind {
     pub const fn type_name(self) -> &'static str {
         match self {
             Self::List => "list",
+            Self::Hash => "hash",
+            Self::Set => "set",
         }
     }
 
     const fn byte(self) -> u8 {
         match self {
             Self::List => 1,
+            Self::Hash => 2,
+            Self::Set => 3,
         }
     }
 
     const fn from_byte(b: u8) -> Option<Self> {
         match b {
             1 => Some(Self::List),
+            2 => Some(Self::Hash),
+            3 => Some(Self::Set),
             _ => None,
         }
     }

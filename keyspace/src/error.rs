@@ -85,6 +85,18 @@ pub enum Error<'a> {
     NumkeysNotPositive,
     /// LMPOP/ZMPOP COUNT below one.
     CountNotPositive,
+    /// SSCAN/ZSCAN with NOVALUES.
+    NoValuesOnlyHscan,
+    /// HINCRBYFLOAT with an infinite increment.
+    NanOrInfinityValue,
+    /// HINCRBY on a field whose value is not an integer.
+    HashValueNotInteger,
+    /// HINCRBYFLOAT on a field whose value is not a float.
+    HashValueNotFloat,
+    /// SINTERCARD/ZINTERCARD/ZMPOP numkeys larger than the arguments that follow.
+    NumkeysTooMany,
+    /// SINTERCARD/ZINTERCARD LIMIT below zero.
+    LimitNegative,
     /// A container command (OBJECT, MEMORY) with an unknown subcommand.
     UnknownSubcommand {
         /// The container's name as given (written uppercase: `OBJECT`).
@@ -151,6 +163,12 @@ impl Error<'_> {
             Self::MaxlenNegative => "ERR MAXLEN can't be negative",
             Self::NumkeysNotPositive => "ERR numkeys should be greater than 0",
             Self::CountNotPositive => "ERR count should be greater than 0",
+            Self::NoValuesOnlyHscan => "ERR NOVALUES option can only be used in HSCAN",
+            Self::NanOrInfinityValue => "ERR value is NaN or Infinity",
+            Self::HashValueNotInteger => "ERR hash value is not an integer",
+            Self::HashValueNotFloat => "ERR hash value is not a float",
+            Self::NumkeysTooMany => "ERR Number of keys can't be greater than number of args",
+            Self::LimitNegative => "ERR LIMIT can't be negative",
             Self::WrongArity { .. }
             | Self::InvalidExpireTime { .. }
             | Self::UnsupportedOption { .. }

@@ -60,6 +60,26 @@ pub enum ChangeKind {
     LRem,
     /// LTRIM ran on the list.
     LTrim,
+    /// Hash fields were set (HSET, HSETNX, HMSET).
+    HSet,
+    /// Hash fields were deleted (a [`ChangeKind::Del`] follows if it emptied the hash).
+    HDel,
+    /// HINCRBY.
+    HIncrBy,
+    /// HINCRBYFLOAT.
+    HIncrByFloat,
+    /// Members were added to a set (SADD, SMOVE's destination).
+    SAdd,
+    /// Members were removed from a set (SREM, SMOVE's source).
+    SRem,
+    /// SPOP removed members.
+    SPop,
+    /// SINTERSTORE stored its result.
+    SInterStore,
+    /// SUNIONSTORE stored its result.
+    SUnionStore,
+    /// SDIFFSTORE stored its result.
+    SDiffStore,
 }
 
 impl ChangeKind {
@@ -92,6 +112,16 @@ impl ChangeKind {
             Self::LSet => "lset",
             Self::LRem => "lrem",
             Self::LTrim => "ltrim",
+            Self::HSet => "hset",
+            Self::HDel => "hdel",
+            Self::HIncrBy => "hincrby",
+            Self::HIncrByFloat => "hincrbyfloat",
+            Self::SAdd => "sadd",
+            Self::SRem => "srem",
+            Self::SPop => "spop",
+            Self::SInterStore => "sinterstore",
+            Self::SUnionStore => "sunionstore",
+            Self::SDiffStore => "sdiffstore",
         }
     }
 
@@ -108,6 +138,13 @@ impl ChangeKind {
             | Self::LSet
             | Self::LRem
             | Self::LTrim => 'l',
+            Self::HSet | Self::HDel | Self::HIncrBy | Self::HIncrByFloat => 'h',
+            Self::SAdd
+            | Self::SRem
+            | Self::SPop
+            | Self::SInterStore
+            | Self::SUnionStore
+            | Self::SDiffStore => 's',
             Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
             Self::Expired => 'x',
             Self::Evicted => 'e',

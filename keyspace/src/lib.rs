@@ -36,12 +36,15 @@ mod entry;
 pub mod error;
 pub mod events;
 pub mod glob;
+mod hash;
+mod hashed;
 mod keyspace;
 mod list;
 mod longdouble;
 pub mod num;
 mod object;
 pub mod reply;
+mod set;
 mod table;
 mod time;
 
@@ -51,7 +54,7 @@ pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
 pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace};
-pub use reply::{Item, Recorded, ReplySink};
+pub use reply::{Item, Recorded, Recorded3, ReplySink};
 pub use time::Millis;
 
 #[cfg(doctest)]

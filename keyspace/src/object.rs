@@ -3,19 +3,27 @@
 use alloc::vec::Vec;
 
 use crate::entry::Kind;
+use crate::hash::Hash;
 use crate::list::List;
+use crate::set::Set;
 
 /// A collection value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Object {
     /// A list.
     List(List),
+    /// A hash.
+    Hash(Hash),
+    /// A set.
+    Set(Set),
 }
 
 impl Object {
     pub(crate) const fn kind(&self) -> Kind {
         match self {
             Self::List(_) => Kind::List,
+            Self::Hash(_) => Kind::Hash,
+            Self::Set(_) => Kind::Set,
         }
     }
 
@@ -23,6 +31,8 @@ impl Object {
     pub(crate) fn encoding(&self) -> &'static str {
         match self {
             Self::List(l) => l.encoding(),
+            Self::Hash(h) => h.encoding(),
+            Self::Set(s) => s.encoding(),
         }
     }
 
@@ -30,6 +40,8 @@ impl Object {
     pub(crate) fn memory(&self) -> usize {
         match self {
             Self::List(l) => l.memory(),
+            Self::Hash(h) => h.memory(),
+            Self::Set(s) => s.memory(),
         }
     }
 }

@@ -3,12 +3,17 @@
 mod counters;
 mod dbs;
 mod expire;
+mod hashes;
 mod keys;
 mod lcs;
 mod lists;
+mod scan;
+mod sets;
 mod strings;
 mod table;
+mod table_hashes;
 mod table_lists;
+mod table_sets;
 
 pub use table::{data_commands, data_table};
 

@@ -535,4 +535,5 @@ fn unknown_commands_and_table_metadata() {
     );
 }
 
+mod hashes;
 mod lists;
