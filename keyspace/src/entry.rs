@@ -71,6 +71,8 @@ pub enum Kind {
     Hash,
     /// A set.
     Set,
+    /// A sorted set.
+    ZSet,
 }
 
 impl Kind {
@@ -81,6 +83,7 @@ impl Kind {
             Self::List => "list",
             Self::Hash => "hash",
             Self::Set => "set",
+            Self::ZSet => "zset",
         }
     }
 
@@ -89,6 +92,7 @@ impl Kind {
             Self::List => 1,
             Self::Hash => 2,
             Self::Set => 3,
+            Self::ZSet => 4,
         }
     }
 
@@ -97,6 +101,7 @@ impl Kind {
             1 => Some(Self::List),
             2 => Some(Self::Hash),
             3 => Some(Self::Set),
+            4 => Some(Self::ZSet),
             _ => None,
         }
     }

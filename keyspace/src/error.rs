@@ -85,6 +85,22 @@ pub enum Error<'a> {
     NumkeysNotPositive,
     /// LMPOP/ZMPOP COUNT below one.
     CountNotPositive,
+    /// ZADD with both XX and NX.
+    ZaddXxAndNx,
+    /// ZADD with GT, LT and NX combined.
+    ZaddGtLtNx,
+    /// ZADD INCR with more than one pair.
+    ZaddIncrPairs,
+    /// ZADD INCR / ZINCRBY whose result is NaN.
+    ScoreNan,
+    /// A score range bound that is not a float.
+    MinMaxNotFloat,
+    /// A lex range bound that is not `-`, `+`, `[x` or `(x`.
+    MinMaxNotLex,
+    /// ZRANGE LIMIT without BYSCORE or BYLEX.
+    LimitNeedsByscoreOrBylex,
+    /// ZRANGE BYLEX WITHSCORES.
+    WithscoresWithBylex,
     /// SSCAN/ZSCAN with NOVALUES.
     NoValuesOnlyHscan,
     /// HINCRBYFLOAT with an infinite increment.
@@ -163,6 +179,18 @@ impl Error<'_> {
             Self::MaxlenNegative => "ERR MAXLEN can't be negative",
             Self::NumkeysNotPositive => "ERR numkeys should be greater than 0",
             Self::CountNotPositive => "ERR count should be greater than 0",
+            Self::ZaddXxAndNx => "ERR XX and NX options at the same time are not compatible",
+            Self::ZaddGtLtNx => "ERR GT, LT, and/or NX options at the same time are not compatible",
+            Self::ZaddIncrPairs => "ERR INCR option supports a single increment-element pair",
+            Self::ScoreNan => "ERR resulting score is not a number (NaN)",
+            Self::MinMaxNotFloat => "ERR min or max is not a float",
+            Self::MinMaxNotLex => "ERR min or max not valid string range item",
+            Self::LimitNeedsByscoreOrBylex => {
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+            }
+            Self::WithscoresWithBylex => {
+                "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+            }
             Self::NoValuesOnlyHscan => "ERR NOVALUES option can only be used in HSCAN",
             Self::NanOrInfinityValue => "ERR value is NaN or Infinity",
             Self::HashValueNotInteger => "ERR hash value is not an integer",

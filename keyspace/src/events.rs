@@ -80,6 +80,23 @@ pub enum ChangeKind {
     SUnionStore,
     /// SDIFFSTORE stored its result.
     SDiffStore,
+    /// ZADD added or updated members. A client blocked in BZPOPMIN/BZPOPMAX/BZMPOP on the key
+    /// may now be served.
+    ZAdd,
+    /// ZINCRBY or ZADD INCR changed a score. A client blocked on the key may now be served.
+    ZIncr,
+    /// ZREM removed members.
+    ZRem,
+    /// ZPOPMIN popped members.
+    ZPopMin,
+    /// ZPOPMAX popped members.
+    ZPopMax,
+    /// ZREMRANGEBYRANK removed members.
+    ZRemRangeByRank,
+    /// ZREMRANGEBYSCORE removed members.
+    ZRemRangeByScore,
+    /// ZREMRANGEBYLEX removed members.
+    ZRemRangeByLex,
 }
 
 impl ChangeKind {
@@ -122,6 +139,14 @@ impl ChangeKind {
             Self::SInterStore => "sinterstore",
             Self::SUnionStore => "sunionstore",
             Self::SDiffStore => "sdiffstore",
+            Self::ZAdd => "zadd",
+            Self::ZIncr => "zincr",
+            Self::ZRem => "zrem",
+            Self::ZPopMin => "zpopmin",
+            Self::ZPopMax => "zpopmax",
+            Self::ZRemRangeByRank => "zremrangebyrank",
+            Self::ZRemRangeByScore => "zremrangebyscore",
+            Self::ZRemRangeByLex => "zremrangebylex",
         }
     }
 
@@ -145,6 +170,14 @@ impl ChangeKind {
             | Self::SInterStore
             | Self::SUnionStore
             | Self::SDiffStore => 's',
+            Self::ZAdd
+            | Self::ZIncr
+            | Self::ZRem
+            | Self::ZPopMin
+            | Self::ZPopMax
+            | Self::ZRemRangeByRank
+            | Self::ZRemRangeByScore
+            | Self::ZRemRangeByLex => 'z',
             Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
             Self::Expired => 'x',
             Self::Evicted => 'e',
@@ -165,6 +198,8 @@ impl ChangeKind {
             Self::LPush
                 | Self::RPush
                 | Self::LInsert
+                | Self::ZAdd
+                | Self::ZIncr
                 | Self::RenameTo
                 | Self::MoveTo
                 | Self::CopyTo

@@ -50,7 +50,7 @@ impl Hash {
                 v.capacity() * size_of::<Pair>()
                     + v.iter().map(|(f, x)| f.len() + x.len()).sum::<usize>()
             }
-            Self::Table(t) => t.memory() + t.iter().map(|(_, x)| x.len()).sum::<usize>(),
+            Self::Table(t) => t.memory(),
         }
     }
 

@@ -6,27 +6,44 @@ use alloc::collections::BTreeMap;
 use core::hash::BuildHasher;
 use core::ops::Bound;
 
+/// Heap bytes a value owns (for memory accounting kept up to date on every change).
+pub(crate) trait HeapSize {
+    fn heap_size(&self) -> usize;
+}
+
+impl HeapSize for () {
+    fn heap_size(&self) -> usize {
+        0
+    }
+}
+
+impl HeapSize for Box<[u8]> {
+    fn heap_size(&self) -> usize {
+        self.len()
+    }
+}
+
 /// A map from byte strings to `V`, iterated in hash order.
 #[derive(Clone, Debug)]
 pub(crate) struct Hashed<V> {
     map: BTreeMap<(u64, Box<[u8]>), V>,
     seed: u64,
-    /// Sum of the member lengths.
+    /// Sum of the member lengths and the values' heap sizes.
     bytes: usize,
 }
 
-impl<V: PartialEq> PartialEq for Hashed<V> {
+impl<V: PartialEq + HeapSize> PartialEq for Hashed<V> {
     fn eq(&self, other: &Self) -> bool {
         self.map.len() == other.map.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
-impl<V: Eq> Eq for Hashed<V> {}
+impl<V: Eq + HeapSize> Eq for Hashed<V> {}
 
 /// Bytes a tree entry costs beyond its member and value (node share, key tuple, box).
 const ENTRY_OVERHEAD: usize = 40;
 
-impl<V> Hashed<V> {
+impl<V: HeapSize> Hashed<V> {
     pub(crate) const fn new(seed: u64) -> Self {
         Self {
             map: BTreeMap::new(),
@@ -61,23 +78,24 @@ impl<V> Hashed<V> {
             .map(|(_, v)| v)
     }
 
-    pub(crate) fn get_mut(&mut self, member: &[u8]) -> Option<&mut V> {
-        let h = self.hash(member);
-        let key = self
-            .from_hash(h)
-            .find(|((_, m), _)| **m == *member)?
-            .0
-            .clone();
-        self.map.get_mut(&key)
+    fn get_mut(&mut self, h: u64, member: &[u8]) -> Option<&mut V> {
+        self.map
+            .range_mut((Bound::Included((h, Box::default())), Bound::Unbounded))
+            .take_while(|((k, _), _)| *k == h)
+            .find(|((_, m), _)| **m == *member)
+            .map(|(_, v)| v)
     }
 
     /// Inserts or replaces; the previous value.
     pub(crate) fn insert(&mut self, member: &[u8], v: V) -> Option<V> {
-        if let Some(slot) = self.get_mut(member) {
-            return Some(core::mem::replace(slot, v));
-        }
         let h = self.hash(member);
-        self.bytes += member.len();
+        let add = v.heap_size();
+        if let Some(slot) = self.get_mut(h, member) {
+            let old = core::mem::replace(slot, v);
+            self.bytes = self.bytes + add - old.heap_size();
+            return Some(old);
+        }
+        self.bytes += member.len() + add;
         self.map.insert((h, member.into()), v);
         None
     }
@@ -89,8 +107,9 @@ impl<V> Hashed<V> {
             .find(|((_, m), _)| **m == *member)?
             .0
             .clone();
-        self.bytes -= member.len();
-        self.map.remove(&key)
+        let v = self.map.remove(&key)?;
+        self.bytes -= member.len() + v.heap_size();
+        Some(v)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&[u8], &V)> {

@@ -32,6 +32,7 @@ extern crate std;
 mod cmd;
 pub mod command;
 mod db;
+mod dfmt;
 mod entry;
 pub mod error;
 pub mod events;
@@ -47,6 +48,7 @@ pub mod reply;
 mod set;
 mod table;
 mod time;
+mod zset;
 
 pub use cmd::{data_commands, data_table};
 pub use command::{Command, CommandInfo, CommandTable, Ctx, Handler};

@@ -6,6 +6,7 @@ use crate::entry::Kind;
 use crate::hash::Hash;
 use crate::list::List;
 use crate::set::Set;
+use crate::zset::ZSet;
 
 /// A collection value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +17,8 @@ pub(crate) enum Object {
     Hash(Hash),
     /// A set.
     Set(Set),
+    /// A sorted set.
+    ZSet(ZSet),
 }
 
 impl Object {
@@ -24,6 +27,7 @@ impl Object {
             Self::List(_) => Kind::List,
             Self::Hash(_) => Kind::Hash,
             Self::Set(_) => Kind::Set,
+            Self::ZSet(_) => Kind::ZSet,
         }
     }
 
@@ -33,6 +37,7 @@ impl Object {
             Self::List(l) => l.encoding(),
             Self::Hash(h) => h.encoding(),
             Self::Set(s) => s.encoding(),
+            Self::ZSet(z) => z.encoding(),
         }
     }
 
@@ -42,6 +47,7 @@ impl Object {
             Self::List(l) => l.memory(),
             Self::Hash(h) => h.memory(),
             Self::Set(s) => s.memory(),
+            Self::ZSet(z) => z.memory(),
         }
     }
 }

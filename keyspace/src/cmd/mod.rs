@@ -14,6 +14,8 @@ mod table;
 mod table_hashes;
 mod table_lists;
 mod table_sets;
+mod table_zsets;
+mod zsets;
 
 pub use table::{data_commands, data_table};
 

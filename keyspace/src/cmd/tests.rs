@@ -538,3 +538,4 @@ fn unknown_commands_and_table_metadata() {
 mod hashes;
 mod lists;
 mod sets;
+mod zsets;
