@@ -1,6 +1,6 @@
 //! Keyspace throughput through the command table: GET, SET, INCR, SET with EX, DEL, the list
 //! commands LPUSH/LPOP and LRANGE 0 99, HSET/HGET and SADD/SISMEMBER on a small (listpack) and a
-//! large (hashtable) collection.
+//! large (hashtable) collection, ZADD/ZSCORE likewise (listpack / skiplist), ZRANGE 0 99.
 //!
 //! Each iteration runs one command against a keyspace holding 100,000 keys (16-byte keys,
 //! 100-byte values), so the numbers include the command-table lookup, the key hash, one probe,
@@ -311,6 +311,65 @@ fn bench(c: &mut Criterion) {
                     events: &mut Discard,
                 };
                 cx.call(&table, &[b"SISMEMBER", skey, &names[i]], &mut out);
+            });
+        });
+    }
+    // Sorted sets: 100 members (listpack) and 1,000 (skiplist); ZADD rewrites a score with a
+    // new value, ZRANGE 0 99 replies with 100 members of the larger one.
+    for n in [100, 1000] {
+        let zkey = format!("zset:{n}").into_bytes();
+        for (j, f) in names[..n].iter().enumerate() {
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 2,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(
+                &table,
+                &[b"ZADD", &zkey, format!("{j}").as_bytes(), f],
+                &mut out,
+            );
+        }
+        let scores: Vec<Vec<u8>> = (0..n).map(|j| format!("{}.5", j).into_bytes()).collect();
+        let mut i = 0;
+        g.bench_function(format!("ZADD {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(
+                    &table,
+                    &[b"ZADD", &zkey, &scores[(i * 7) % n], &names[i]],
+                    &mut out,
+                );
+            });
+        });
+        g.bench_function(format!("ZSCORE {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"ZSCORE", &zkey, &names[i]], &mut out);
+            });
+        });
+        g.bench_function(format!("ZRANGE 0 99 ({n})"), |b| {
+            b.iter(|| {
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"ZRANGE", &zkey, b"0", b"99"], &mut out);
             });
         });
     }
