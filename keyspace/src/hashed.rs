@@ -65,7 +65,7 @@ impl<V: HeapSize> Hashed<V> {
         self.bytes + self.map.len() * (ENTRY_OVERHEAD + size_of::<V>())
     }
 
-    fn from_hash(&self, h: u64) -> impl Iterator<Item = (&(u64, Box<[u8]>), &V)> {
+    fn bucket(&self, h: u64) -> impl Iterator<Item = (&(u64, Box<[u8]>), &V)> {
         self.map
             .range((Bound::Included((h, Box::default())), Bound::Unbounded))
             .take_while(move |((k, _), _)| *k == h)
@@ -73,7 +73,7 @@ impl<V: HeapSize> Hashed<V> {
 
     pub(crate) fn get(&self, member: &[u8]) -> Option<&V> {
         let h = self.hash(member);
-        self.from_hash(h)
+        self.bucket(h)
             .find(|((_, m), _)| **m == *member)
             .map(|(_, v)| v)
     }
@@ -102,11 +102,7 @@ impl<V: HeapSize> Hashed<V> {
 
     pub(crate) fn remove(&mut self, member: &[u8]) -> Option<V> {
         let h = self.hash(member);
-        let key = self
-            .from_hash(h)
-            .find(|((_, m), _)| **m == *member)?
-            .0
-            .clone();
+        let key = self.bucket(h).find(|((_, m), _)| **m == *member)?.0.clone();
         let v = self.map.remove(&key)?;
         self.bytes -= member.len() + v.heap_size();
         Some(v)
@@ -133,17 +129,16 @@ impl<V: HeapSize> Hashed<V> {
         count: usize,
         mut f: impl FnMut(&'a [u8], &'a V),
     ) -> u64 {
-        let mut seen = 0usize;
         let mut last = None;
-        for ((h, m), v) in self
+        for (seen, ((h, m), v)) in self
             .map
             .range((Bound::Included((cursor, Box::default())), Bound::Unbounded))
+            .enumerate()
         {
             if seen >= count && last != Some(*h) {
                 return *h;
             }
             f(m, v);
-            seen += 1;
             last = Some(*h);
         }
         0

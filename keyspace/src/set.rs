@@ -98,11 +98,11 @@ impl Set {
             Self::Table(_) => false,
         };
         if over {
-            self.to_table(seed);
+            self.make_table(seed);
         }
     }
 
-    fn to_table(&mut self, seed: u64) {
+    fn make_table(&mut self, seed: u64) {
         let mut t = Hashed::new(seed);
         for e in self.iter() {
             e.with(|b| t.insert(b, ()));
@@ -167,7 +167,7 @@ impl Set {
                 if v.len() < limits.entries && m.len() <= limits.value {
                     v.push(m.into());
                 } else {
-                    self.to_table(seed);
+                    self.make_table(seed);
                     self.add(m, limits, seed);
                 }
                 true
@@ -179,7 +179,7 @@ impl Set {
                     };
                     v.insert(at, i);
                     if v.len() > limits.intset_max() {
-                        self.to_table(seed);
+                        self.make_table(seed);
                     }
                     return true;
                 }
@@ -195,7 +195,7 @@ impl Set {
                     p.push(m.into());
                     *self = Self::Pack(p);
                 } else {
-                    self.to_table(seed);
+                    self.make_table(seed);
                     self.add(m, limits, seed);
                 }
                 true

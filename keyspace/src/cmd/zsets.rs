@@ -205,7 +205,7 @@ fn zadd_generic(
     if fl.nx && fl.xx {
         return Err(Error::ZaddXxAndNx);
     }
-    if (fl.gt && fl.nx) || (fl.lt && fl.nx) || (fl.gt && fl.lt) {
+    if (fl.nx && (fl.gt || fl.lt)) || (fl.gt && fl.lt) {
         return Err(Error::ZaddGtLtNx);
     }
     if fl.incr && rest.len() > 2 {

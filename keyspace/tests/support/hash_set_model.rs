@@ -32,6 +32,9 @@ enum Val {
     Set(BTreeSet<Vec<u8>>, Option<Enc>),
 }
 
+/// A set as the model stores it, with its encoding where tracked.
+type StoredSet = (BTreeSet<Vec<u8>>, Option<Enc>);
+
 /// The keyspace under test and the model.
 pub(crate) struct Harness {
     ks: Keyspace,
@@ -122,7 +125,6 @@ impl Harness {
         let f = ELEMS[usize::from(op[2]) % ELEMS.len()].to_vec();
         let v = ELEMS[usize::from(op[3]) % ELEMS.len()].to_vec();
         let f2 = ELEMS[usize::from(op[2] / 8) % ELEMS.len()].to_vec();
-        let k = key.to_vec();
         let (entries, value) = (self.entries, self.value);
         let cur = match self.model.get(key) {
             Some(Val::Str) => Err(()),
@@ -134,7 +136,7 @@ impl Harness {
             0 | 1 => {
                 let args = vec![
                     b"HSET".to_vec(),
-                    k.clone(),
+                    key.to_vec(),
                     f.clone(),
                     v.clone(),
                     f2.clone(),
@@ -152,7 +154,7 @@ impl Harness {
                     new += i64::from(h.insert(fld.clone(), v.clone()).is_none());
                 }
                 big |= h.len() > entries;
-                self.model.insert(k.clone(), Val::Hash(h, big));
+                self.model.insert(key.to_vec(), Val::Hash(h, big));
                 (
                     args,
                     vec![Item::Integer(new)],
@@ -160,7 +162,7 @@ impl Harness {
                 )
             }
             2 => {
-                let args = vec![b"HDEL".to_vec(), k.clone(), f.clone()];
+                let args = vec![b"HDEL".to_vec(), key.to_vec(), f.clone()];
                 let Ok(cur) = cur else {
                     return (args, wrong(), vec![]);
                 };
@@ -176,7 +178,7 @@ impl Harness {
                     self.model.remove(key);
                     evs.push(ev(key, ChangeKind::Del));
                 } else {
-                    self.model.insert(k.clone(), Val::Hash(h, big));
+                    self.model.insert(key.to_vec(), Val::Hash(h, big));
                 }
                 (args, vec![Item::Integer(i64::from(gone))], evs)
             }
@@ -184,7 +186,7 @@ impl Harness {
                 let by = i64::from(op[3] as i8);
                 let args = vec![
                     b"HINCRBY".to_vec(),
-                    k.clone(),
+                    key.to_vec(),
                     f.clone(),
                     by.to_string().into_bytes(),
                 ];
@@ -209,7 +211,7 @@ impl Harness {
                 big |= f.len() > value || new.len() > value;
                 h.insert(f.clone(), new);
                 big |= h.len() > entries;
-                self.model.insert(k.clone(), Val::Hash(h, big));
+                self.model.insert(key.to_vec(), Val::Hash(h, big));
                 (
                     args,
                     vec![Item::Integer(old + by)],
@@ -217,7 +219,7 @@ impl Harness {
                 )
             }
             4 => {
-                let args = vec![b"HGET".to_vec(), k.clone(), f.clone()];
+                let args = vec![b"HGET".to_vec(), key.to_vec(), f.clone()];
                 let Ok(cur) = cur else {
                     return (args, wrong(), vec![]);
                 };
@@ -228,7 +230,7 @@ impl Harness {
                 (args, vec![r], vec![])
             }
             5 => {
-                let args = vec![b"HMGET".to_vec(), k.clone(), f.clone(), f2.clone()];
+                let args = vec![b"HMGET".to_vec(), key.to_vec(), f.clone(), f2.clone()];
                 let Ok(cur) = cur else {
                     return (args, wrong(), vec![]);
                 };
@@ -240,7 +242,7 @@ impl Harness {
                 (args, r, vec![])
             }
             6 => {
-                let args = vec![b"HSETNX".to_vec(), k.clone(), f.clone(), v.clone()];
+                let args = vec![b"HSETNX".to_vec(), key.to_vec(), f.clone(), v.clone()];
                 let Ok(cur) = cur else {
                     return (args, wrong(), vec![]);
                 };
@@ -249,9 +251,9 @@ impl Harness {
                     return (args, vec![Item::Integer(0)], vec![]);
                 }
                 big |= f.len() > value || v.len() > value;
-                h.insert(f.clone(), v.clone());
+                h.insert(f.clone(), v);
                 big |= h.len() > entries;
-                self.model.insert(k.clone(), Val::Hash(h, big));
+                self.model.insert(key.to_vec(), Val::Hash(h, big));
                 (
                     args,
                     vec![Item::Integer(1)],
@@ -259,7 +261,7 @@ impl Harness {
                 )
             }
             _ => {
-                let args = vec![b"HSTRLEN".to_vec(), k.clone(), f.clone()];
+                let args = vec![b"HSTRLEN".to_vec(), key.to_vec(), f.clone()];
                 let Ok(cur) = cur else {
                     return (args, wrong(), vec![]);
                 };
@@ -269,7 +271,7 @@ impl Harness {
         }
     }
 
-    fn set_of(&self, key: &[u8]) -> Result<Option<(BTreeSet<Vec<u8>>, Option<Enc>)>, ()> {
+    fn set_of(&self, key: &[u8]) -> Result<Option<StoredSet>, ()> {
         match self.model.get(key) {
             Some(Val::Str) => Err(()),
             Some(Val::Set(s, e)) => Ok(Some((s.clone(), *e))),
@@ -290,11 +292,9 @@ impl Harness {
     ) -> (Vec<Vec<u8>>, Vec<Item>, Vec<Change>) {
         let m = ELEMS[usize::from(op[2]) % ELEMS.len()].to_vec();
         let m2 = ELEMS[usize::from(op[3]) % ELEMS.len()].to_vec();
-        let k = key.to_vec();
-        let o = other.to_vec();
         match op[0] % 8 {
             0 | 1 => {
-                let args = vec![b"SADD".to_vec(), k.clone(), m.clone(), m2.clone()];
+                let args = vec![b"SADD".to_vec(), key.to_vec(), m.clone(), m2.clone()];
                 let Ok(cur) = self.set_of(key) else {
                     return (args, wrong(), vec![]);
                 };
@@ -335,7 +335,7 @@ impl Harness {
                 (args, vec![Item::Integer(added)], evs)
             }
             2 => {
-                let args = vec![b"SREM".to_vec(), k.clone(), m.clone()];
+                let args = vec![b"SREM".to_vec(), key.to_vec(), m.clone()];
                 let Ok(cur) = self.set_of(key) else {
                     return (args, wrong(), vec![]);
                 };
@@ -355,7 +355,7 @@ impl Harness {
                 (args, vec![Item::Integer(1)], evs)
             }
             3 => {
-                let args = vec![b"SISMEMBER".to_vec(), k.clone(), m.clone()];
+                let args = vec![b"SISMEMBER".to_vec(), key.to_vec(), m.clone()];
                 let Ok(cur) = self.set_of(key) else {
                     return (args, wrong(), vec![]);
                 };
@@ -363,7 +363,7 @@ impl Harness {
                 (args, vec![Item::Integer(i64::from(r))], vec![])
             }
             4 => {
-                let args = vec![b"SMOVE".to_vec(), k.clone(), o.clone(), m.clone()];
+                let args = vec![b"SMOVE".to_vec(), key.to_vec(), other.to_vec(), m.clone()];
                 let (src, dst) = (self.set_of(key), self.set_of(other));
                 let Ok(src) = src else {
                     return (args, wrong(), vec![]);
@@ -412,7 +412,7 @@ impl Harness {
                     _ => (b"SDIFFSTORE", ChangeKind::SDiffStore),
                 };
                 let third = KEYS[1 + usize::from(op[2]) % 2];
-                let args = vec![name.to_vec(), k.clone(), o.clone(), third.to_vec()];
+                let args = vec![name.to_vec(), key.to_vec(), other.to_vec(), third.to_vec()];
                 let (Ok(a), Ok(b)) = (self.set_of(other), self.set_of(third)) else {
                     return (args, wrong(), vec![]);
                 };
@@ -439,7 +439,7 @@ impl Harness {
                 (args, vec![Item::Integer(n)], evs)
             }
             _ => {
-                let args = vec![b"SCARD".to_vec(), k.clone()];
+                let args = vec![b"SCARD".to_vec(), key.to_vec()];
                 let Ok(cur) = self.set_of(key) else {
                     return (args, wrong(), vec![]);
                 };

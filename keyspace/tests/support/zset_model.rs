@@ -25,6 +25,9 @@ enum Val {
     Z(Vec<(f64, Vec<u8>)>, bool),
 }
 
+/// A sorted set as the model stores it: the sorted pairs and whether it is a skiplist.
+type Stored = (Vec<(f64, Vec<u8>)>, bool);
+
 /// The keyspace under test and the model.
 pub(crate) struct Harness {
     ks: Keyspace,
@@ -81,7 +84,7 @@ impl Harness {
         (out, events)
     }
 
-    fn z(&self, key: &[u8]) -> Result<Option<(Vec<(f64, Vec<u8>)>, bool)>, Vec<Item>> {
+    fn z(&self, key: &[u8]) -> Result<Option<Stored>, Vec<Item>> {
         match self.model.get(key) {
             None => Ok(None),
             Some(Val::Str) => Err(vec![Item::Error(WRONGTYPE.into())]),
@@ -108,7 +111,6 @@ impl Harness {
         let s: f64 = s_txt.parse().expect("score");
         let s2_txt = SCORES[usize::from(op[3] / 8) % SCORES.len()];
         let s2: f64 = s2_txt.parse().expect("score");
-        let k = key.to_vec();
         let (args, expected, events): (Vec<Vec<u8>>, Vec<Item>, Vec<Change>) = match op[0] % 10 {
             0..=2 => {
                 // ZADD with a valid flag combination.
@@ -120,7 +122,7 @@ impl Harness {
                     4 => (false, false, false, true, false),
                     _ => (false, false, false, false, true),
                 };
-                let mut args = vec![b"ZADD".to_vec(), k.clone()];
+                let mut args = vec![b"ZADD".to_vec(), key.to_vec()];
                 for (on, name) in [(nx, "NX"), (xx, "XX"), (gt, "GT"), (lt, "LT"), (ch, "CH")] {
                     if on {
                         args.push(name.as_bytes().to_vec());
@@ -179,7 +181,7 @@ impl Harness {
                 }
             }
             3 => {
-                let args = vec![b"ZREM".to_vec(), k.clone(), m.clone(), m2.clone()];
+                let args = vec![b"ZREM".to_vec(), key.to_vec(), m.clone(), m2.clone()];
                 match self.z(key) {
                     Err(e) => (args, e, vec![]),
                     Ok(None) => (args, vec![Item::Integer(0)], vec![]),
@@ -199,7 +201,7 @@ impl Harness {
             4 => {
                 let args = vec![
                     b"ZINCRBY".to_vec(),
-                    k.clone(),
+                    key.to_vec(),
                     s_txt.as_bytes().to_vec(),
                     m.clone(),
                 ];
@@ -250,7 +252,12 @@ impl Harness {
             5 => {
                 let rev = op[3] & 1 == 1;
                 let name: &[u8] = if rev { b"ZREVRANK" } else { b"ZRANK" };
-                let args = vec![name.to_vec(), k.clone(), m.clone(), b"WITHSCORE".to_vec()];
+                let args = vec![
+                    name.to_vec(),
+                    key.to_vec(),
+                    m.clone(),
+                    b"WITHSCORE".to_vec(),
+                ];
                 match self.z(key) {
                     Err(e) => (args, e, vec![]),
                     Ok(z) => {
@@ -279,7 +286,7 @@ impl Harness {
                 };
                 let (lo_f, hi_f): (f64, f64) = (lo.parse().unwrap(), hi.parse().unwrap());
                 let rev = op[0] & 0x10 != 0;
-                let mut args = vec![b"ZRANGE".to_vec(), k.clone()];
+                let mut args = vec![b"ZRANGE".to_vec(), key.to_vec()];
                 if rev {
                     args.extend([hi.as_bytes().to_vec(), lo.as_bytes().to_vec()]);
                 } else {
@@ -309,7 +316,7 @@ impl Harness {
                 let max = op[3] & 1 == 1;
                 let n = usize::from(op[2] % 4);
                 let name: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
-                let args = vec![name.to_vec(), k.clone(), n.to_string().into_bytes()];
+                let args = vec![name.to_vec(), key.to_vec(), n.to_string().into_bytes()];
                 match self.z(key) {
                     Err(e) if n > 0 => (args, e, vec![]),
                     Err(_) => (args, vec![Item::Array(0)], vec![]),
@@ -337,7 +344,7 @@ impl Harness {
                 let (start, stop) = (i64::from(op[2] as i8 % 4), i64::from(op[3] as i8 % 4));
                 let args = vec![
                     b"ZREMRANGEBYRANK".to_vec(),
-                    k.clone(),
+                    key.to_vec(),
                     start.to_string().into_bytes(),
                     stop.to_string().into_bytes(),
                 ];
@@ -361,8 +368,8 @@ impl Harness {
                 }
             }
             _ if op[1] & 0x80 != 0 => {
-                let args = vec![b"SET".to_vec(), k.clone(), b"v".to_vec()];
-                self.model.insert(k.clone(), Val::Str);
+                let args = vec![b"SET".to_vec(), key.to_vec(), b"v".to_vec()];
+                self.model.insert(key.to_vec(), Val::Str);
                 (
                     args,
                     vec![Item::Simple("OK".into())],
@@ -370,7 +377,7 @@ impl Harness {
                 )
             }
             _ => {
-                let args = vec![b"DEL".to_vec(), k.clone()];
+                let args = vec![b"DEL".to_vec(), key.to_vec()];
                 let existed = self.model.remove(key).is_some();
                 let evs = if existed {
                     vec![ev(key, ChangeKind::Del)]

@@ -156,7 +156,7 @@ fn pop_and_random_members() {
     assert_eq!(t.run(&["SRANDMEMBER", "s", "-8"]).len(), 9);
     let popped = t.run(&["SPOP", "s"]);
     check!(t, ["SCARD", "s"] => [int(4)]);
-    check!(t, ["SISMEMBER", "s", std::str::from_utf8(&members(&[Item::Null, popped[0].clone()])[0]).expect("utf8")] => [int(0)]);
+    check!(t, ["SISMEMBER", "s", core::str::from_utf8(&members(&[Item::Null, popped[0].clone()])[0]).expect("utf8")] => [int(0)]);
     let two = t.run(&["SPOP", "s", "3"]);
     assert_eq!(two[0], Item::Set(3));
     check!(t, ["SCARD", "s"] => [int(1)]);
