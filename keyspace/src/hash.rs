@@ -3,8 +3,8 @@
 //! value longer than `hash-max-listpack-value` bytes. A hash never converts back.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 
+use crate::counted::Counted;
 use crate::hashed::Hashed;
 
 /// `hash-max-listpack-entries` and `hash-max-listpack-value`.
@@ -20,14 +20,14 @@ type Pair = (Box<[u8]>, Box<[u8]>);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Hash {
     /// Small: pairs in insertion order.
-    Pack(Vec<Pair>),
+    Pack(Counted<Pair>),
     /// Large.
     Table(Hashed<Box<[u8]>>),
 }
 
 impl Hash {
     pub(crate) const fn new() -> Self {
-        Self::Pack(Vec::new())
+        Self::Pack(Counted::new())
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -46,10 +46,7 @@ impl Hash {
 
     pub(crate) fn memory(&self) -> usize {
         match self {
-            Self::Pack(v) => {
-                v.capacity() * size_of::<Pair>()
-                    + v.iter().map(|(f, x)| f.len() + x.len()).sum::<usize>()
-            }
+            Self::Pack(v) => v.memory(),
             Self::Table(t) => t.memory(),
         }
     }
@@ -58,7 +55,7 @@ impl Hash {
     pub(crate) fn convert(&mut self, seed: u64) {
         if let Self::Pack(v) = self {
             let mut t = Hashed::new(seed);
-            for (f, x) in v.drain(..) {
+            for (f, x) in v.take() {
                 t.insert(&f, x);
             }
             *self = Self::Table(t);
@@ -96,9 +93,9 @@ impl Hash {
             self.convert(seed);
         }
         let new = match self {
-            Self::Pack(v) => match v.iter_mut().find(|(f, _)| **f == *field) {
-                Some((_, x)) => {
-                    *x = value.into();
+            Self::Pack(v) => match v.iter().position(|(f, _)| **f == *field) {
+                Some(i) => {
+                    v.update(i, |(_, x)| *x = value.into());
                     false
                 }
                 None => {
@@ -159,7 +156,7 @@ impl Hash {
     ) -> u64 {
         match self {
             Self::Pack(v) => {
-                for (k, x) in v {
+                for (k, x) in v.iter() {
                     f(k, x);
                 }
                 0

@@ -31,6 +31,7 @@ extern crate std;
 
 mod cmd;
 pub mod command;
+mod counted;
 mod db;
 mod dfmt;
 mod entry;

@@ -7,6 +7,7 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use crate::counted::Counted;
 use crate::hashed::Hashed;
 use crate::num;
 
@@ -52,7 +53,7 @@ pub(crate) enum Set {
     /// Sorted integers.
     Ints(Vec<i64>),
     /// Members in insertion order.
-    Pack(Vec<Box<[u8]>>),
+    Pack(Counted<Box<[u8]>>),
     /// Large or long members.
     Table(Hashed<()>),
 }
@@ -74,7 +75,7 @@ impl Set {
     pub(crate) const fn empty_like(first: &Self) -> Self {
         match first {
             Self::Ints(_) => Self::Ints(Vec::new()),
-            _ => Self::Pack(Vec::new()),
+            _ => Self::Pack(Counted::new()),
         }
     }
 
@@ -84,7 +85,7 @@ impl Set {
         if num::canonical_i64(first).is_some() && hint <= limits.intset_max() {
             Self::Ints(Vec::new())
         } else if hint <= limits.entries {
-            Self::Pack(Vec::new())
+            Self::Pack(Counted::new())
         } else {
             Self::Table(Hashed::new(seed))
         }
@@ -141,9 +142,7 @@ impl Set {
     pub(crate) fn memory(&self) -> usize {
         match self {
             Self::Ints(v) => v.capacity() * 8,
-            Self::Pack(v) => {
-                v.capacity() * size_of::<Box<[u8]>>() + v.iter().map(|b| b.len()).sum::<usize>()
-            }
+            Self::Pack(v) => v.memory(),
             Self::Table(t) => t.memory(),
         }
     }
@@ -193,7 +192,7 @@ impl Set {
                         .map(|i| num::format_i64(*i).as_bytes().into())
                         .collect();
                     p.push(m.into());
-                    *self = Self::Pack(p);
+                    *self = Self::Pack(p.into());
                 } else {
                     self.make_table(seed);
                     self.add(m, limits, seed);

@@ -229,7 +229,7 @@ fn spop_inner(
                     want.next();
                     let n = new.get_or_insert_with(|| match e {
                         crate::set::Elem::Int(_) => Set::new(),
-                        crate::set::Elem::Bytes(_) => Set::Pack(Vec::new()),
+                        crate::set::Elem::Bytes(_) => Set::Pack(crate::counted::Counted::new()),
                     });
                     e.with(|b| n.add(b, lim, seed));
                 }
