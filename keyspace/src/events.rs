@@ -97,6 +97,8 @@ pub enum ChangeKind {
     ZRemRangeByScore,
     /// ZREMRANGEBYLEX removed members.
     ZRemRangeByLex,
+    /// ZRANGESTORE stored its result.
+    ZRangeStore,
 }
 
 impl ChangeKind {
@@ -147,6 +149,7 @@ impl ChangeKind {
             Self::ZRemRangeByRank => "zremrangebyrank",
             Self::ZRemRangeByScore => "zremrangebyscore",
             Self::ZRemRangeByLex => "zremrangebylex",
+            Self::ZRangeStore => "zrangestore",
         }
     }
 
@@ -177,7 +180,8 @@ impl ChangeKind {
             | Self::ZPopMax
             | Self::ZRemRangeByRank
             | Self::ZRemRangeByScore
-            | Self::ZRemRangeByLex => 'z',
+            | Self::ZRemRangeByLex
+            | Self::ZRangeStore => 'z',
             Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
             Self::Expired => 'x',
             Self::Evicted => 'e',

@@ -5,7 +5,8 @@ use alloc::vec::Vec;
 use super::table::{ONE, a3, cmd, f2, f3, info, k, k3, range};
 use super::zsets as z;
 use crate::command::{
-    AclCategories as A, Command, Flags as F, Handler, KeySpec, KeySpecFlags as K,
+    AclCategories as A, BeginSearch, Command, FindKeys, Flags as F, Handler, KeySpec,
+    KeySpecFlags as K,
 };
 
 const RW_UPDATE_1: &[KeySpec] = &[range(k(K::RW, K::UPDATE), 1, 0, 1)];
@@ -13,6 +14,20 @@ const RW_DELETE_1: &[KeySpec] = &[range(k(K::RW, K::DELETE), 1, 0, 1)];
 const RW_ACCESS_DELETE_1: &[KeySpec] = &[range(k3(K::RW, K::ACCESS, K::DELETE), 1, 0, 1)];
 const RO_1: &[KeySpec] = &[range(K::RO, 1, 0, 1)];
 const RO_ACCESS_1: &[KeySpec] = &[range(k(K::RO, K::ACCESS), 1, 0, 1)];
+
+const ZRANGESTORE_SPECS: &[KeySpec] = &[
+    range(k(K::OW, K::UPDATE), 1, 0, 1),
+    range(k(K::RO, K::ACCESS), 2, 0, 1),
+];
+const ZMPOP_SPECS: &[KeySpec] = &[KeySpec {
+    flags: k3(K::RW, K::ACCESS, K::DELETE),
+    begin: BeginSearch::Index(1),
+    find: FindKeys::KeyNum {
+        key_num_idx: 0,
+        first_key: 1,
+        step: 1,
+    },
+}];
 
 const WRITE_FAST: A = a3(A::WRITE, A::SORTEDSET, A::FAST);
 const WRITE_SLOW: A = a3(A::WRITE, A::SORTEDSET, A::SLOW);
@@ -107,7 +122,34 @@ pub(super) fn zset_commands() -> Vec<Command<Handler>> {
             z::zremrangebylex,
         ),
         c("zscan", -3, r, READ_SLOW, RO_ACCESS_1, z::zscan),
+        c("zrandmember", -2, r, READ_SLOW, RO_ACCESS_1, z::zrandmember),
     ]
     .into_iter()
+    .chain([
+        cmd(
+            info(
+                "zrangestore",
+                "zrangestore",
+                -5,
+                f2(w, oom),
+                WRITE_SLOW,
+                (1, 2, 1),
+                ZRANGESTORE_SPECS,
+            ),
+            z::zrangestore,
+        ),
+        cmd(
+            info(
+                "zmpop",
+                "zmpop",
+                -4,
+                f2(w, F::MOVABLE_KEYS),
+                WRITE_SLOW,
+                (0, 0, 0),
+                ZMPOP_SPECS,
+            ),
+            z::zmpop,
+        ),
+    ])
     .collect()
 }

@@ -424,16 +424,31 @@ fn rank_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
 fn zrange_generic(
     cx: &mut Ctx<'_>,
     args: &[&[u8]],
-    mut by: By,
+    by: By,
     rev: Option<bool>,
     out: &mut dyn ReplySink,
+) -> Result<(), Error<'static>> {
+    zrange_select(cx, args, by, rev, false, &mut |items, withscores| {
+        reply_members(out, items, withscores);
+    })
+}
+
+/// Parses a ZRANGE-family command (`args[1]` the key, `args[2..4]` the range, options after)
+/// and passes the selected members to `emit`. `store` (ZRANGESTORE) refuses WITHSCORES.
+fn zrange_select(
+    cx: &mut Ctx<'_>,
+    args: &[&[u8]],
+    mut by: By,
+    rev: Option<bool>,
+    store: bool,
+    emit: &mut dyn FnMut(&[(&[u8], f64)], bool),
 ) -> Result<(), Error<'static>> {
     let mut rev_opt = rev;
     let (mut withscores, mut limit) = (false, None::<(i64, i64)>);
     let mut j = 4;
     while j < args.len() {
         let left = args.len() - j - 1;
-        if is(args[j], "withscores") {
+        if !store && is(args[j], "withscores") {
             withscores = true;
         } else if is(args[j], "limit") && left >= 2 {
             limit = Some((int_arg(args[j + 1])?, int_arg(args[j + 2])?));
@@ -474,7 +489,7 @@ fn zrange_generic(
         _ => Spec::Rank(int_arg(a)?, int_arg(b)?),
     };
     let Some(z) = read(cx, args[1])? else {
-        out.array(0);
+        emit(&[], withscores);
         return Ok(());
     };
     let mut items: Vec<(&[u8], f64)> = match &spec {
@@ -497,8 +512,42 @@ fn zrange_generic(
             }
         }
     }
-    reply_members(out, &items, withscores);
+    emit(&items, withscores);
     Ok(())
+}
+
+/// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
+pub(super) fn zrangestore(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
+    let r = (|| {
+        let mut picked: Vec<(Box<[u8]>, f64)> = Vec::new();
+        zrange_select(cx, &args[1..], By::Auto, None, true, &mut |items, _| {
+            picked.extend(items.iter().map(|(m, s)| (Box::from(*m), *s)));
+        })?;
+        let dst = args[1];
+        let (lim, seed) = limits(cx);
+        let (found, h) = cx
+            .keyspace
+            .lookup_or_hash(cx.db, dst, cx.now, cx.events, false);
+        if let Some(i) = found {
+            cx.keyspace.delete(cx.db, i, h);
+        }
+        if picked.is_empty() {
+            if found.is_some() {
+                cx.events.change(cx.db, dst, ChangeKind::Del);
+            }
+        } else {
+            let mut z = ZSet::create(picked.len(), 0, lim, seed);
+            for (m, s) in &picked {
+                z.insert(m, *s, lim);
+            }
+            cx.keyspace
+                .insert_object(cx.db, h, dst, Object::ZSet(z), cx.now);
+            cx.events.change(cx.db, dst, ChangeKind::ZRangeStore);
+        }
+        out.integer(picked.len() as i64);
+        Ok(())
+    })();
+    finish(out, r);
 }
 
 /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
@@ -603,20 +652,7 @@ fn zpop(cx: &mut Ctx<'_>, args: &[&[u8]], max: bool, out: &mut dyn ReplySink) {
             return Ok(());
         };
         let n = count.map_or(1, |c| usize::try_from(c).unwrap_or(usize::MAX));
-        let taken: Vec<(Box<[u8]>, f64)> = {
-            let z = zset_at(cx, i);
-            let pick = |(m, s): (&[u8], f64)| (Box::from(m), s);
-            if max {
-                z.iter().rev().take(n).map(pick).collect()
-            } else {
-                z.iter().take(n).map(pick).collect()
-            }
-        };
-        with_zset(cx, i, |z| {
-            for (m, _) in &taken {
-                z.remove(m);
-            }
-        });
+        let taken = take_ends(cx, i, n, max);
         let items: Vec<(&[u8], f64)> = taken.iter().map(|(m, s)| (&**m, *s)).collect();
         let pairs = count.is_some() && out.resp3();
         out.array(if pairs { items.len() } else { items.len() * 2 });
@@ -730,4 +766,137 @@ pub(super) fn zscan(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
         Ok(())
     })();
     finish(out, r);
+}
+
+/// ZRANDMEMBER key [count [WITHSCORES]]
+pub(super) fn zrandmember(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
+    let r = zrandmember_inner(cx, args, out);
+    finish(out, r);
+}
+
+fn zrandmember_inner(
+    cx: &mut Ctx<'_>,
+    args: &[&[u8]],
+    out: &mut dyn ReplySink,
+) -> Result<(), Error<'static>> {
+    let Some(count) = args.get(2) else {
+        let r = cx.keyspace.random();
+        match read(cx, args[1])? {
+            Some(z) if z.len() > 0 => {
+                let at = (r % z.len() as u64) as usize;
+                if let Some((m, _)) = z.iter().nth(at) {
+                    out.bulk(m);
+                }
+            }
+            _ => out.null(),
+        }
+        return Ok(());
+    };
+    let l = super::lists::long_arg(count)?;
+    if args.len() > 4 || (args.len() == 4 && !is(args[3], "withscores")) {
+        return Err(Error::Syntax);
+    }
+    let withscores = args.len() == 4;
+    if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&l) {
+        return Err(Error::OutOfRange);
+    }
+    let Some((i, _)) = find_zset(cx, args[1])? else {
+        out.array(0);
+        return Ok(());
+    };
+    let count = usize::try_from(l.unsigned_abs()).unwrap_or(usize::MAX);
+    let size = zset_at(cx, i).len();
+    let positions: Vec<usize> = if count == 0 {
+        Vec::new()
+    } else if l < 0 || count == 1 {
+        (0..count)
+            .map(|_| (cx.keyspace.random() % size as u64) as usize)
+            .collect()
+    } else if count >= size {
+        (0..size).collect()
+    } else {
+        super::hashes::pick_distinct(cx, size, count)
+    };
+    let z = zset_at(cx, i);
+    let all: Vec<(&[u8], f64)> = z.iter().collect();
+    let items: Vec<(&[u8], f64)> = positions.iter().map(|&p| all[p]).collect();
+    reply_members(out, &items, withscores);
+    Ok(())
+}
+
+/// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+pub(super) fn zmpop(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
+    let r = (|| {
+        let numkeys = super::lists::at_least(args[1], 1, Error::NumkeysNotPositive)?;
+        let where_idx = usize::try_from(numkeys)
+            .ok()
+            .and_then(|n| n.checked_add(2))
+            .filter(|&w| w < args.len())
+            .ok_or(Error::Syntax)?;
+        let max = if is(args[where_idx], "max") {
+            true
+        } else if is(args[where_idx], "min") {
+            false
+        } else {
+            return Err(Error::Syntax);
+        };
+        let mut count = None;
+        let mut j = where_idx + 1;
+        while j < args.len() {
+            if count.is_none() && is(args[j], "count") && j + 1 < args.len() {
+                count = Some(super::lists::at_least(
+                    args[j + 1],
+                    1,
+                    Error::CountNotPositive,
+                )?);
+                j += 2;
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+        let n = usize::try_from(count.unwrap_or(1)).unwrap_or(usize::MAX);
+        for key in &args[2..where_idx] {
+            let Some((i, h)) = find_zset(cx, key)? else {
+                continue;
+            };
+            let taken = take_ends(cx, i, n, max);
+            out.array(2);
+            out.bulk(key);
+            out.array(taken.len());
+            for (m, s) in &taken {
+                out.array(2);
+                out.bulk(m);
+                out.double(*s);
+            }
+            let kind = if max {
+                ChangeKind::ZPopMax
+            } else {
+                ChangeKind::ZPopMin
+            };
+            removed(cx, key, i, h, kind);
+            return Ok(());
+        }
+        out.null_array();
+        Ok(())
+    })();
+    finish(out, r);
+}
+
+/// Removes up to `n` members from the low (or high) end of the sorted set at slot `i`.
+fn take_ends(cx: &mut Ctx<'_>, i: usize, n: usize, max: bool) -> Vec<(Box<[u8]>, f64)> {
+    let taken: Vec<(Box<[u8]>, f64)> = {
+        let z = zset_at(cx, i);
+        let pick = |(m, s): (&[u8], f64)| (Box::from(m), s);
+        if max {
+            z.iter().rev().take(n).map(pick).collect()
+        } else {
+            z.iter().take(n).map(pick).collect()
+        }
+    };
+    with_zset(cx, i, |z| {
+        for (m, _) in &taken {
+            z.remove(m);
+        }
+    });
+    taken
 }

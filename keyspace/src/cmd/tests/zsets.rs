@@ -318,3 +318,60 @@ fn zscan_returns_members_with_scores_as_text() {
     seen.dedup();
     assert_eq!((n, seen.len()), (40, 40));
 }
+
+#[test]
+fn zrangestore_zrandmember_and_zmpop() {
+    let mut t = T::with(Config::default().zset_max_listpack(2, 64));
+    check!(t, ["ZADD", "z", "1", "a", "2", "b", "3", "c"] => [int(3)]);
+    check!(t, ["SET", "d", "x"] => [ok()]);
+    t.events();
+    check!(t, ["ZRANGESTORE", "d", "z", "1", "-1"] => [int(2)]);
+    check!(t, ["ZRANGE", "d", "0", "-1", "WITHSCORES"] => [Item::Array(4), bulk("b"), d(2.0), bulk("c"), d(3.0)]);
+    check!(t, ["OBJECT", "ENCODING", "d"] => [bulk("listpack")]);
+    check!(t, ["ZRANGESTORE", "d", "z", "+inf", "(1", "BYSCORE", "REV", "LIMIT", "0", "1"] => [int(1)]);
+    check!(t, ["ZRANGE", "d", "0", "-1"] => [Item::Array(1), bulk("c")]);
+    check!(t, ["ZRANGESTORE", "d", "z", "0", "-1", "WITHSCORES"] => [err("ERR syntax error")]);
+    check!(t, ["ZRANGESTORE", "d", "nope", "0", "-1"] => [int(0)]);
+    check!(t, ["EXISTS", "d"] => [int(0)]);
+    assert_eq!(kinds(&mut t), [K::ZRangeStore, K::ZRangeStore, K::Del]);
+
+    check!(t, ["ZRANDMEMBER", "nope"] => [Item::Null]);
+    check!(t, ["ZRANDMEMBER", "nope", "2"] => [Item::Array(0)]);
+    let one = t.run(&["ZRANDMEMBER", "z"]);
+    assert!(
+        [bulk("a"), bulk("b"), bulk("c")].contains(&one[0]),
+        "{one:?}"
+    );
+    assert_eq!(
+        t.run(&["ZRANDMEMBER", "z", "5", "WITHSCORES"]),
+        [
+            Item::Array(6),
+            bulk("a"),
+            d(1.0),
+            bulk("b"),
+            d(2.0),
+            bulk("c"),
+            d(3.0)
+        ]
+    );
+    assert_eq!(
+        run3(&mut t, &["ZRANDMEMBER", "z", "-4", "WITHSCORES"])[..2],
+        [Item::Array(4), Item::Array(2)]
+    );
+    let two = t.run(&["ZRANDMEMBER", "z", "2"]);
+    assert_eq!(two[0], Item::Array(2));
+    assert_ne!(two[1], two[2]);
+    check!(t, ["ZRANDMEMBER", "z", "1", "WITHSCORE"] => [err("ERR syntax error")]);
+    check!(t, ["ZRANDMEMBER", "z", "-9223372036854775807", "WITHSCORES"] => [err("ERR value is out of range")]);
+
+    check!(t, ["ZMPOP", "2", "nope", "z", "MIN"] => [Item::Array(2), bulk("z"), Item::Array(1), Item::Array(2), bulk("a"), d(1.0)]);
+    check!(t, ["ZMPOP", "1", "z", "MAX", "COUNT", "5"] => [
+        Item::Array(2), bulk("z"), Item::Array(2), Item::Array(2), bulk("c"), d(3.0), Item::Array(2), bulk("b"), d(2.0)
+    ]);
+    check!(t, ["ZMPOP", "1", "z", "MAX"] => [Item::NullArray]);
+    check!(t, ["ZMPOP", "0", "z", "MAX"] => [err("ERR numkeys should be greater than 0")]);
+    check!(t, ["ZMPOP", "1", "z", "UP"] => [err("ERR syntax error")]);
+    check!(t, ["ZMPOP", "2", "z", "MAX"] => [err("ERR syntax error")]);
+    check!(t, ["ZMPOP", "1", "z", "MIN", "COUNT", "0"] => [err("ERR count should be greater than 0")]);
+    assert_eq!(kinds(&mut t), [K::ZPopMin, K::ZPopMax, K::Del]);
+}
