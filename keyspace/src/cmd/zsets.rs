@@ -433,6 +433,9 @@ fn zrange_generic(
     })
 }
 
+/// Receives a ZRANGE-family selection (members with scores) and whether WITHSCORES was given.
+type Emit<'e> = dyn FnMut(&[(&[u8], f64)], bool) + 'e;
+
 /// Parses a ZRANGE-family command (`args[1]` the key, `args[2..4]` the range, options after)
 /// and passes the selected members to `emit`. `store` (ZRANGESTORE) refuses WITHSCORES.
 fn zrange_select(
@@ -441,7 +444,7 @@ fn zrange_select(
     mut by: By,
     rev: Option<bool>,
     store: bool,
-    emit: &mut dyn FnMut(&[(&[u8], f64)], bool),
+    emit: &mut Emit<'_>,
 ) -> Result<(), Error<'static>> {
     let mut rev_opt = rev;
     let (mut withscores, mut limit) = (false, None::<(i64, i64)>);
