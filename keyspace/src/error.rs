@@ -101,6 +101,13 @@ pub enum Error<'a> {
     LimitNeedsByscoreOrBylex,
     /// ZRANGE BYLEX WITHSCORES.
     WithscoresWithBylex,
+    /// ZUNION/ZINTER/ZDIFF (and their STORE forms, ZINTERCARD) with numkeys below one.
+    AtLeastOneInputKey {
+        /// The command's full name.
+        command: &'a str,
+    },
+    /// A WEIGHTS value that is not a float.
+    WeightNotFloat,
     /// SSCAN/ZSCAN with NOVALUES.
     NoValuesOnlyHscan,
     /// HINCRBYFLOAT with an infinite increment.
@@ -191,6 +198,7 @@ impl Error<'_> {
             Self::WithscoresWithBylex => {
                 "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
             }
+            Self::WeightNotFloat => "ERR weight value is not a float",
             Self::NoValuesOnlyHscan => "ERR NOVALUES option can only be used in HSCAN",
             Self::NanOrInfinityValue => "ERR value is NaN or Infinity",
             Self::HashValueNotInteger => "ERR hash value is not an integer",
@@ -199,6 +207,7 @@ impl Error<'_> {
             Self::LimitNegative => "ERR LIMIT can't be negative",
             Self::WrongArity { .. }
             | Self::InvalidExpireTime { .. }
+            | Self::AtLeastOneInputKey { .. }
             | Self::UnsupportedOption { .. }
             | Self::UnknownSubcommand { .. }
             | Self::UnknownCommand { .. } => return None,
@@ -232,6 +241,11 @@ impl Error<'_> {
             }
             Self::InvalidExpireTime { command } => {
                 user(b"ERR invalid expire time in '", usize::MAX);
+                user(command.as_bytes(), usize::MAX);
+                user(b"' command", usize::MAX);
+            }
+            Self::AtLeastOneInputKey { command } => {
+                user(b"ERR at least 1 input key is needed for '", usize::MAX);
                 user(command.as_bytes(), usize::MAX);
                 user(b"' command", usize::MAX);
             }

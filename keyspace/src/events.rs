@@ -99,6 +99,12 @@ pub enum ChangeKind {
     ZRemRangeByLex,
     /// ZRANGESTORE stored its result.
     ZRangeStore,
+    /// ZUNIONSTORE stored its result.
+    ZUnionStore,
+    /// ZINTERSTORE stored its result.
+    ZInterStore,
+    /// ZDIFFSTORE stored its result.
+    ZDiffStore,
 }
 
 impl ChangeKind {
@@ -150,6 +156,9 @@ impl ChangeKind {
             Self::ZRemRangeByScore => "zremrangebyscore",
             Self::ZRemRangeByLex => "zremrangebylex",
             Self::ZRangeStore => "zrangestore",
+            Self::ZUnionStore => "zunionstore",
+            Self::ZInterStore => "zinterstore",
+            Self::ZDiffStore => "zdiffstore",
         }
     }
 
@@ -181,7 +190,10 @@ impl ChangeKind {
             | Self::ZRemRangeByRank
             | Self::ZRemRangeByScore
             | Self::ZRemRangeByLex
-            | Self::ZRangeStore => 'z',
+            | Self::ZRangeStore
+            | Self::ZUnionStore
+            | Self::ZInterStore
+            | Self::ZDiffStore => 'z',
             Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
             Self::Expired => 'x',
             Self::Evicted => 'e',

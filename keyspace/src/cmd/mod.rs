@@ -15,6 +15,7 @@ mod table_hashes;
 mod table_lists;
 mod table_sets;
 mod table_zsets;
+mod zsetops;
 mod zsets;
 
 pub use table::{data_commands, data_table};

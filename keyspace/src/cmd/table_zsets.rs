@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::table::{ONE, a3, cmd, f2, f3, info, k, k3, range};
+use super::zsetops as o;
 use super::zsets as z;
 use crate::command::{
     AclCategories as A, BeginSearch, Command, FindKeys, Flags as F, Handler, KeySpec,
@@ -28,6 +29,28 @@ const ZMPOP_SPECS: &[KeySpec] = &[KeySpec {
         step: 1,
     },
 }];
+
+const NUMKEYS_1: &[KeySpec] = &[KeySpec {
+    flags: k(K::RO, K::ACCESS),
+    begin: BeginSearch::Index(1),
+    find: FindKeys::KeyNum {
+        key_num_idx: 0,
+        first_key: 1,
+        step: 1,
+    },
+}];
+const STORE_NUMKEYS: &[KeySpec] = &[
+    range(k(K::OW, K::UPDATE), 1, 0, 1),
+    KeySpec {
+        flags: k(K::RO, K::ACCESS),
+        begin: BeginSearch::Index(2),
+        find: FindKeys::KeyNum {
+            key_num_idx: 0,
+            first_key: 1,
+            step: 1,
+        },
+    },
+];
 
 const WRITE_FAST: A = a3(A::WRITE, A::SORTEDSET, A::FAST);
 const WRITE_SLOW: A = a3(A::WRITE, A::SORTEDSET, A::SLOW);
@@ -151,5 +174,31 @@ pub(super) fn zset_commands() -> Vec<Command<Handler>> {
             z::zmpop,
         ),
     ])
+    .chain(
+        [
+            ("zunion", o::zunion as Handler),
+            ("zinter", o::zinter),
+            ("zdiff", o::zdiff),
+            ("zintercard", o::zintercard),
+        ]
+        .map(|(name, h)| {
+            let f = f2(r, F::MOVABLE_KEYS);
+            cmd(info(name, name, -3, f, READ_SLOW, (0, 0, 0), NUMKEYS_1), h)
+        }),
+    )
+    .chain(
+        [
+            ("zunionstore", o::zunionstore as Handler),
+            ("zinterstore", o::zinterstore),
+            ("zdiffstore", o::zdiffstore),
+        ]
+        .map(|(name, h)| {
+            let f = f3(w, oom, F::MOVABLE_KEYS);
+            cmd(
+                info(name, name, -4, f, WRITE_SLOW, (1, 1, 1), STORE_NUMKEYS),
+                h,
+            )
+        }),
+    )
     .collect()
 }

@@ -16,7 +16,7 @@ use crate::object::Object;
 use crate::reply::ReplySink;
 use crate::zset::{ScoreRange, ZLimits, ZSet};
 
-fn limits(cx: &Ctx<'_>) -> (ZLimits, u64) {
+pub(super) fn limits(cx: &Ctx<'_>) -> (ZLimits, u64) {
     let c = cx.keyspace.config();
     (
         ZLimits {
@@ -29,7 +29,7 @@ fn limits(cx: &Ctx<'_>) -> (ZLimits, u64) {
 
 /// A score argument as Valkey's `getDoubleFromObject` reads it (`strtod`, whole string, no
 /// leading space, no overflow or underflow to zero, no NaN).
-fn parse_score(b: &[u8]) -> Option<f64> {
+pub(super) fn parse_score(b: &[u8]) -> Option<f64> {
     let s = core::str::from_utf8(b).ok()?;
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_whitespace()) {
         return None;
@@ -141,7 +141,7 @@ fn with_zset<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut ZSet) -> R) -> R
 }
 
 /// Replies with members (and scores): RESP2 one flat array, RESP3 pairs when WITHSCORES.
-fn reply_members(out: &mut dyn ReplySink, items: &[(&[u8], f64)], withscores: bool) {
+pub(super) fn reply_members(out: &mut dyn ReplySink, items: &[(&[u8], f64)], withscores: bool) {
     let pairs = withscores && out.resp3();
     out.array(if withscores && !pairs {
         items.len() * 2

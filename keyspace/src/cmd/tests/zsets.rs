@@ -375,3 +375,45 @@ fn zrangestore_zrandmember_and_zmpop() {
     check!(t, ["ZMPOP", "1", "z", "MIN", "COUNT", "0"] => [err("ERR count should be greater than 0")]);
     assert_eq!(kinds(&mut t), [K::ZPopMin, K::ZPopMax, K::Del]);
 }
+
+#[test]
+fn union_inter_diff_and_store_forms() {
+    let mut t = T::new();
+    check!(t, ["ZADD", "a", "1", "x", "2", "y", "3", "z"] => [int(3)]);
+    check!(t, ["ZADD", "b", "10", "y", "20", "z", "30", "w"] => [int(3)]);
+    check!(t, ["SADD", "s", "z", "v"] => [int(2)]);
+    check!(t, ["ZUNION", "2", "a", "b", "WITHSCORES"] => [
+        Item::Array(8), bulk("x"), d(1.0), bulk("y"), d(12.0), bulk("z"), d(23.0), bulk("w"), d(30.0)
+    ]);
+    check!(t, ["ZINTER", "2", "a", "b", "WEIGHTS", "2", "1", "AGGREGATE", "MAX", "WITHSCORES"] => [
+        Item::Array(4), bulk("y"), d(10.0), bulk("z"), d(20.0)
+    ]);
+    check!(t, ["ZINTER", "3", "a", "b", "s", "AGGREGATE", "MIN"] => [Item::Array(1), bulk("z")]);
+    check!(t, ["ZINTER", "2", "a", "nope"] => [Item::Array(0)]);
+    check!(t, ["ZDIFF", "2", "a", "b", "WITHSCORES"] => [Item::Array(2), bulk("x"), d(1.0)]);
+    check!(t, ["ZUNION", "1", "s", "WITHSCORES"] => [Item::Array(4), bulk("v"), d(1.0), bulk("z"), d(1.0)]);
+    check!(t, ["ZINTERCARD", "2", "a", "b"] => [int(2)]);
+    check!(t, ["ZINTERCARD", "2", "a", "b", "LIMIT", "1"] => [int(1)]);
+    check!(t, ["ZINTERCARD", "2", "a", "b", "LIMIT", "-1"] => [err("ERR LIMIT can't be negative")]);
+    check!(t, ["ZUNION", "0", "a"] => [err("ERR at least 1 input key is needed for 'zunion' command")]);
+    check!(t, ["ZUNIONSTORE", "d", "0", "a"] => [err("ERR at least 1 input key is needed for 'zunionstore' command")]);
+    check!(t, ["ZUNION", "3", "a", "b"] => [err("ERR syntax error")]);
+    check!(t, ["ZUNION", "2", "a", "b", "WEIGHTS", "1", "x"] => [err("ERR weight value is not a float")]);
+    check!(t, ["ZUNION", "2", "a", "b", "AGGREGATE", "AVG"] => [err("ERR syntax error")]);
+    check!(t, ["ZDIFF", "2", "a", "b", "WEIGHTS", "1", "1"] => [err("ERR syntax error")]);
+    check!(t, ["ZUNIONSTORE", "d", "2", "a", "b", "WITHSCORES"] => [err("ERR syntax error")]);
+    check!(t, ["SET", "str", "v"] => [ok()]);
+    check!(t, ["ZUNION", "2", "a", "str"] => [err(WRONGTYPE)]);
+    t.events();
+    check!(t, ["ZUNIONSTORE", "d", "2", "a", "b"] => [int(4)]);
+    check!(t, ["ZSCORE", "d", "z"] => [d(23.0)]);
+    check!(t, ["ZINTERSTORE", "d", "2", "a", "b"] => [int(2)]);
+    check!(t, ["ZDIFFSTORE", "d", "2", "a", "b"] => [int(1)]);
+    check!(t, ["TYPE", "d"] => [Item::Simple("zset".into())]);
+    check!(t, ["ZDIFFSTORE", "d", "2", "a", "a"] => [int(0)]);
+    check!(t, ["EXISTS", "d"] => [int(0)]);
+    assert_eq!(
+        kinds(&mut t),
+        [K::ZUnionStore, K::ZInterStore, K::ZDiffStore, K::Del]
+    );
+}
