@@ -15,6 +15,7 @@ mod table_hashes;
 mod table_lists;
 mod table_sets;
 mod table_zsets;
+mod zranges;
 mod zsetops;
 mod zsets;
 

@@ -6,7 +6,8 @@ use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use super::zsets::{limits, parse_score, reply_members};
+use super::zranges::parse_score;
+use super::zsets::{limits, reply_members};
 use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::error::Error;
