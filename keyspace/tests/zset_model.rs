@@ -1,5 +1,6 @@
 //! Model-based test for sorted sets: random ZADD (NX/XX/GT/LT/CH)/ZREM/ZINCRBY/ZRANK/ZREVRANK/
-//! ZRANGE BYSCORE [REV] WITHSCORES/ZPOPMIN/ZPOPMAX/ZREMRANGEBYRANK sequences, with SET and DEL
+//! ZRANGE BYSCORE [REV] WITHSCORES/ZPOPMIN/ZPOPMAX/ZREMRANGEBYRANK/ZUNIONSTORE/ZINTERSTORE/
+//! ZDIFFSTORE sequences, with SET and DEL
 //! over them, against a sorted `Vec` model, compared after every step (replies, change events,
 //! every key's type, contents and encoding).
 

@@ -111,7 +111,7 @@ impl Harness {
         let s: f64 = s_txt.parse().expect("score");
         let s2_txt = SCORES[usize::from(op[3] / 8) % SCORES.len()];
         let s2: f64 = s2_txt.parse().expect("score");
-        let (args, expected, events): (Vec<Vec<u8>>, Vec<Item>, Vec<Change>) = match op[0] % 10 {
+        let (args, expected, events): (Vec<Vec<u8>>, Vec<Item>, Vec<Change>) = match op[0] % 11 {
             0..=2 => {
                 // ZADD with a valid flag combination.
                 let (nx, xx, gt, lt, ch) = match op[1] / 4 % 6 {
@@ -364,6 +364,77 @@ impl Harness {
                             self.put(key, z, big, &mut evs);
                             (args, vec![Item::Integer(e - s + 1)], evs)
                         }
+                    }
+                }
+            }
+            9 => {
+                // ZUNIONSTORE / ZINTERSTORE / ZDIFFSTORE key other third.
+                let other = KEYS[usize::from(op[2]) % KEYS.len()];
+                let third = KEYS[usize::from(op[3]) % KEYS.len()];
+                let (name, kind): (&[u8], _) = match op[1] / 4 % 3 {
+                    0 => (b"ZUNIONSTORE", ChangeKind::ZUnionStore),
+                    1 => (b"ZINTERSTORE", ChangeKind::ZInterStore),
+                    _ => (b"ZDIFFSTORE", ChangeKind::ZDiffStore),
+                };
+                let args = vec![
+                    name.to_vec(),
+                    key.to_vec(),
+                    b"2".to_vec(),
+                    other.to_vec(),
+                    third.to_vec(),
+                ];
+                match (self.z(other), self.z(third)) {
+                    (Err(e), _) | (_, Err(e)) => (args, e, vec![]),
+                    (Ok(a), Ok(b)) => {
+                        let a = a.map(|x| x.0);
+                        let b = b.map(|x| x.0);
+                        let find = |z: &Option<Vec<(f64, Vec<u8>)>>, m: &[u8]| {
+                            z.as_ref()
+                                .and_then(|z| z.iter().find(|(_, x)| x == m).map(|(s, _)| *s))
+                        };
+                        let mut r: Vec<(f64, Vec<u8>)> = Vec::new();
+                        match op[1] / 4 % 3 {
+                            0 => {
+                                for (s, m) in a.iter().flatten().chain(b.iter().flatten()) {
+                                    match r.iter_mut().find(|(_, x)| x == m) {
+                                        Some(e) => e.0 += *s,
+                                        None => r.push((*s, m.clone())),
+                                    }
+                                }
+                            }
+                            1 => {
+                                for (s, m) in a.iter().flatten() {
+                                    if let Some(t) = find(&b, m) {
+                                        r.push((*s + t, m.clone()));
+                                    }
+                                }
+                            }
+                            _ => {
+                                if other != third {
+                                    for (s, m) in a.iter().flatten() {
+                                        if find(&b, m).is_none() {
+                                            r.push((*s, m.clone()));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        sort(&mut r);
+                        let n = r.len() as i64;
+                        let existed = self.model.remove(key).is_some();
+                        let evs = if r.is_empty() {
+                            if existed {
+                                vec![ev(key, ChangeKind::Del)]
+                            } else {
+                                vec![]
+                            }
+                        } else {
+                            let max_len = r.iter().map(|(_, m)| m.len()).max().unwrap_or(0);
+                            let big = r.len() > self.entries || max_len > self.value;
+                            self.model.insert(key.to_vec(), Val::Z(r, big));
+                            vec![ev(key, kind)]
+                        };
+                        (args, vec![Item::Integer(n)], evs)
                     }
                 }
             }
