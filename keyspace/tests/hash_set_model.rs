@@ -1,5 +1,5 @@
 //! Model-based test for hashes and sets: random HSET/HSETNX/HDEL/HINCRBY/HGET/HMGET/HSTRLEN and
-//! SADD/SREM/SISMEMBER/SCARD/SMOVE/SPOP/SINTERSTORE/SUNIONSTORE/SDIFFSTORE sequences, with SET and
+//! SADD/SREM/SISMEMBER/SCARD/SMOVE/SPOP/SINTER/SUNION/SDIFF and their STORE forms, with SET and
 //! DEL over them, against `BTreeMap`/`BTreeSet` models, compared after every step (replies, change
 //! events, every key's type, contents and encoding).
 
