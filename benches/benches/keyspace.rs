@@ -1,5 +1,6 @@
-//! Keyspace throughput through the command table: GET, SET, INCR, SET with EX, DEL, and the list
-//! commands LPUSH/LPOP and LRANGE 0 99.
+//! Keyspace throughput through the command table: GET, SET, INCR, SET with EX, DEL, the list
+//! commands LPUSH/LPOP and LRANGE 0 99, HSET/HGET and SADD/SISMEMBER on a small (listpack) and a
+//! large (hashtable) collection, ZADD/ZSCORE likewise (listpack / skiplist), ZRANGE 0 99.
 //!
 //! Each iteration runs one command against a keyspace holding 100,000 keys (16-byte keys,
 //! 100-byte values), so the numbers include the command-table lookup, the key hash, one probe,
@@ -237,6 +238,141 @@ fn bench(c: &mut Criterion) {
             cx.call(&table, &[b"LRANGE", b"list", b"0", b"99"], &mut out);
         });
     });
+    // Hashes and sets: 100 fields/members (listpack) and 1,000 (hashtable); each iteration
+    // overwrites or reads the next field in turn.
+    let names: Vec<Vec<u8>> = (0..1000)
+        .map(|i| format!("field:{i}").into_bytes())
+        .collect();
+    for (key, n) in [(&b"hash:100"[..], 100), (b"hash:1000", 1000)] {
+        for f in &names[..n] {
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 2,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(&table, &[b"HSET", key, f, b"value"], &mut out);
+            let set_key = if n == 100 {
+                &b"set:100"[..]
+            } else {
+                b"set:1000"
+            };
+            cx.call(&table, &[b"SADD", set_key, f], &mut out);
+        }
+    }
+    for (n, hkey, skey) in [
+        (100, &b"hash:100"[..], &b"set:100"[..]),
+        (1000, b"hash:1000", b"set:1000"),
+    ] {
+        let mut i = 0;
+        g.bench_function(format!("HSET {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"HSET", hkey, &names[i], b"value"], &mut out);
+            });
+        });
+        g.bench_function(format!("HGET {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"HGET", hkey, &names[i]], &mut out);
+            });
+        });
+        g.bench_function(format!("SADD {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"SADD", skey, &names[i]], &mut out);
+            });
+        });
+        g.bench_function(format!("SISMEMBER {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"SISMEMBER", skey, &names[i]], &mut out);
+            });
+        });
+    }
+    // Sorted sets: 100 members (listpack) and 1,000 (skiplist); ZADD rewrites a score with a
+    // new value, ZRANGE 0 99 replies with 100 members of the larger one.
+    for n in [100, 1000] {
+        let zkey = format!("zset:{n}").into_bytes();
+        for (j, f) in names[..n].iter().enumerate() {
+            let mut cx = Ctx {
+                keyspace: &mut ks,
+                db: 2,
+                now: Millis(2),
+                events: &mut Discard,
+            };
+            cx.call(
+                &table,
+                &[b"ZADD", &zkey, format!("{j}").as_bytes(), f],
+                &mut out,
+            );
+        }
+        let scores: Vec<Vec<u8>> = (0..n).map(|j| format!("{}.5", j).into_bytes()).collect();
+        let mut i = 0;
+        g.bench_function(format!("ZADD {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(
+                    &table,
+                    &[b"ZADD", &zkey, &scores[(i * 7) % n], &names[i]],
+                    &mut out,
+                );
+            });
+        });
+        g.bench_function(format!("ZSCORE {n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"ZSCORE", &zkey, &names[i]], &mut out);
+            });
+        });
+        g.bench_function(format!("ZRANGE 0 99 ({n})"), |b| {
+            b.iter(|| {
+                let mut cx = Ctx {
+                    keyspace: &mut ks,
+                    db: 2,
+                    now: Millis(2),
+                    events: &mut Discard,
+                };
+                cx.call(&table, &[b"ZRANGE", &zkey, b"0", b"99"], &mut out);
+            });
+        });
+    }
     g.finish();
     black_box(out.0);
 }

@@ -67,6 +67,12 @@ impl Encoding {
 pub enum Kind {
     /// A list.
     List,
+    /// A hash.
+    Hash,
+    /// A set.
+    Set,
+    /// A sorted set.
+    ZSet,
 }
 
 impl Kind {
@@ -75,18 +81,27 @@ impl Kind {
     pub const fn type_name(self) -> &'static str {
         match self {
             Self::List => "list",
+            Self::Hash => "hash",
+            Self::Set => "set",
+            Self::ZSet => "zset",
         }
     }
 
     const fn byte(self) -> u8 {
         match self {
             Self::List => 1,
+            Self::Hash => 2,
+            Self::Set => 3,
+            Self::ZSet => 4,
         }
     }
 
     const fn from_byte(b: u8) -> Option<Self> {
         match b {
             1 => Some(Self::List),
+            2 => Some(Self::Hash),
+            3 => Some(Self::Set),
+            4 => Some(Self::ZSet),
             _ => None,
         }
     }

@@ -85,6 +85,41 @@ pub enum Error<'a> {
     NumkeysNotPositive,
     /// LMPOP/ZMPOP COUNT below one.
     CountNotPositive,
+    /// ZADD with both XX and NX.
+    ZaddXxAndNx,
+    /// ZADD with GT, LT and NX combined.
+    ZaddGtLtNx,
+    /// ZADD INCR with more than one pair.
+    ZaddIncrPairs,
+    /// ZADD INCR / ZINCRBY whose result is NaN.
+    ScoreNan,
+    /// A score range bound that is not a float.
+    MinMaxNotFloat,
+    /// A lex range bound that is not `-`, `+`, `[x` or `(x`.
+    MinMaxNotLex,
+    /// ZRANGE LIMIT without BYSCORE or BYLEX.
+    LimitNeedsByscoreOrBylex,
+    /// ZRANGE BYLEX WITHSCORES.
+    WithscoresWithBylex,
+    /// ZUNION/ZINTER/ZDIFF (and their STORE forms, ZINTERCARD) with numkeys below one.
+    AtLeastOneInputKey {
+        /// The command's full name.
+        command: &'a str,
+    },
+    /// A WEIGHTS value that is not a float.
+    WeightNotFloat,
+    /// SSCAN/ZSCAN with NOVALUES.
+    NoValuesOnlyHscan,
+    /// HINCRBYFLOAT with an infinite increment.
+    NanOrInfinityValue,
+    /// HINCRBY on a field whose value is not an integer.
+    HashValueNotInteger,
+    /// HINCRBYFLOAT on a field whose value is not a float.
+    HashValueNotFloat,
+    /// SINTERCARD/ZINTERCARD/ZMPOP numkeys larger than the arguments that follow.
+    NumkeysTooMany,
+    /// SINTERCARD/ZINTERCARD LIMIT below zero.
+    LimitNegative,
     /// A container command (OBJECT, MEMORY) with an unknown subcommand.
     UnknownSubcommand {
         /// The container's name as given (written uppercase: `OBJECT`).
@@ -151,8 +186,28 @@ impl Error<'_> {
             Self::MaxlenNegative => "ERR MAXLEN can't be negative",
             Self::NumkeysNotPositive => "ERR numkeys should be greater than 0",
             Self::CountNotPositive => "ERR count should be greater than 0",
+            Self::ZaddXxAndNx => "ERR XX and NX options at the same time are not compatible",
+            Self::ZaddGtLtNx => "ERR GT, LT, and/or NX options at the same time are not compatible",
+            Self::ZaddIncrPairs => "ERR INCR option supports a single increment-element pair",
+            Self::ScoreNan => "ERR resulting score is not a number (NaN)",
+            Self::MinMaxNotFloat => "ERR min or max is not a float",
+            Self::MinMaxNotLex => "ERR min or max not valid string range item",
+            Self::LimitNeedsByscoreOrBylex => {
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+            }
+            Self::WithscoresWithBylex => {
+                "ERR syntax error, WITHSCORES not supported in combination with BYLEX"
+            }
+            Self::WeightNotFloat => "ERR weight value is not a float",
+            Self::NoValuesOnlyHscan => "ERR NOVALUES option can only be used in HSCAN",
+            Self::NanOrInfinityValue => "ERR value is NaN or Infinity",
+            Self::HashValueNotInteger => "ERR hash value is not an integer",
+            Self::HashValueNotFloat => "ERR hash value is not a float",
+            Self::NumkeysTooMany => "ERR Number of keys can't be greater than number of args",
+            Self::LimitNegative => "ERR LIMIT can't be negative",
             Self::WrongArity { .. }
             | Self::InvalidExpireTime { .. }
+            | Self::AtLeastOneInputKey { .. }
             | Self::UnsupportedOption { .. }
             | Self::UnknownSubcommand { .. }
             | Self::UnknownCommand { .. } => return None,
@@ -186,6 +241,11 @@ impl Error<'_> {
             }
             Self::InvalidExpireTime { command } => {
                 user(b"ERR invalid expire time in '", usize::MAX);
+                user(command.as_bytes(), usize::MAX);
+                user(b"' command", usize::MAX);
+            }
+            Self::AtLeastOneInputKey { command } => {
+                user(b"ERR at least 1 input key is needed for '", usize::MAX);
                 user(command.as_bytes(), usize::MAX);
                 user(b"' command", usize::MAX);
             }

@@ -60,6 +60,51 @@ pub enum ChangeKind {
     LRem,
     /// LTRIM ran on the list.
     LTrim,
+    /// Hash fields were set (HSET, HSETNX, HMSET).
+    HSet,
+    /// Hash fields were deleted (a [`ChangeKind::Del`] follows if it emptied the hash).
+    HDel,
+    /// HINCRBY.
+    HIncrBy,
+    /// HINCRBYFLOAT.
+    HIncrByFloat,
+    /// Members were added to a set (SADD, SMOVE's destination).
+    SAdd,
+    /// Members were removed from a set (SREM, SMOVE's source).
+    SRem,
+    /// SPOP removed members.
+    SPop,
+    /// SINTERSTORE stored its result.
+    SInterStore,
+    /// SUNIONSTORE stored its result.
+    SUnionStore,
+    /// SDIFFSTORE stored its result.
+    SDiffStore,
+    /// ZADD added or updated members. A client blocked in BZPOPMIN/BZPOPMAX/BZMPOP on the key
+    /// may now be served.
+    ZAdd,
+    /// ZINCRBY or ZADD INCR changed a score. A client blocked on the key may now be served.
+    ZIncr,
+    /// ZREM removed members.
+    ZRem,
+    /// ZPOPMIN popped members.
+    ZPopMin,
+    /// ZPOPMAX popped members.
+    ZPopMax,
+    /// ZREMRANGEBYRANK removed members.
+    ZRemRangeByRank,
+    /// ZREMRANGEBYSCORE removed members.
+    ZRemRangeByScore,
+    /// ZREMRANGEBYLEX removed members.
+    ZRemRangeByLex,
+    /// ZRANGESTORE stored its result.
+    ZRangeStore,
+    /// ZUNIONSTORE stored its result.
+    ZUnionStore,
+    /// ZINTERSTORE stored its result.
+    ZInterStore,
+    /// ZDIFFSTORE stored its result.
+    ZDiffStore,
 }
 
 impl ChangeKind {
@@ -92,6 +137,28 @@ impl ChangeKind {
             Self::LSet => "lset",
             Self::LRem => "lrem",
             Self::LTrim => "ltrim",
+            Self::HSet => "hset",
+            Self::HDel => "hdel",
+            Self::HIncrBy => "hincrby",
+            Self::HIncrByFloat => "hincrbyfloat",
+            Self::SAdd => "sadd",
+            Self::SRem => "srem",
+            Self::SPop => "spop",
+            Self::SInterStore => "sinterstore",
+            Self::SUnionStore => "sunionstore",
+            Self::SDiffStore => "sdiffstore",
+            Self::ZAdd => "zadd",
+            Self::ZIncr => "zincr",
+            Self::ZRem => "zrem",
+            Self::ZPopMin => "zpopmin",
+            Self::ZPopMax => "zpopmax",
+            Self::ZRemRangeByRank => "zremrangebyrank",
+            Self::ZRemRangeByScore => "zremrangebyscore",
+            Self::ZRemRangeByLex => "zremrangebylex",
+            Self::ZRangeStore => "zrangestore",
+            Self::ZUnionStore => "zunionstore",
+            Self::ZInterStore => "zinterstore",
+            Self::ZDiffStore => "zdiffstore",
         }
     }
 
@@ -108,6 +175,25 @@ impl ChangeKind {
             | Self::LSet
             | Self::LRem
             | Self::LTrim => 'l',
+            Self::HSet | Self::HDel | Self::HIncrBy | Self::HIncrByFloat => 'h',
+            Self::SAdd
+            | Self::SRem
+            | Self::SPop
+            | Self::SInterStore
+            | Self::SUnionStore
+            | Self::SDiffStore => 's',
+            Self::ZAdd
+            | Self::ZIncr
+            | Self::ZRem
+            | Self::ZPopMin
+            | Self::ZPopMax
+            | Self::ZRemRangeByRank
+            | Self::ZRemRangeByScore
+            | Self::ZRemRangeByLex
+            | Self::ZRangeStore
+            | Self::ZUnionStore
+            | Self::ZInterStore
+            | Self::ZDiffStore => 'z',
             Self::Set | Self::Append | Self::SetRange | Self::IncrBy | Self::IncrByFloat => '$',
             Self::Expired => 'x',
             Self::Evicted => 'e',
@@ -128,6 +214,8 @@ impl ChangeKind {
             Self::LPush
                 | Self::RPush
                 | Self::LInsert
+                | Self::ZAdd
+                | Self::ZIncr
                 | Self::RenameTo
                 | Self::MoveTo
                 | Self::CopyTo

@@ -44,6 +44,22 @@ pub struct Config {
     /// `listpack` while it fits in 4/8/16/32/64 KiB (-1..-5) or holds at most this many elements
     /// (positive); past that it is a `quicklist`.
     pub list_max_listpack_size: i64,
+    /// `hash-max-listpack-entries` (alias `hash-max-ziplist-entries`, default 128): a hash with
+    /// more fields is a `hashtable`.
+    pub hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value` (alias `hash-max-ziplist-value`, default 64): a hash with a
+    /// longer field or value is a `hashtable`.
+    pub hash_max_listpack_value: usize,
+    /// `set-max-intset-entries` (default 512): a set of integers stays an `intset` up to this many.
+    pub set_max_intset_entries: usize,
+    /// `set-max-listpack-entries` (default 128): a set with more members is a `hashtable`.
+    pub set_max_listpack_entries: usize,
+    /// `set-max-listpack-value` (default 64): a set with a longer member is a `hashtable`.
+    pub set_max_listpack_value: usize,
+    /// `zset-max-listpack-entries` (alias `zset-max-ziplist-entries`, default 128).
+    pub zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value` (alias `zset-max-ziplist-value`, default 64).
+    pub zset_max_listpack_value: usize,
 }
 
 impl Default for Config {
@@ -54,6 +70,13 @@ impl Default for Config {
             proto_max_bulk_len: 512 * 1024 * 1024,
             access: AccessTracking::Lru,
             list_max_listpack_size: -2,
+            hash_max_listpack_entries: 128,
+            hash_max_listpack_value: 64,
+            set_max_intset_entries: 512,
+            set_max_listpack_entries: 128,
+            set_max_listpack_value: 64,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
         }
     }
 }
@@ -84,6 +107,31 @@ impl Config {
     #[must_use]
     pub const fn list_max_listpack_size(mut self, fill: i64) -> Self {
         self.list_max_listpack_size = fill;
+        self
+    }
+
+    /// Sets `hash-max-listpack-entries` and `hash-max-listpack-value`.
+    #[must_use]
+    pub const fn hash_max_listpack(mut self, entries: usize, value: usize) -> Self {
+        self.hash_max_listpack_entries = entries;
+        self.hash_max_listpack_value = value;
+        self
+    }
+
+    /// Sets `set-max-intset-entries`, `set-max-listpack-entries` and `set-max-listpack-value`.
+    #[must_use]
+    pub const fn set_max(mut self, intset_entries: usize, entries: usize, value: usize) -> Self {
+        self.set_max_intset_entries = intset_entries;
+        self.set_max_listpack_entries = entries;
+        self.set_max_listpack_value = value;
+        self
+    }
+
+    /// Sets `zset-max-listpack-entries` and `zset-max-listpack-value`.
+    #[must_use]
+    pub const fn zset_max_listpack(mut self, entries: usize, value: usize) -> Self {
+        self.zset_max_listpack_entries = entries;
+        self.zset_max_listpack_value = value;
         self
     }
 
@@ -552,6 +600,16 @@ impl Keyspace {
     }
 
     // ---- access tracking (LRU clock / LFU counter), as in Valkey's evict.c ----
+
+    /// The seed of the member hash of collections stored as `hashtable`.
+    pub(crate) const fn member_seed(&self) -> u64 {
+        self.config.hash_seed ^ 0xC011_EC71_0A5E_ED00
+    }
+
+    /// A pseudo-random number (SPOP, SRANDMEMBER, HRANDFIELD).
+    pub(crate) fn random(&mut self) -> u64 {
+        self.next_random()
+    }
 
     fn next_random(&mut self) -> u64 {
         // xorshift64*

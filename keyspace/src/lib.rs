@@ -1,5 +1,5 @@
-//! The data store of a Valkey-compatible server: databases, string and list values, expiry,
-//! memory accounting, change events, the command table and the data commands.
+//! The data store of a Valkey-compatible server: databases, string, list, hash, set and sorted
+//! set values, expiry, memory accounting, change events, the command table and the data commands.
 //!
 //! What it deliberately does not do: read a clock (time is the `now: Millis` argument), touch a
 //! socket, or produce RESP bytes (replies go through [`ReplySink`]; the server encodes them).
@@ -31,19 +31,25 @@ extern crate std;
 
 mod cmd;
 pub mod command;
+mod counted;
 mod db;
+mod dfmt;
 mod entry;
 pub mod error;
 pub mod events;
 pub mod glob;
+mod hash;
+mod hashed;
 mod keyspace;
 mod list;
 mod longdouble;
 pub mod num;
 mod object;
 pub mod reply;
+mod set;
 mod table;
 mod time;
+mod zset;
 
 pub use cmd::{data_commands, data_table};
 pub use command::{Command, CommandInfo, CommandTable, Ctx, Handler};
@@ -51,7 +57,7 @@ pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
 pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace};
-pub use reply::{Item, Recorded, ReplySink};
+pub use reply::{Item, Recorded, Recorded3, ReplySink};
 pub use time::Millis;
 
 #[cfg(doctest)]

@@ -3,19 +3,31 @@
 use alloc::vec::Vec;
 
 use crate::entry::Kind;
+use crate::hash::Hash;
 use crate::list::List;
+use crate::set::Set;
+use crate::zset::ZSet;
 
 /// A collection value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Object {
     /// A list.
     List(List),
+    /// A hash.
+    Hash(Hash),
+    /// A set.
+    Set(Set),
+    /// A sorted set.
+    ZSet(ZSet),
 }
 
 impl Object {
     pub(crate) const fn kind(&self) -> Kind {
         match self {
             Self::List(_) => Kind::List,
+            Self::Hash(_) => Kind::Hash,
+            Self::Set(_) => Kind::Set,
+            Self::ZSet(_) => Kind::ZSet,
         }
     }
 
@@ -23,6 +35,9 @@ impl Object {
     pub(crate) fn encoding(&self) -> &'static str {
         match self {
             Self::List(l) => l.encoding(),
+            Self::Hash(h) => h.encoding(),
+            Self::Set(s) => s.encoding(),
+            Self::ZSet(z) => z.encoding(),
         }
     }
 
@@ -30,6 +45,9 @@ impl Object {
     pub(crate) fn memory(&self) -> usize {
         match self {
             Self::List(l) => l.memory(),
+            Self::Hash(h) => h.memory(),
+            Self::Set(s) => s.memory(),
+            Self::ZSet(z) => z.memory(),
         }
     }
 }

@@ -42,6 +42,13 @@ pub trait ReplySink {
     /// A verbatim string with its three-letter format (`txt`, `mkd`; RESP2: a bulk string).
     fn verbatim(&mut self, format: &[u8; 3], text: &[u8]);
 
+    /// Whether replies are written in RESP3. Replies whose shape differs beyond the type of
+    /// an item (HRANDFIELD ... WITHVALUES, ZRANGE ... WITHSCORES: an array of pairs in RESP3,
+    /// one flat array in RESP2) ask this; a RESP2-only sink keeps the default.
+    fn resp3(&self) -> bool {
+        false
+    }
+
     /// `+OK`.
     fn ok(&mut self) {
         self.simple("OK");
@@ -126,6 +133,59 @@ impl ReplySink for Vec<Item> {
     }
     fn verbatim(&mut self, format: &[u8; 3], text: &[u8]) {
         self.push(Item::Verbatim(*format, text.to_vec()));
+    }
+}
+
+/// A recording sink that answers [`ReplySink::resp3`] with `true`: the items a RESP3 client
+/// would get.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recorded3(pub Vec<Item>);
+
+impl ReplySink for Recorded3 {
+    fn resp3(&self) -> bool {
+        true
+    }
+    fn simple(&mut self, s: &str) {
+        self.0.simple(s);
+    }
+    fn error(&mut self, e: &Error<'_>) {
+        self.0.error(e);
+    }
+    fn integer(&mut self, v: i64) {
+        self.0.integer(v);
+    }
+    fn bulk(&mut self, b: &[u8]) {
+        self.0.bulk(b);
+    }
+    fn null(&mut self) {
+        self.0.null();
+    }
+    fn null_array(&mut self) {
+        self.0.null_array();
+    }
+    fn array(&mut self, len: usize) {
+        self.0.array(len);
+    }
+    fn map(&mut self, len: usize) {
+        self.0.map(len);
+    }
+    fn set(&mut self, len: usize) {
+        self.0.set(len);
+    }
+    fn push(&mut self, len: usize) {
+        ReplySink::push(&mut self.0, len);
+    }
+    fn double(&mut self, v: f64) {
+        self.0.double(v);
+    }
+    fn boolean(&mut self, v: bool) {
+        self.0.boolean(v);
+    }
+    fn big_number(&mut self, digits: &[u8]) {
+        self.0.big_number(digits);
+    }
+    fn verbatim(&mut self, format: &[u8; 3], text: &[u8]) {
+        self.0.verbatim(format, text);
     }
 }
 

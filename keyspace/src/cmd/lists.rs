@@ -47,17 +47,17 @@ fn end_arg(arg: &[u8]) -> Result<End, Error<'static>> {
 
 /// An integer in `min..` that answers `e` both when it is not an integer and when it is out of
 /// range (`getRangeLongFromObjectOrReply` with a message).
-fn at_least(arg: &[u8], min: i64, e: Error<'static>) -> Result<i64, Error<'static>> {
+pub(super) fn at_least(arg: &[u8], min: i64, e: Error<'static>) -> Result<i64, Error<'static>> {
     int_arg(arg).ok().filter(|&v| v >= min).ok_or(e)
 }
 
 /// A count that must not be negative (`getPositiveLongFromObjectOrReply`).
-fn positive_arg(arg: &[u8]) -> Result<i64, Error<'static>> {
+pub(super) fn positive_arg(arg: &[u8]) -> Result<i64, Error<'static>> {
     at_least(arg, 0, Error::MustBePositive)
 }
 
 /// An integer in `-i64::MAX..=i64::MAX` (`getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`).
-fn long_arg(arg: &[u8]) -> Result<i64, Error<'static>> {
+pub(super) fn long_arg(arg: &[u8]) -> Result<i64, Error<'static>> {
     let v = int_arg(arg)?;
     if v == i64::MIN {
         return Err(Error::OutOfLongRange);
@@ -90,6 +90,7 @@ fn list<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a List {
 fn with_list<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut List) -> R) -> R {
     cx.keyspace.update_object(cx.db, i, |o| match o {
         Object::List(l) => f(l),
+        _ => unreachable!("checked by find_list"),
     })
 }
 

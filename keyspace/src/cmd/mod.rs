@@ -3,12 +3,21 @@
 mod counters;
 mod dbs;
 mod expire;
+mod hashes;
 mod keys;
 mod lcs;
 mod lists;
+mod scan;
+mod sets;
 mod strings;
 mod table;
+mod table_hashes;
 mod table_lists;
+mod table_sets;
+mod table_zsets;
+mod zranges;
+mod zsetops;
+mod zsets;
 
 pub use table::{data_commands, data_table};
 

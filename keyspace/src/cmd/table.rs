@@ -704,6 +704,9 @@ pub fn data_commands() -> Vec<Command<Handler>> {
         },
     ];
     v.extend(super::table_lists::list_commands());
+    v.extend(super::table_hashes::hash_commands());
+    v.extend(super::table_sets::set_commands());
+    v.extend(super::table_zsets::zset_commands());
     v
 }
 

@@ -535,4 +535,7 @@ fn unknown_commands_and_table_metadata() {
     );
 }
 
+mod hashes;
 mod lists;
+mod sets;
+mod zsets;
