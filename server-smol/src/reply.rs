@@ -58,6 +58,10 @@ impl Reply {
 }
 
 impl ReplySink for Reply {
+    fn resp3(&self) -> bool {
+        self.enc.protocol() == Protocol::Resp3
+    }
+
     fn simple(&mut self, s: &str) {
         check(self.enc.simple_string(&mut self.buf, s.as_bytes()));
     }

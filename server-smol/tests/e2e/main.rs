@@ -3,6 +3,7 @@
 
 mod admin;
 mod client_cmd;
+mod collections;
 mod connection;
 mod modules;
 mod pause;
