@@ -89,15 +89,18 @@ pub(crate) struct Changes {
     /// A flush already sent its null invalidation during this command (FLUSHALL reports one
     /// flush per database; clients hear about it once).
     pub(crate) flushed: bool,
+    /// WATCHed keys: every change event may make a watcher dirty.
+    pub(crate) watches: crate::multi::Watches,
 }
 
 impl ChangeSink for Changes {
-    fn change(&mut self, _db: usize, key: &[u8], kind: ChangeKind) {
+    fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
         match kind {
             ChangeKind::Expired => self.expired += 1,
             ChangeKind::Evicted => self.evicted += 1,
             _ => {}
         }
+        self.watches.change(db, key, kind);
         match kind {
             // SWAPDB touches only WATCH, as in Valkey.
             ChangeKind::SwapDb => {}
@@ -192,6 +195,7 @@ impl Server {
             self.changes.tracker.client_gone(cid);
         }
         self.pause.forget(id);
+        self.changes.watches.reset(id);
     }
 
     /// Ends a CLIENT PAUSE whose time is up (before each burst and on every tick).

@@ -9,6 +9,7 @@ mod config;
 mod connection;
 mod info;
 mod module;
+pub(crate) mod multi;
 mod pubsub;
 
 use keyspace::Command;
@@ -86,5 +87,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(info::command());
     all.extend(pubsub::commands());
     all.push(module::command());
+    all.extend(multi::commands());
     all
 }

@@ -5,6 +5,7 @@ mod admin;
 mod client_cmd;
 mod connection;
 mod modules;
+mod multi;
 mod pause;
 mod protocol;
 mod pubsub;
