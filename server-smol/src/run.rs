@@ -98,6 +98,7 @@ async fn serve(
             log.warning(&format!("Failed to write PID file: {e}"));
         }
     }
+    let (shutdown, shutdown_asked) = smol::channel::bounded(1);
     let shared = Rc::new(RefCell::new(Server {
         settings,
         config_file,
@@ -121,6 +122,7 @@ async fn serve(
         pause: Pause::default(),
         pending_pushes: Vec::new(),
         modules: crate::modules::Modules::default(),
+        shutdown,
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {
@@ -136,12 +138,19 @@ async fn serve(
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
 
-    let signal = signals.next().await;
-    let name = match signal {
-        Some(Ok(Signal::Int)) => "SIGINT",
-        _ => "SIGTERM",
+    let by_signal = async {
+        match signals.next().await {
+            Some(Ok(Signal::Int)) => Some("SIGINT"),
+            _ => Some("SIGTERM"),
+        }
     };
-    log.warning(&format!("Received {name} scheduling shutdown..."));
+    let by_command = async {
+        let _ = shutdown_asked.recv().await;
+        None
+    };
+    if let Some(name) = smol::future::or(by_signal, by_command).await {
+        log.warning(&format!("Received {name} scheduling shutdown..."));
+    }
     log.warning("User requested shutdown...");
     drop(accepting);
     drop(timer);

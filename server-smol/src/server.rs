@@ -161,6 +161,8 @@ pub(crate) struct Server {
     pub(crate) pending_pushes: Vec<u64>,
     /// Native modules.
     pub(crate) modules: crate::modules::Modules,
+    /// SHUTDOWN asks the main task to shut down through this.
+    pub(crate) shutdown: smol::channel::Sender<()>,
 }
 
 impl Server {
@@ -196,6 +198,13 @@ impl Server {
         }
         self.pause.forget(id);
         self.changes.watches.reset(id);
+    }
+
+    /// Starts the graceful shutdown SIGTERM would (the SHUTDOWN command): no new clients.
+    pub(crate) fn request_shutdown(&mut self) {
+        self.shutting_down = true;
+        // Full means it was already asked.
+        let _ = self.shutdown.try_send(());
     }
 
     /// Ends a CLIENT PAUSE whose time is up (before each burst and on every tick).

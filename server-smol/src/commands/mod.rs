@@ -11,6 +11,7 @@ mod info;
 mod module;
 pub(crate) mod multi;
 mod pubsub;
+mod shutdown;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
@@ -88,5 +89,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.extend(pubsub::commands());
     all.push(module::command());
     all.extend(multi::commands());
+    all.push(shutdown::command());
     all
 }

@@ -10,6 +10,7 @@ mod pause;
 mod protocol;
 mod pubsub;
 mod redis_py;
+mod shutdown;
 mod startup;
 mod support;
 mod tracking;
