@@ -142,6 +142,16 @@ impl Watches {
         self.by_client.get(&id).map_or(0, Vec::len)
     }
 
+    /// Clients watching at least one key (INFO `watching_clients`).
+    pub(crate) fn clients(&self) -> usize {
+        self.by_client.len()
+    }
+
+    /// Distinct watched keys over all databases (INFO `total_watched_keys`).
+    pub(crate) fn keys(&self) -> usize {
+        self.by_key.values().map(HashMap::len).sum()
+    }
+
     /// Whether anyone watches anything.
     pub(crate) fn any(&self) -> bool {
         !self.by_client.is_empty()

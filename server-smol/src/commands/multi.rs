@@ -2,13 +2,26 @@
 //! happens in dispatch, before a command would run.
 
 use keyspace::Command;
-use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
+use keyspace::command::{
+    AclCategories as A, BeginSearch, CommandInfo, FindKeys, Flags as F, KeySpec, KeySpecFlags,
+};
 
 use super::{acl, cmd, flags, info};
 use crate::dispatch::{self, Exec, Handler};
 use crate::multi::Queue;
 use crate::reply::Reply;
 use keyspace::ReplySink;
+
+/// WATCH's keys: every argument, read-only (`watch.json`).
+const WATCH_KEYS: &[KeySpec] = &[KeySpec {
+    flags: KeySpecFlags::RO,
+    begin: BeginSearch::Index(1),
+    find: FindKeys::Range {
+        last_key: -1,
+        step: 1,
+        limit: 0,
+    },
+}];
 
 pub(super) fn commands() -> Vec<Command<Handler>> {
     let fast = flags(&[F::NOSCRIPT, F::LOADING, F::STALE, F::FAST, F::ALLOW_BUSY]);
@@ -17,6 +30,7 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
         first_key: 1,
         last_key: -1,
         step: 1,
+        key_specs: WATCH_KEYS,
         ..info("watch", "watch", -2, fast, tx_fast)
     };
     vec![

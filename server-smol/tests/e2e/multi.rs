@@ -397,3 +397,36 @@ fn own_invalidations_follow_the_exec_array() {
     c.expect(b">2\r\n$10\r\ninvalidate\r\n_\r\n");
     c.roundtrip(&["PING"], b"+PONG\r\n");
 }
+
+/// INFO's value of `field`.
+fn info_value(c: &mut Raw, field: &str) -> String {
+    c.cmd(&["INFO", "clients"]);
+    let info = String::from_utf8(c.reply()).expect("utf8");
+    let prefix = format!("{field}:");
+    info.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no {field} in INFO"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn info_counts_watchers_and_watched_keys_and_command_knows_watch_keys() {
+    let server = Server::start(&[]);
+    let mut a = server.raw();
+    let mut b = server.raw();
+    a.roundtrip(&["WATCH", "x", "y"], OK);
+    b.roundtrip(&["WATCH", "y", "z"], OK);
+    b.roundtrip(&["SELECT", "1"], OK);
+    b.roundtrip(&["WATCH", "y"], OK);
+    assert_eq!(info_value(&mut a, "watching_clients"), "2");
+    // x, y, z in db 0 and y in db 1.
+    assert_eq!(info_value(&mut a, "total_watched_keys"), "4");
+    a.roundtrip(&["UNWATCH"], OK);
+    assert_eq!(info_value(&mut a, "watching_clients"), "1");
+    assert_eq!(info_value(&mut a, "total_watched_keys"), "3");
+    a.roundtrip(
+        &["COMMAND", "GETKEYS", "WATCH", "k1", "k2"],
+        b"*2\r\n$2\r\nk1\r\n$2\r\nk2\r\n",
+    );
+}
