@@ -237,12 +237,16 @@ impl Client {
         use std::io::Write;
         let (obl, ocap, opeak) = self.obuf;
         let watched = watches.count(self.id);
-        let multi = self
-            .multi
-            .as_ref()
-            .map_or(-1, |q| i64::try_from(q.commands.len()).unwrap_or(i64::MAX));
+        let dirty = watches.is_dirty(self.id);
+        // A touched watch drops the queue (Valkey frees it at once; here the client's next
+        // command does).
+        let multi = match &self.multi {
+            None => -1,
+            Some(_) if dirty => 0,
+            Some(q) => i64::try_from(q.commands.len()).unwrap_or(i64::MAX),
+        };
         // Valkey's `multiStateMemOverhead`: queued arguments, watch entries, the queue's slots.
-        let multi_mem = self.multi.as_ref().map_or(0, |q| {
+        let multi_mem = self.multi.as_ref().filter(|_| !dirty).map_or(0, |q| {
             q.mem + q.commands.capacity() * size_of::<Vec<Vec<u8>>>()
         }) + watched * 48;
         let tot_mem = self.qbuf.1 + ocap + self.argv_mem + multi_mem + size_of::<Self>();
@@ -261,7 +265,7 @@ impl Client {
              lib-name=",
             self.age(now),
             self.idle(now),
-            self.flags(tracking, watches.is_dirty(self.id)),
+            self.flags(tracking, dirty),
             self.db,
             self.channels.len(),
             self.patterns.len(),

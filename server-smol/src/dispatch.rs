@@ -90,6 +90,11 @@ pub(crate) fn execute(
             Err(())
         }
     };
+    if let Some(q) = client.multi.as_mut() {
+        if server.changes.watches.is_dirty(client.id) {
+            q.drop_commands();
+        }
+    }
     match resolved {
         Ok((handler, info)) => {
             client.last_cmd = Some(info.full_name);
@@ -111,7 +116,10 @@ pub(crate) fn execute(
             } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
                 reject(client, out, "ERR Command not allowed inside a transaction");
             } else if let Some(queue) = client.multi.as_mut().filter(|_| queues(info.full_name)) {
-                queue.push(args, info.flags);
+                // Once a watched key changed, EXEC can only fail: nothing more is kept.
+                if !server.changes.watches.is_dirty(client.id) {
+                    queue.push(args, info.flags);
+                }
                 out.simple("QUEUED");
             } else if let Some(handler) = handler {
                 run(server, client, handler, &info, args, out, now);
@@ -295,7 +303,13 @@ pub(crate) fn must_wait(server: &Server, client: &Client, args: &[&[u8]], now: M
     let unpause = info.full_name == "client|unpause";
     // EXEC waits when its transaction holds a write (Valkey's `is_write_command`).
     let flags = match &client.multi {
-        Some(q) if info.full_name == "exec" => q.flags,
+        Some(q) if info.full_name == "exec" => {
+            if server.changes.watches.is_dirty(client.id) {
+                Flags::NONE
+            } else {
+                q.flags
+            }
+        }
         _ => info.flags,
     };
     server.pause.holds(now, flags, unpause)

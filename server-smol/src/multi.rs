@@ -32,6 +32,14 @@ impl Queue {
         self.flags = self.flags.union(flags);
     }
 
+    /// Drops what was queued, keeping the MULTI state: a watched key was touched, so EXEC can
+    /// only fail (Valkey's `resetClientMultiState` in `touchWatchedKey`).
+    pub(crate) fn drop_commands(&mut self) {
+        self.commands = Vec::new();
+        self.flags = Flags::NONE;
+        self.mem = 0;
+    }
+
     /// Marks the transaction failed and drops what was queued (Valkey's `flagTransaction`).
     pub(crate) fn flag(&mut self) {
         *self = Self {

@@ -315,6 +315,10 @@ fn client_list_shows_multi_watch_and_dirty_state() {
     admin.roundtrip(&["SET", "a", "1"], OK);
     let l = line(&mut admin);
     assert!(l.contains(" flags=xd "), "{l}");
+    // A touched watch drops the queue: EXEC can only fail.
+    assert!(l.contains(" multi=0 watch=0 "), "{l}");
+    c.roundtrip(&["SET", "k2", "v"], QUEUED);
+    assert!(line(&mut admin).contains(" multi=0 "));
     c.roundtrip(&["EXEC"], NULL_ARRAY);
     let l = line(&mut admin);
     assert!(l.contains(" flags=N "), "{l}");
@@ -374,6 +378,14 @@ fn a_write_pause_holds_exec_of_a_write_and_queued_writes_but_not_reads() {
     reader.expect(QUEUED);
     reader.roundtrip(&["EXEC"], b"*1\r\n+OK\r\n");
     admin.roundtrip(&["GET", "k"], b"$1\r\nr\r\n");
+    // A transaction whose watch was touched can only fail: its EXEC is not held.
+    c.roundtrip(&["WATCH", "k"], OK);
+    c.roundtrip(&["MULTI"], OK);
+    c.roundtrip(&["SET", "k", "c"], QUEUED);
+    admin.roundtrip(&["DEL", "k"], b":1\r\n");
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], OK);
+    c.roundtrip(&["EXEC"], NULL_ARRAY);
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], OK);
 }
 
 #[test]
