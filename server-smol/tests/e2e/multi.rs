@@ -442,3 +442,35 @@ fn info_counts_watchers_and_watched_keys_and_command_knows_watch_keys() {
         b"*2\r\n$2\r\nk1\r\n$2\r\nk2\r\n",
     );
 }
+
+#[test]
+fn the_redis_crate_runs_atomic_pipelines_and_retries_watched_transactions() {
+    let server = Server::start(&[]);
+    for resp3 in [false, true] {
+        let mut con = server.redis(resp3);
+        let mut other = server.redis(resp3);
+        let key = format!("counter{resp3}");
+        let (n, s): (i64, String) = redis::pipe()
+            .atomic()
+            .incr(&key, 5)
+            .set("s", "v")
+            .ignore()
+            .get("s")
+            .query(&mut con)
+            .expect("atomic pipeline");
+        assert_eq!((n, s.as_str()), (5, "v"));
+        // WATCH, a change by another client on the first try, EXEC fails, the crate retries.
+        let mut attempts = 0;
+        let doubled: i64 = redis::transaction(&mut con, &[&key], |con, pipe| {
+            attempts += 1;
+            let v: i64 = redis::cmd("GET").arg(&key).query(con)?;
+            if attempts == 1 {
+                redis::cmd("INCR").arg(&key).exec(&mut other)?;
+            }
+            pipe.set(&key, v * 2).ignore().get(&key).query(con)
+        })
+        .map(|(v,): (i64,)| v)
+        .expect("transaction");
+        assert_eq!((attempts, doubled), (2, 12), "resp3={resp3}");
+    }
+}
