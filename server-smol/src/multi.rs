@@ -391,4 +391,88 @@ mod tests {
         q.push(&[b"GET", b"k"], Flags::READONLY);
         assert!(q.dirty_exec && q.commands.is_empty() && q.flags == Flags::NONE);
     }
+
+    mod model {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Clone, Debug)]
+        enum Op {
+            Watch(u64, usize, u8, bool),
+            Change(usize, u8, bool),
+            Reset(u64),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                (1..4u64, 0..2usize, 0..3u8, any::<bool>())
+                    .prop_map(|(c, db, k, e)| Op::Watch(c, db, k, e)),
+                (0..2usize, 0..3u8, any::<bool>()).prop_map(|(db, k, e)| Op::Change(db, k, e)),
+                (1..4u64).prop_map(Op::Reset),
+            ]
+        }
+
+        /// The naive model: per client, its watched `(db, key, expired)`; the dirty clients.
+        #[derive(Default)]
+        struct Model {
+            watched: BTreeMap<u64, Vec<(usize, u8, bool)>>,
+            dirty: std::collections::BTreeSet<u64>,
+        }
+
+        proptest! {
+            #[test]
+            fn watches_agree_with_a_naive_model(ops in proptest::collection::vec(op(), 0..60)) {
+                let mut w = Watches::default();
+                let mut m = Model::default();
+                for op in ops {
+                    match op {
+                        Op::Watch(c, db, k, expired) => {
+                            w.watch(c, db, &[k], expired);
+                            let mine = m.watched.entry(c).or_default();
+                            if !mine.iter().any(|&(d, key, _)| d == db && key == k) {
+                                mine.push((db, k, expired));
+                            }
+                        }
+                        Op::Change(db, k, expiry) => {
+                            let kind = if expiry { ChangeKind::Expired } else { ChangeKind::Set };
+                            w.change(db, &[k], kind);
+                            let ids: Vec<u64> = m.watched.keys().copied().collect();
+                            for c in ids {
+                                let mine = m.watched.get_mut(&c).expect("listed");
+                                let Some(e) = mine.iter_mut().find(|e| e.0 == db && e.1 == k)
+                                else {
+                                    continue;
+                                };
+                                if e.2 && expiry {
+                                    e.2 = false;
+                                } else {
+                                    m.dirty.insert(c);
+                                    m.watched.remove(&c);
+                                }
+                            }
+                        }
+                        Op::Reset(c) => {
+                            w.reset(c);
+                            m.watched.remove(&c);
+                            m.dirty.remove(&c);
+                        }
+                    }
+                    m.watched.retain(|_, v| !v.is_empty());
+                    for c in 1..4 {
+                        prop_assert_eq!(w.is_dirty(c), m.dirty.contains(&c));
+                        prop_assert_eq!(w.count(c), m.watched.get(&c).map_or(0, Vec::len));
+                    }
+                    prop_assert_eq!(w.clients(), m.watched.len());
+                    let distinct: std::collections::BTreeSet<(usize, u8)> = m
+                        .watched
+                        .values()
+                        .flatten()
+                        .map(|&(d, k, _)| (d, k))
+                        .collect();
+                    prop_assert_eq!(w.keys(), distinct.len());
+                    prop_assert_eq!(w.any(), !m.watched.is_empty());
+                }
+            }
+        }
+    }
 }
