@@ -1,4 +1,4 @@
-//! SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] (Valkey's `shutdownCommand`). There is no
+//! `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]` (Valkey's `shutdownCommand`). There is no
 //! persistence, so a plain, NOSAVE, NOW or FORCE shutdown takes the same graceful path as
 //! SIGTERM; SAVE cannot be honoured and says so; ABORT finds no shutdown in progress (one
 //! never waits here: there are no replicas to catch up).
