@@ -140,6 +140,10 @@ fn a_watched_key_changed_by_anyone_makes_exec_answer_the_null_array() {
         (&["SET", "x", "1"], "x", &["RENAME", "x", "x2"]),
         (&["SET", "x", "1"], "x2", &["RENAME", "x", "x2"]),
         (&["DEL", "list"], "list", &["LPUSH", "list", "a"]),
+        (&["SET", "x", "1"], "x", &["MOVE", "x", "1"]),
+        (&["SET", "x", "1"], "y", &["COPY", "x", "y", "REPLACE"]),
+        (&["SET", "x", "1"], "x", &["GETDEL", "x"]),
+        (&["SET", "x", "1"], "x", &["INCRBYFLOAT", "x", "1.5"]),
     ];
     for (i, (setup, key, change)) in cases.iter().enumerate() {
         other.cmd(setup);
