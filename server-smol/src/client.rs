@@ -83,6 +83,8 @@ pub(crate) struct Client {
     pub(crate) channels: BTreeSet<Vec<u8>>,
     /// Patterns it is subscribed to.
     pub(crate) patterns: BTreeSet<Vec<u8>>,
+    /// Inside MULTI: the queued transaction.
+    pub(crate) multi: Option<crate::multi::Queue>,
 }
 
 impl Client {
@@ -121,6 +123,7 @@ impl Client {
             paused: false,
             channels: BTreeSet::new(),
             patterns: BTreeSet::new(),
+            multi: None,
         }
     }
 
@@ -192,15 +195,21 @@ impl Client {
     }
 
     /// The flag letters of CLIENT LIST in Valkey's order, `N` for none.
-    fn flags(&self, tracking: &TrackingInfo<'_>) -> String {
+    fn flags(&self, tracking: &TrackingInfo<'_>, dirty_cas: bool) -> String {
         let mut f = String::new();
         if self.subscribed() {
             f.push('P');
+        }
+        if self.multi.is_some() {
+            f.push('x');
         }
         if self.paused {
             f.push('b');
         }
         f.extend(tracking.client_list_flags());
+        if dirty_cas {
+            f.push('d');
+        }
         if self.close_after_reply {
             f.push('c');
         }
@@ -217,10 +226,30 @@ impl Client {
     }
 
     /// One CLIENT LIST / CLIENT INFO line, newline included, with Valkey 8's fields in order.
-    pub(crate) fn info_line(&self, now: Millis, tracking: &TrackingInfo<'_>, out: &mut Vec<u8>) {
+    /// `watches` has what WATCH knows of it.
+    pub(crate) fn info_line(
+        &self,
+        now: Millis,
+        tracking: &TrackingInfo<'_>,
+        watches: &crate::multi::Watches,
+        out: &mut Vec<u8>,
+    ) {
         use std::io::Write;
         let (obl, ocap, opeak) = self.obuf;
-        let tot_mem = self.qbuf.1 + ocap + self.argv_mem + size_of::<Self>();
+        let watched = watches.count(self.id);
+        let dirty = watches.is_dirty(self.id);
+        // A touched watch drops the queue (Valkey frees it at once; here the client's next
+        // command does).
+        let multi = match &self.multi {
+            None => -1,
+            Some(_) if dirty => 0,
+            Some(q) => i64::try_from(q.commands.len()).unwrap_or(i64::MAX),
+        };
+        // Valkey's `multiStateMemOverhead`: queued arguments, watch entries, the queue's slots.
+        let multi_mem = self.multi.as_ref().filter(|_| !dirty).map_or(0, |q| {
+            q.mem + q.commands.capacity() * size_of::<Vec<Vec<u8>>>()
+        }) + watched * 48;
+        let tot_mem = self.qbuf.1 + ocap + self.argv_mem + multi_mem + size_of::<Self>();
         let events = if obl > 0 { "rw" } else { "r" };
         let _ = write!(
             out,
@@ -230,13 +259,13 @@ impl Client {
         out.extend_from_slice(&self.name);
         let _ = write!(
             out,
-            " age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi=-1 watch=0 qbuf={} \
-             qbuf-free={} argv-mem={} multi-mem=0 rbs={ocap} rbp={opeak} obl={obl} oll=0 \
+            " age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={multi} watch={watched} \
+             qbuf={} qbuf-free={} argv-mem={} multi-mem={multi_mem} rbs={ocap} rbp={opeak} obl={obl} oll=0 \
              omem={obl} tot-mem={tot_mem} events={events} cmd={} user=default redir={} resp={} \
              lib-name=",
             self.age(now),
             self.idle(now),
-            self.flags(tracking),
+            self.flags(tracking, dirty),
             self.db,
             self.channels.len(),
             self.patterns.len(),
@@ -282,7 +311,12 @@ mod tests {
         let mut line = Vec::new();
         let tracker = tracking_core::Tracker::new();
         let off = tracker.tracking_info(tracking_core::ClientId::new(7).expect("id"));
-        c.info_line(Millis(4_500), &off, &mut line);
+        c.info_line(
+            Millis(4_500),
+            &off,
+            &crate::multi::Watches::default(),
+            &mut line,
+        );
         let line = String::from_utf8(line).expect("utf8");
         let keys: Vec<&str> = line
             .trim_end()

@@ -90,60 +90,50 @@ pub(crate) fn execute(
             Err(())
         }
     };
-    if let Ok((handler, info)) = resolved {
-        client.last_cmd = Some(info.full_name);
-        if info.full_name.starts_with("client|") {
-            end = CommandEnd::ClientCommand;
+    if let Some(q) = client.multi.as_mut() {
+        if server.changes.watches.is_dirty(client.id) {
+            q.drop_commands();
         }
-        if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
-            out.error_text("NOAUTH Authentication required.");
-        } else if client.subscribed() && !client.resp3() && !allowed_when_subscribed(info.full_name)
-        {
-            out.error_text(&format!(
-                "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / \
-                 RESET are allowed in this context",
-                info.full_name
-            ));
-        } else if let Some(handler) = handler {
-            client.argv_mem = args.iter().map(|a| a.len()).sum();
-            server.changes.writer = me;
-            server.changes.flushed = false;
-            match handler {
-                Handler::Data(h) => {
-                    let mut cx = Ctx {
-                        keyspace: &mut server.keyspace,
-                        db: client.db,
-                        now,
-                        events: &mut server.changes,
-                    };
-                    h(&mut cx, args, out);
-                }
-                Handler::Server(h) => h(
-                    &mut Exec {
-                        server: &mut *server,
-                        client: &mut *client,
-                        now,
-                    },
-                    args,
-                    out,
-                ),
+    }
+    match resolved {
+        Ok((handler, info)) => {
+            client.last_cmd = Some(info.full_name);
+            if info.full_name.starts_with("client|") {
+                end = CommandEnd::ClientCommand;
             }
-            server.changes.writer = None;
-            // Valkey signals a flush even of an empty database (the keyspace reports only
-            // flushes that removed keys): every tracking client hears it once.
-            if matches!(info.full_name, "flushall" | "flushdb")
-                && out.errors == errors
-                && !core::mem::replace(&mut server.changes.flushed, true)
+            if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
+                reject(client, out, "NOAUTH Authentication required.");
+            } else if client.subscribed()
+                && !client.resp3()
+                && !allowed_when_subscribed(info.full_name)
             {
-                drop(server.changes.tracker.flush());
+                let text = format!(
+                    "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT \
+                     / RESET are allowed in this context",
+                    info.full_name
+                );
+                reject(client, out, &text);
+            } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
+                reject(client, out, "ERR Command not allowed inside a transaction");
+            } else if let Some(queue) = client.multi.as_mut().filter(|_| queues(info.full_name)) {
+                // Once a watched key changed, EXEC can only fail: nothing more is kept.
+                if !server.changes.watches.is_dirty(client.id) {
+                    queue.push(args, info.flags);
+                }
+                out.simple("QUEUED");
+            } else if let Some(handler) = handler {
+                run(server, client, handler, &info, args, out, now);
             }
-            if let Some(me) = me {
-                record_reads(server, me, &info, args);
-            }
-            client.argv_mem = 0;
-            server.stats.commands_processed += 1;
-            client.commands += 1;
         }
+        Err(()) => {
+            if let Some(q) = client.multi.as_mut() {
+                q.flag();
+            }
+        }
+    }
+    if client.multi.is_some() {
+        // Inside MULTI after this command: the CACHING bit covers the whole transaction.
+        end = CommandEnd::Queued;
     }
     server.stats.error_replies += out.errors - errors;
     finish_reply(client, out, mark);
@@ -153,6 +143,105 @@ pub(crate) fn execute(
         tracking::deliver(server, client);
     }
     take_pushes(client, out);
+}
+
+/// A command refused before it runs; inside MULTI it dooms the transaction (Valkey's
+/// `rejectCommand` and `flagTransaction`).
+fn reject(client: &mut Client, out: &mut Reply, text: &str) {
+    if let Some(q) = client.multi.as_mut() {
+        q.flag();
+    }
+    out.error_text(text);
+}
+
+/// Whether a command sent inside MULTI is queued rather than run.
+fn queues(name: &str) -> bool {
+    !matches!(
+        name,
+        "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+    )
+}
+
+/// Runs a resolved command's handler with its bookkeeping: the writer for NOLOOP, the flush
+/// signal, WATCH's view of database-wide changes, reads recorded for tracking, counters.
+fn run(
+    server: &mut Server,
+    client: &mut Client,
+    handler: Handler,
+    info: &CommandInfo,
+    args: &[&[u8]],
+    out: &mut Reply,
+    now: Millis,
+) {
+    let me = ClientId::new(client.id);
+    let errors = out.errors;
+    client.argv_mem = args.iter().map(|a| a.len()).sum();
+    server.changes.writer = me;
+    server.changes.flushed = false;
+    let before = (server.changes.watches.any()
+        && matches!(info.full_name, "flushall" | "flushdb" | "swapdb"))
+    .then(|| server.changes.watches.snapshot(&mut server.keyspace, now));
+    match handler {
+        Handler::Data(h) => {
+            let mut cx = Ctx {
+                keyspace: &mut server.keyspace,
+                db: client.db,
+                now,
+                events: &mut server.changes,
+            };
+            h(&mut cx, args, out);
+        }
+        Handler::Server(h) => h(
+            &mut Exec {
+                server: &mut *server,
+                client: &mut *client,
+                now,
+            },
+            args,
+            out,
+        ),
+    }
+    server.changes.writer = None;
+    if server.changes.watches.has_db_events() {
+        server
+            .changes
+            .watches
+            .resolve_db_events(&before.unwrap_or_default());
+    }
+    // Valkey signals a flush even of an empty database (the keyspace reports only
+    // flushes that removed keys): every tracking client hears it once.
+    if matches!(info.full_name, "flushall" | "flushdb")
+        && out.errors == errors
+        && !core::mem::replace(&mut server.changes.flushed, true)
+    {
+        drop(server.changes.tracker.flush());
+    }
+    if let Some(me) = me {
+        record_reads(server, me, info, args);
+    }
+    client.argv_mem = 0;
+    server.stats.commands_processed += 1;
+    client.commands += 1;
+}
+
+/// Runs one command queued by MULTI, inside EXEC: its reply (or its lookup error) joins the
+/// EXEC array.
+pub(crate) fn run_queued(
+    server: &mut Server,
+    client: &mut Client,
+    args: &[&[u8]],
+    out: &mut Reply,
+    now: Millis,
+) {
+    match server.table.resolve(args) {
+        Ok(cmd) => {
+            let (handler, info) = (cmd.handler, cmd.info);
+            if let Some(handler) = handler {
+                run(server, client, handler, &info, args, out, now);
+            }
+        }
+        Err(e) => out.error(&e),
+    }
 }
 
 /// Moves the client's queued pushes into its output buffer.
@@ -212,7 +301,18 @@ pub(crate) fn must_wait(server: &Server, client: &Client, args: &[&[u8]], now: M
         return false;
     }
     let unpause = info.full_name == "client|unpause";
-    server.pause.holds(now, info.flags, unpause)
+    // EXEC waits when its transaction holds a write (Valkey's `is_write_command`).
+    let flags = match &client.multi {
+        Some(q) if info.full_name == "exec" => {
+            if server.changes.watches.is_dirty(client.id) {
+                Flags::NONE
+            } else {
+                q.flags
+            }
+        }
+        _ => info.flags,
+    };
+    server.pause.holds(now, flags, unpause)
 }
 
 /// Applies CLIENT REPLY OFF/SKIP to what the command wrote, then moves SKIP on to the next

@@ -20,6 +20,7 @@ mod dispatch;
 mod listen;
 mod log;
 mod modules;
+mod multi;
 mod pause;
 mod pubsub;
 mod reload;

@@ -103,6 +103,7 @@ async fn serve(
             log.warning(&format!("Failed to write PID file: {e}"));
         }
     }
+    let (shutdown, shutdown_asked) = smol::channel::bounded(1);
     let shared = Rc::new(RefCell::new(Server {
         settings,
         config_file,
@@ -127,6 +128,7 @@ async fn serve(
         pending_pushes: Vec::new(),
         modules: crate::modules::Modules::default(),
         reload: crate::reload::Reloads::new(options),
+        shutdown,
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {
@@ -140,14 +142,25 @@ async fn serve(
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
 
-    let name = loop {
-        match signals.next().await {
-            Some(Ok(Signal::Hup)) => crate::reload::reload(&ex, &shared, &mut accepting).await,
-            Some(Ok(Signal::Int)) => break "SIGINT",
-            _ => break "SIGTERM",
+    // SIGHUP reloads and keeps waiting; SIGTERM/SIGINT or a SHUTDOWN command end the wait.
+    let by_signal = async {
+        loop {
+            match signals.next().await {
+                Some(Ok(Signal::Hup)) => {
+                    crate::reload::reload(&ex, &shared, &mut accepting).await;
+                }
+                Some(Ok(Signal::Int)) => break Some("SIGINT"),
+                _ => break Some("SIGTERM"),
+            }
         }
     };
-    log.warning(&format!("Received {name} scheduling shutdown..."));
+    let by_command = async {
+        let _ = shutdown_asked.recv().await;
+        None
+    };
+    if let Some(name) = smol::future::or(by_signal, by_command).await {
+        log.warning(&format!("Received {name} scheduling shutdown..."));
+    }
     log.warning("User requested shutdown...");
     drop(accepting);
     drop(timer);

@@ -89,15 +89,18 @@ pub(crate) struct Changes {
     /// A flush already sent its null invalidation during this command (FLUSHALL reports one
     /// flush per database; clients hear about it once).
     pub(crate) flushed: bool,
+    /// WATCHed keys: every change event may make a watcher dirty.
+    pub(crate) watches: crate::multi::Watches,
 }
 
 impl ChangeSink for Changes {
-    fn change(&mut self, _db: usize, key: &[u8], kind: ChangeKind) {
+    fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
         match kind {
             ChangeKind::Expired => self.expired += 1,
             ChangeKind::Evicted => self.evicted += 1,
             _ => {}
         }
+        self.watches.change(db, key, kind);
         match kind {
             // SWAPDB touches only WATCH, as in Valkey.
             ChangeKind::SwapDb => {}
@@ -160,6 +163,8 @@ pub(crate) struct Server {
     pub(crate) modules: crate::modules::Modules,
     /// SIGHUP reloads: counters and the command-line options.
     pub(crate) reload: crate::reload::Reloads,
+    /// SHUTDOWN asks the main task to shut down through this.
+    pub(crate) shutdown: smol::channel::Sender<()>,
 }
 
 impl Server {
@@ -194,6 +199,14 @@ impl Server {
             self.changes.tracker.client_gone(cid);
         }
         self.pause.forget(id);
+        self.changes.watches.reset(id);
+    }
+
+    /// Starts the graceful shutdown SIGTERM would (the SHUTDOWN command): no new clients.
+    pub(crate) fn request_shutdown(&mut self) {
+        self.shutting_down = true;
+        // Full means it was already asked.
+        let _ = self.shutdown.try_send(());
     }
 
     /// Ends a CLIENT PAUSE whose time is up (before each burst and on every tick).

@@ -11,6 +11,7 @@ use crate::client::{Client, valid_name};
 use crate::commands::connection::BAD_NAME;
 use crate::dispatch::{Exec, Handler};
 use crate::reply::Reply;
+use crate::server::Changes;
 use tracking_core::{ClientId, Tracker, TrackingInfo};
 
 pub(super) fn command() -> Command<Handler> {
@@ -154,7 +155,8 @@ fn setinfo(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 fn client_info(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     let mut text = Vec::new();
     let tracking = tracking_of(&ex.server.changes.tracker, ex.client.id);
-    ex.client.info_line(ex.now, &tracking, &mut text);
+    let watches = &ex.server.changes.watches;
+    ex.client.info_line(ex.now, &tracking, watches, &mut text);
     out.verbatim(b"txt", &text);
 }
 
@@ -218,8 +220,9 @@ fn tracking_of(tracker: &Tracker, id: u64) -> TrackingInfo<'_> {
 }
 
 /// Appends `c`'s CLIENT LIST line.
-fn line(tracker: &Tracker, c: &Client, now: keyspace::Millis, text: &mut Vec<u8>) {
-    c.info_line(now, &tracking_of(tracker, c.id), text);
+fn line(changes: &Changes, c: &Client, now: keyspace::Millis, text: &mut Vec<u8>) {
+    let tracking = tracking_of(&changes.tracker, c.id);
+    c.info_line(now, &tracking, &changes.watches, text);
 }
 
 fn list(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
@@ -238,7 +241,7 @@ fn list_lines(
     text: &mut Vec<u8>,
     out: &mut Reply,
 ) -> bool {
-    let tracker = &ex.server.changes.tracker;
+    let tracker = &ex.server.changes;
     match args {
         [_, _] => for_each_client(ex, |c| line(tracker, c, now, text)),
         [_, _, t, name] if t.eq_ignore_ascii_case(b"type") => match client_type(name) {

@@ -108,6 +108,7 @@ fn quit(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
 
 /// Valkey's `clearClientConnectionState`: back to a fresh connection, lib-name/ver kept.
 fn reset(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
+    super::multi::discard_transaction(ex);
     let c = &mut *ex.client;
     c.db = 0;
     c.resp = Protocol::Resp2;

@@ -182,9 +182,9 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
         })
         .count();
     field!(t, "pubsub_clients", pubsub_clients);
-    field!(t, "watching_clients", 0);
+    field!(t, "watching_clients", s.changes.watches.clients());
     field!(t, "clients_in_timeout_table", 0);
-    field!(t, "total_watched_keys", 0);
+    field!(t, "total_watched_keys", s.changes.watches.keys());
     field!(t, "total_blocking_keys", 0);
     field!(t, "total_blocking_keys_on_nokey", 0);
     let (reason, actions) = match s.pause.active(ex.now) {

@@ -9,7 +9,9 @@ mod config;
 mod connection;
 mod info;
 mod module;
+pub(crate) mod multi;
 mod pubsub;
+mod shutdown;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
@@ -86,5 +88,7 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(info::command());
     all.extend(pubsub::commands());
     all.push(module::command());
+    all.extend(multi::commands());
+    all.push(shutdown::command());
     all
 }

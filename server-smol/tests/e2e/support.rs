@@ -123,6 +123,12 @@ impl Server {
         })
     }
 
+    /// Waits for the process to exit on its own (SHUTDOWN) and returns its status.
+    pub(crate) fn wait_exit(&mut self) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
+        eventually("the server to exit", || child.try_wait().expect("wait"))
+    }
+
     /// Waits for a log line containing `text`.
     pub(crate) fn wait_log(&self, text: &str) -> String {
         loop {
