@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use crate::db::{Db, hash_key};
-use crate::entry::{Entry, NewValue, Value};
+use crate::entry::{Entry, Kind, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
 use crate::object::Object;
 use crate::time::Millis;
@@ -155,6 +155,16 @@ pub struct ExpireCycle {
     pub budget_exhausted: bool,
 }
 
+/// What [`Keyspace::peek`] finds under a live key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Peeked {
+    /// The collection type, or `None` for a string.
+    pub kind: Option<Kind>,
+    /// The absolute expire time, if the key has one.
+    pub expire: Option<Millis>,
+}
+
 /// What a write does to the key's expire time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ttl {
@@ -244,6 +254,34 @@ impl Keyspace {
     ) -> Option<Value<'_>> {
         let (i, _) = self.lookup(db, key, now, events, true)?;
         Some(self.entry(db, i).value())
+    }
+
+    /// Whether `key` exists in `db` at `now`, and its type, without side effects: the access is
+    /// not recorded (OBJECT IDLETIME and FREQ stay as they were) and an expired key is reported
+    /// absent but left in place, as Valkey's `LOOKUP_NOTOUCH | LOOKUP_NOEXPIRE` lookups (WATCH).
+    #[must_use]
+    pub fn peek(&self, db: usize, key: &[u8], now: Millis) -> Option<Peeked> {
+        let e = self.stored(db, key)?;
+        if e.is_expired(now) {
+            return None;
+        }
+        Some(Peeked {
+            kind: e.object().map(|(k, _)| k),
+            expire: e.expire(),
+        })
+    }
+
+    /// Whether `key` is still stored in `db` though past its expire time at `now` (Valkey's
+    /// `keyIsExpired`), without removing it.
+    #[must_use]
+    pub fn holds_expired(&self, db: usize, key: &[u8], now: Millis) -> bool {
+        self.stored(db, key).is_some_and(|e| e.is_expired(now))
+    }
+
+    fn stored(&self, db: usize, key: &[u8]) -> Option<&Entry> {
+        let d = self.dbs.get(db)?;
+        let i = d.find(self.hash(key), key)?;
+        Some(d.table.get(i))
     }
 
     /// Stores `value` under `key`, removing any expire time (a plain SET).
@@ -814,6 +852,37 @@ mod tests {
             Some(Value::Bytes(b"v"))
         );
         assert_eq!(ks.idle_seconds(0, i, Millis(21_000)), Some(1));
+    }
+
+    #[test]
+    fn peek_neither_touches_nor_expires() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        ks.set(0, b"k", b"v", Millis(1_000), &mut ev);
+        let (i, h) = ks
+            .lookup(0, b"k", Millis(1_000), &mut ev, false)
+            .expect("present");
+        assert_eq!(
+            ks.peek(0, b"k", Millis(9_000)),
+            Some(Peeked {
+                kind: None,
+                expire: None
+            })
+        );
+        assert_eq!(ks.idle_seconds(0, i, Millis(10_000)), Some(9), "no access");
+        assert_eq!(ks.peek(0, b"nope", Millis(9_000)), None);
+        assert_eq!(ks.peek(99, b"k", Millis(9_000)), None);
+        ks.set_expire(0, i, h, Some(Millis(20_000)));
+        assert!(ks.peek(0, b"k", Millis(19_999)).is_some());
+        assert!(!ks.holds_expired(0, b"k", Millis(19_999)));
+        assert_eq!(
+            ks.peek(0, b"k", Millis(20_000)),
+            None,
+            "expired reads absent"
+        );
+        assert!(ks.holds_expired(0, b"k", Millis(20_000)));
+        assert_eq!(ks.len(0), 1, "but stays stored");
+        assert_eq!(ev.len(), 1, "and no Expired event");
     }
 
     #[test]
