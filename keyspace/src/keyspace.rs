@@ -184,6 +184,7 @@ pub struct Keyspace {
     config: Config,
     rng: u64,
     expire_db: usize,
+    expiry_paused: bool,
 }
 
 impl Keyspace {
@@ -199,6 +200,7 @@ impl Keyspace {
             config,
             rng: config.hash_seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
             expire_db: 0,
+            expiry_paused: false,
         }
     }
 
@@ -206,6 +208,21 @@ impl Keyspace {
     #[must_use]
     pub const fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Pauses or resumes expiry, as Valkey does while writes are paused (CLIENT PAUSE WRITE or
+    /// ALL): a key past its time reads as absent but is neither removed nor reported, and
+    /// [`active_expire`](Self::active_expire) does nothing. Once resumed, the next lookup or
+    /// expire cycle removes such keys and reports [`ChangeKind::Expired`] then. A write that
+    /// lands on such a key while paused replaces it (its own change is reported).
+    pub fn set_expiry_paused(&mut self, paused: bool) {
+        self.expiry_paused = paused;
+    }
+
+    /// Whether expiry is paused ([`set_expiry_paused`](Self::set_expiry_paused)).
+    #[must_use]
+    pub const fn expiry_paused(&self) -> bool {
+        self.expiry_paused
     }
 
     /// Number of databases.
@@ -342,6 +359,9 @@ impl Keyspace {
         events: &mut dyn ChangeSink,
     ) -> ExpireCycle {
         let mut cycle = ExpireCycle::default();
+        if self.expiry_paused {
+            return cycle;
+        }
         let n = self.dbs.len();
         for step in 0..n {
             let db = (self.expire_db + step) % n;
@@ -427,6 +447,9 @@ impl Keyspace {
         let h = self.hash(key);
         let i = self.dbs[db].find(h, key)?;
         if self.dbs[db].table.get(i).is_expired(now) {
+            if self.expiry_paused {
+                return None;
+            }
             self.delete(db, i, h);
             events.change(db, key, ChangeKind::Expired);
             return None;
@@ -500,7 +523,7 @@ impl Keyspace {
                 };
                 let access = self.new_access(now);
                 let e = Entry::new(key, value, expire, access);
-                self.dbs[db].insert(&self.state, h, e)
+                self.insert_entry(db, h, e)
             }
         }
     }
@@ -512,7 +535,18 @@ impl Keyspace {
             let id = self.dbs[db].objects.insert(o);
             e.set_object_id(id);
         }
-        self.dbs[db].insert(&self.state, h, e);
+        self.insert_entry(db, h, e);
+    }
+
+    /// Inserts `e` for a key the lookups reported absent. While expiry is paused an expired
+    /// entry of that key may still be stored: it goes first.
+    fn insert_entry(&mut self, db: usize, h: u64, e: Entry) -> usize {
+        if self.expiry_paused {
+            if let Some(i) = self.dbs[db].find(h, e.key()) {
+                self.delete(db, i, h);
+            }
+        }
+        self.dbs[db].insert(&self.state, h, e)
     }
 
     /// Removes slot `i` and hands back its entry and collection, to be re-attached.
@@ -552,7 +586,7 @@ impl Keyspace {
         let id = self.dbs[db].objects.insert(object);
         let access = self.new_access(now);
         let e = Entry::new(key, NewValue::Object(kind, id), None, access);
-        self.dbs[db].insert(&self.state, h, e)
+        self.insert_entry(db, h, e)
     }
 
     /// Removes slot `i` (key hash `h`) from `db` and returns its entry.
@@ -883,6 +917,36 @@ mod tests {
         assert!(ks.holds_expired(0, b"k", Millis(20_000)));
         assert_eq!(ks.len(0), 1, "but stays stored");
         assert_eq!(ev.len(), 1, "and no Expired event");
+    }
+
+    #[test]
+    fn paused_expiry_hides_expired_keys_without_removing_or_reporting_them() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        for key in [b"a", b"b"] {
+            ks.set(0, key, b"v", Millis(0), &mut Discard);
+            let (i, h) = ks
+                .lookup(0, key, Millis(0), &mut Discard, false)
+                .expect("present");
+            ks.set_expire(0, i, h, Some(Millis(10)));
+        }
+        ks.set_expiry_paused(true);
+        assert!(ks.expiry_paused());
+        assert_eq!(ks.get(0, b"a", Millis(20), &mut ev), None);
+        assert_eq!(
+            ks.active_expire(Millis(20), 100, &mut ev),
+            ExpireCycle::default()
+        );
+        assert_eq!((ks.len(0), ev.len()), (2, 0), "kept, unreported");
+        // A write on the hidden key replaces it.
+        ks.set(0, b"b", b"new", Millis(20), &mut ev);
+        assert_eq!(ks.len(0), 2);
+        assert_eq!(ks.expire_time(0, b"b", Millis(20), &mut ev), None);
+        ks.set_expiry_paused(false);
+        assert_eq!(ks.get(0, b"a", Millis(30), &mut ev), None);
+        assert_eq!(ks.len(0), 1);
+        let kinds: Vec<_> = ev.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![ChangeKind::Set, ChangeKind::Expired]);
     }
 
     #[test]

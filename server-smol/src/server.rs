@@ -219,6 +219,7 @@ impl Server {
     /// Ends the pause and resumes every parked client, in arrival order (each task runs in the
     /// order it is woken).
     pub(crate) fn unpause(&mut self) {
+        self.keyspace.set_expiry_paused(false);
         for id in self.pause.unpause() {
             if let Some(c) = self.clients.get(&id) {
                 if let Ok(mut c) = c.try_borrow_mut() {
