@@ -324,6 +324,30 @@ impl Keyspace {
         events.change(db, key, ChangeKind::Set);
     }
 
+    /// Stores `value` under `key`, keeping the expire time of a live key (SET KEEPTTL; a
+    /// module's StringDMA or StringTruncate on an existing key). A new key has none.
+    pub fn set_keep_ttl(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        value: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) {
+        let found = self.lookup(db, key, now, events, false);
+        let h = found.map_or_else(|| self.hash(key), |(_, h)| h);
+        self.write(
+            db,
+            h,
+            key,
+            found.map(|(i, _)| i),
+            NewValue::Auto(value),
+            Ttl::Keep,
+            now,
+        );
+        events.change(db, key, ChangeKind::Set);
+    }
+
     /// Removes `key`; whether it existed (an expired key did not).
     pub fn del(&mut self, db: usize, key: &[u8], now: Millis, events: &mut dyn ChangeSink) -> bool {
         match self.lookup(db, key, now, events, false) {
@@ -947,6 +971,41 @@ mod tests {
         assert_eq!(ks.len(0), 1);
         let kinds: Vec<_> = ev.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, vec![ChangeKind::Set, ChangeKind::Expired]);
+    }
+
+    #[test]
+    fn set_keep_ttl_keeps_a_live_keys_expire_time_only() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        ks.set(0, b"k", b"v", Millis(0), &mut ev);
+        let (i, h) = ks
+            .lookup(0, b"k", Millis(0), &mut ev, false)
+            .expect("present");
+        ks.set_expire(0, i, h, Some(Millis(1_000)));
+        ks.set_keep_ttl(0, b"k", b"longer value", Millis(10), &mut ev);
+        assert_eq!(
+            ks.expire_time(0, b"k", Millis(10), &mut ev),
+            Some(Millis(1_000))
+        );
+        assert_eq!(
+            ks.get(0, b"k", Millis(10), &mut ev),
+            Some(Value::Bytes(b"longer value"))
+        );
+        // Past its time the old key is gone: the new one has no expire time.
+        ks.set_keep_ttl(0, b"k", b"w", Millis(1_000), &mut ev);
+        assert_eq!(ks.expire_time(0, b"k", Millis(2_000), &mut ev), None);
+        ks.set(0, b"k", b"x", Millis(2_000), &mut ev);
+        let kinds: Vec<_> = ev.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ChangeKind::Set,
+                ChangeKind::Set,
+                ChangeKind::Expired,
+                ChangeKind::Set,
+                ChangeKind::Set
+            ]
+        );
     }
 
     #[test]
