@@ -185,6 +185,9 @@ pub struct Keyspace {
     rng: u64,
     expire_db: usize,
     expiry_paused: bool,
+    counting: bool,
+    hits: u64,
+    misses: u64,
 }
 
 impl Keyspace {
@@ -201,6 +204,9 @@ impl Keyspace {
             rng: config.hash_seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
             expire_db: 0,
             expiry_paused: false,
+            counting: false,
+            hits: 0,
+            misses: 0,
         }
     }
 
@@ -223,6 +229,38 @@ impl Keyspace {
     #[must_use]
     pub const fn expiry_paused(&self) -> bool {
         self.expiry_paused
+    }
+
+    /// Counts (or stops counting) key lookups as `keyspace_hits`/`keyspace_misses`. Valkey
+    /// counts the lookups of read commands: [`Ctx::call`](crate::Ctx::call) turns counting on
+    /// for a command flagged `readonly` and off after it; a caller running handlers itself
+    /// does the same around each.
+    pub fn count_lookups(&mut self, on: bool) {
+        self.counting = on;
+    }
+
+    /// Whether lookups are counted now ([`count_lookups`](Self::count_lookups)).
+    #[must_use]
+    pub const fn counting_lookups(&self) -> bool {
+        self.counting
+    }
+
+    /// Counted lookups that found a live key (INFO `keyspace_hits`).
+    #[must_use]
+    pub const fn keyspace_hits(&self) -> u64 {
+        self.hits
+    }
+
+    /// Counted lookups that found no key or an expired one (INFO `keyspace_misses`).
+    #[must_use]
+    pub const fn keyspace_misses(&self) -> u64 {
+        self.misses
+    }
+
+    /// Zeroes the hit and miss counters (CONFIG RESETSTAT).
+    pub fn reset_stats(&mut self) {
+        self.hits = 0;
+        self.misses = 0;
     }
 
     /// Number of databases.
@@ -469,8 +507,12 @@ impl Keyspace {
         touch: bool,
     ) -> Option<(usize, u64)> {
         let h = self.hash(key);
-        let i = self.dbs[db].find(h, key)?;
+        let Some(i) = self.dbs[db].find(h, key) else {
+            self.misses += u64::from(self.counting);
+            return None;
+        };
         if self.dbs[db].table.get(i).is_expired(now) {
+            self.misses += u64::from(self.counting);
             if self.expiry_paused {
                 return None;
             }
@@ -478,6 +520,7 @@ impl Keyspace {
             events.change(db, key, ChangeKind::Expired);
             return None;
         }
+        self.hits += u64::from(self.counting);
         if touch {
             self.touch(db, i, now);
         }
@@ -1006,6 +1049,31 @@ mod tests {
                 ChangeKind::Set
             ]
         );
+    }
+
+    #[test]
+    fn read_commands_count_hits_and_misses_per_key_and_writes_do_not() {
+        let mut ks = Keyspace::new(Config::default());
+        let table = crate::data_table();
+        let mut out: Vec<crate::Item> = Vec::new();
+        let mut cx = crate::Ctx {
+            keyspace: &mut ks,
+            db: 0,
+            now: Millis(0),
+            events: &mut Discard,
+        };
+        cx.call(&table, &[b"SET", b"a", b"1"], &mut out);
+        cx.call(&table, &[b"SET", b"gone", b"1", b"PX", b"5"], &mut out);
+        cx.call(&table, &[b"MGET", b"a", b"b", b"a"], &mut out);
+        cx.call(&table, &[b"EXISTS", b"a"], &mut out);
+        cx.call(&table, &[b"INCR", b"a"], &mut out);
+        cx.call(&table, &[b"RANDOMKEY"], &mut out);
+        cx.now = Millis(10);
+        cx.call(&table, &[b"GET", b"gone"], &mut out);
+        assert!(!ks.counting_lookups(), "off after the command");
+        assert_eq!((ks.keyspace_hits(), ks.keyspace_misses()), (3, 2));
+        ks.reset_stats();
+        assert_eq!((ks.keyspace_hits(), ks.keyspace_misses()), (0, 0));
     }
 
     #[test]

@@ -189,7 +189,11 @@ fn run(
                 now,
                 events: &mut server.changes,
             };
+            // keyspace_hits/misses count the key lookups of read commands.
+            cx.keyspace
+                .count_lookups(info.flags.contains(Flags::READONLY));
             h(&mut cx, args, out);
+            cx.keyspace.count_lookups(false);
         }
         Handler::Server(h) => h(
             &mut Exec {

@@ -117,6 +117,7 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 
 fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     ex.server.stats = Stats::default();
+    ex.server.keyspace.reset_stats();
     ex.server.ops = crate::server::OpsMeter::default();
     ex.server.used_memory_peak = 0;
     out.ok();

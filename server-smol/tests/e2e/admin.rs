@@ -294,3 +294,26 @@ fn keys_expire_actively_without_being_touched() {
     let stats = info(&mut r, &["stats"]);
     assert_eq!(stats["expired_keys"], "50");
 }
+
+#[test]
+fn keyspace_hits_and_misses_count_read_lookups_until_resetstat() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    let mut r = server.redis(false);
+    c.roundtrip(&["SET", "a", "1"], b"+OK\r\n");
+    c.roundtrip(
+        &["MGET", "a", "nope", "a"],
+        b"*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n1\r\n",
+    );
+    c.roundtrip(&["GET", "missing"], b"$-1\r\n");
+    // Writes do not count.
+    c.roundtrip(&["INCR", "a"], b":2\r\n");
+    c.roundtrip(&["DEL", "nope"], b":0\r\n");
+    let stats = info(&mut r, &["stats"]);
+    assert_eq!(stats["keyspace_hits"], "2");
+    assert_eq!(stats["keyspace_misses"], "2");
+    c.roundtrip(&["CONFIG", "RESETSTAT"], b"+OK\r\n");
+    let stats = info(&mut r, &["stats"]);
+    assert_eq!(stats["keyspace_hits"], "0");
+    assert_eq!(stats["keyspace_misses"], "0");
+}
