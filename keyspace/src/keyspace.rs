@@ -263,6 +263,23 @@ impl Keyspace {
         self.misses = 0;
     }
 
+    /// Takes the settings of `config` a running server may change (CONFIG SET):
+    /// `proto-max-bulk-len` and the encoding thresholds. The number of databases, the hash seed
+    /// and the access tracking stay as built. Existing values keep their encoding until a
+    /// command converts them, as in Valkey.
+    pub fn set_limits(&mut self, config: &Config) {
+        let c = &mut self.config;
+        c.proto_max_bulk_len = config.proto_max_bulk_len;
+        c.list_max_listpack_size = config.list_max_listpack_size;
+        c.hash_max_listpack_entries = config.hash_max_listpack_entries;
+        c.hash_max_listpack_value = config.hash_max_listpack_value;
+        c.set_max_intset_entries = config.set_max_intset_entries;
+        c.set_max_listpack_entries = config.set_max_listpack_entries;
+        c.set_max_listpack_value = config.set_max_listpack_value;
+        c.zset_max_listpack_entries = config.zset_max_listpack_entries;
+        c.zset_max_listpack_value = config.zset_max_listpack_value;
+    }
+
     /// Number of databases.
     #[must_use]
     pub fn databases(&self) -> usize {
@@ -1074,6 +1091,35 @@ mod tests {
         assert_eq!((ks.keyspace_hits(), ks.keyspace_misses()), (3, 2));
         ks.reset_stats();
         assert_eq!((ks.keyspace_hits(), ks.keyspace_misses()), (0, 0));
+    }
+
+    #[test]
+    fn set_limits_changes_thresholds_but_not_databases() {
+        let mut ks = Keyspace::new(Config::default().databases(2));
+        let table = crate::data_table();
+        let mut out: Vec<crate::Item> = Vec::new();
+        ks.set_limits(&Config::default().databases(9).hash_max_listpack(2, 64));
+        assert_eq!(ks.databases(), 2);
+        assert_eq!(ks.config().hash_max_listpack_entries, 2);
+        let mut cx = crate::Ctx {
+            keyspace: &mut ks,
+            db: 0,
+            now: Millis(0),
+            events: &mut Discard,
+        };
+        cx.call(&table, &[b"HSET", b"h", b"a", b"1", b"b", b"2"], &mut out);
+        cx.call(&table, &[b"OBJECT", b"ENCODING", b"h"], &mut out);
+        cx.call(&table, &[b"HSET", b"h", b"c", b"3"], &mut out);
+        cx.call(&table, &[b"OBJECT", b"ENCODING", b"h"], &mut out);
+        assert_eq!(
+            out,
+            [
+                crate::Item::Integer(2),
+                crate::Item::Bulk(b"listpack".to_vec()),
+                crate::Item::Integer(1),
+                crate::Item::Bulk(b"hashtable".to_vec()),
+            ]
+        );
     }
 
     #[test]

@@ -92,10 +92,11 @@ async fn serve(
         .and_then(|l| l.local_addr().ok())
         .map_or(settings.port, |a| a.port());
     let keyspace = keyspace::Keyspace::new(
-        keyspace::Config::default()
-            .databases(settings.databases)
-            .proto_max_bulk_len(settings.proto_max_bulk_len)
-            .hash_seed(random_u64()),
+        settings.keyspace_limits(
+            keyspace::Config::default()
+                .databases(settings.databases)
+                .hash_seed(random_u64()),
+        ),
     );
     let pidfile = settings.pidfile.clone();
     if !pidfile.is_empty() {

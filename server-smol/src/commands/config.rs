@@ -111,6 +111,8 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
         }
     }
     ex.server.log.level = next.loglevel;
+    let limits = next.keyspace_limits(*ex.server.keyspace.config());
+    ex.server.keyspace.set_limits(&limits);
     ex.server.settings = next;
     out.ok();
 }

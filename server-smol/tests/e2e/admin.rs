@@ -317,3 +317,36 @@ fn keyspace_hits_and_misses_count_read_lookups_until_resetstat() {
     assert_eq!(stats["keyspace_hits"], "0");
     assert_eq!(stats["keyspace_misses"], "0");
 }
+
+#[test]
+fn config_set_of_an_encoding_threshold_changes_the_next_encoding() {
+    let server = Server::start(&["--zset-max-ziplist-entries", "1"]);
+    let mut c = server.raw();
+    c.roundtrip(&["ZADD", "z", "1", "a", "2", "b"], b":2\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "z"], b"$8\r\nskiplist\r\n");
+    c.roundtrip(&["HSET", "h", "a", "1", "b", "2", "c", "3"], b":3\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "h"], b"$8\r\nlistpack\r\n");
+    c.roundtrip(
+        &["CONFIG", "SET", "hash-max-listpack-entries", "3"],
+        b"+OK\r\n",
+    );
+    c.roundtrip(
+        &["CONFIG", "GET", "hash-max-ziplist-entries"],
+        b"*2\r\n$24\r\nhash-max-ziplist-entries\r\n$1\r\n3\r\n",
+    );
+    c.roundtrip(&["HSET", "h", "d", "4"], b":1\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "h"], b"$9\r\nhashtable\r\n");
+    c.roundtrip(
+        &["CONFIG", "SET", "set-max-listpack-value", "2"],
+        b"+OK\r\n",
+    );
+    c.roundtrip(&["SADD", "s", "abc"], b":1\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "s"], b"$9\r\nhashtable\r\n");
+    c.roundtrip(&["CONFIG", "SET", "list-max-ziplist-size", "2"], b"+OK\r\n");
+    c.roundtrip(&["RPUSH", "l", "a", "b", "c"], b":3\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "l"], b"$9\r\nquicklist\r\n");
+    c.roundtrip(
+        &["CONFIG", "GET", "zset-max-listpack-entries"],
+        b"*2\r\n$25\r\nzset-max-listpack-entries\r\n$1\r\n1\r\n",
+    );
+}
