@@ -350,3 +350,15 @@ fn config_set_of_an_encoding_threshold_changes_the_next_encoding() {
         b"*2\r\n$25\r\nzset-max-listpack-entries\r\n$1\r\n1\r\n",
     );
 }
+
+#[test]
+fn config_set_proto_max_bulk_len_reaches_the_string_commands() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    c.roundtrip(&["SETRANGE", "s", "1048576", "x"], b":1048577\r\n");
+    c.roundtrip(&["CONFIG", "SET", "proto-max-bulk-len", "1mb"], b"+OK\r\n");
+    c.roundtrip(
+        &["SETRANGE", "t", "1048576", "x"],
+        b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n",
+    );
+}
