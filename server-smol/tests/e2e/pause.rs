@@ -351,3 +351,18 @@ fn a_write_pause_hides_expired_keys_and_expires_them_after_the_unpause() {
     assert_eq!(info_field(&mut admin, "expired_keys"), "1");
     tracker.expect(&crate::tracking::invalidate(&["k"]));
 }
+
+#[test]
+fn randomkey_answers_an_expired_key_during_a_pause_instead_of_looping() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    admin.roundtrip(&["SET", "k", "v", "PX", "100"], b"+OK\r\n");
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], b"+OK\r\n");
+    eventually("k to read as expired", || {
+        admin.cmd(&["PTTL", "k"]);
+        (admin.reply() == b":-2\r\n").then_some(())
+    });
+    admin.roundtrip(&["RANDOMKEY"], b"$1\r\nk\r\n");
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], b"+OK\r\n");
+    admin.roundtrip(&["RANDOMKEY"], b"$-1\r\n");
+}
