@@ -542,7 +542,12 @@ impl Ctx<'_> {
     pub fn call(&mut self, table: &CommandTable<Handler>, args: &[&[u8]], out: &mut dyn ReplySink) {
         match table.resolve(args) {
             Ok(cmd) => match cmd.handler {
-                Some(h) => h(self, args, out),
+                Some(h) => {
+                    let reads = cmd.info.flags.contains(Flags::READONLY);
+                    self.keyspace.count_lookups(reads);
+                    h(self, args, out);
+                    self.keyspace.count_lookups(false);
+                }
                 None => out.error(&Error::WrongArity {
                     command: cmd.info.full_name,
                 }),

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use crate::db::{Db, hash_key};
-use crate::entry::{Entry, NewValue, Value};
+use crate::entry::{Entry, Kind, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
 use crate::object::Object;
 use crate::time::Millis;
@@ -155,6 +155,16 @@ pub struct ExpireCycle {
     pub budget_exhausted: bool,
 }
 
+/// What [`Keyspace::peek`] finds under a live key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Peeked {
+    /// The collection type, or `None` for a string.
+    pub kind: Option<Kind>,
+    /// The absolute expire time, if the key has one.
+    pub expire: Option<Millis>,
+}
+
 /// What a write does to the key's expire time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ttl {
@@ -174,6 +184,10 @@ pub struct Keyspace {
     config: Config,
     rng: u64,
     expire_db: usize,
+    expiry_paused: bool,
+    counting: bool,
+    hits: u64,
+    misses: u64,
 }
 
 impl Keyspace {
@@ -189,6 +203,10 @@ impl Keyspace {
             config,
             rng: config.hash_seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
             expire_db: 0,
+            expiry_paused: false,
+            counting: false,
+            hits: 0,
+            misses: 0,
         }
     }
 
@@ -196,6 +214,70 @@ impl Keyspace {
     #[must_use]
     pub const fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Pauses or resumes expiry, as Valkey does while writes are paused (CLIENT PAUSE WRITE or
+    /// ALL): a key past its time reads as absent but is neither removed nor reported, and
+    /// [`active_expire`](Self::active_expire) does nothing. Once resumed, the next lookup or
+    /// expire cycle removes such keys and reports [`ChangeKind::Expired`] then. A write that
+    /// lands on such a key while paused replaces it (its own change is reported).
+    pub fn set_expiry_paused(&mut self, paused: bool) {
+        self.expiry_paused = paused;
+    }
+
+    /// Whether expiry is paused ([`set_expiry_paused`](Self::set_expiry_paused)).
+    #[must_use]
+    pub const fn expiry_paused(&self) -> bool {
+        self.expiry_paused
+    }
+
+    /// Counts (or stops counting) key lookups as `keyspace_hits`/`keyspace_misses`. Valkey
+    /// counts the lookups of read commands: [`Ctx::call`](crate::Ctx::call) turns counting on
+    /// for a command flagged `readonly` and off after it; a caller running handlers itself
+    /// does the same around each.
+    pub fn count_lookups(&mut self, on: bool) {
+        self.counting = on;
+    }
+
+    /// Whether lookups are counted now ([`count_lookups`](Self::count_lookups)).
+    #[must_use]
+    pub const fn counting_lookups(&self) -> bool {
+        self.counting
+    }
+
+    /// Counted lookups that found a live key (INFO `keyspace_hits`).
+    #[must_use]
+    pub const fn keyspace_hits(&self) -> u64 {
+        self.hits
+    }
+
+    /// Counted lookups that found no key or an expired one (INFO `keyspace_misses`).
+    #[must_use]
+    pub const fn keyspace_misses(&self) -> u64 {
+        self.misses
+    }
+
+    /// Zeroes the hit and miss counters (CONFIG RESETSTAT).
+    pub fn reset_stats(&mut self) {
+        self.hits = 0;
+        self.misses = 0;
+    }
+
+    /// Takes the settings of `config` a running server may change (CONFIG SET):
+    /// `proto-max-bulk-len` and the encoding thresholds. The number of databases, the hash seed
+    /// and the access tracking stay as built. Existing values keep their encoding until a
+    /// command converts them, as in Valkey.
+    pub fn set_limits(&mut self, config: &Config) {
+        let c = &mut self.config;
+        c.proto_max_bulk_len = config.proto_max_bulk_len;
+        c.list_max_listpack_size = config.list_max_listpack_size;
+        c.hash_max_listpack_entries = config.hash_max_listpack_entries;
+        c.hash_max_listpack_value = config.hash_max_listpack_value;
+        c.set_max_intset_entries = config.set_max_intset_entries;
+        c.set_max_listpack_entries = config.set_max_listpack_entries;
+        c.set_max_listpack_value = config.set_max_listpack_value;
+        c.zset_max_listpack_entries = config.zset_max_listpack_entries;
+        c.zset_max_listpack_value = config.zset_max_listpack_value;
     }
 
     /// Number of databases.
@@ -246,6 +328,34 @@ impl Keyspace {
         Some(self.entry(db, i).value())
     }
 
+    /// Whether `key` exists in `db` at `now`, and its type, without side effects: the access is
+    /// not recorded (OBJECT IDLETIME and FREQ stay as they were) and an expired key is reported
+    /// absent but left in place, as Valkey's `LOOKUP_NOTOUCH | LOOKUP_NOEXPIRE` lookups (WATCH).
+    #[must_use]
+    pub fn peek(&self, db: usize, key: &[u8], now: Millis) -> Option<Peeked> {
+        let e = self.stored(db, key)?;
+        if e.is_expired(now) {
+            return None;
+        }
+        Some(Peeked {
+            kind: e.object().map(|(k, _)| k),
+            expire: e.expire(),
+        })
+    }
+
+    /// Whether `key` is still stored in `db` though past its expire time at `now` (Valkey's
+    /// `keyIsExpired`), without removing it.
+    #[must_use]
+    pub fn holds_expired(&self, db: usize, key: &[u8], now: Millis) -> bool {
+        self.stored(db, key).is_some_and(|e| e.is_expired(now))
+    }
+
+    fn stored(&self, db: usize, key: &[u8]) -> Option<&Entry> {
+        let d = self.dbs.get(db)?;
+        let i = d.find(self.hash(key), key)?;
+        Some(d.table.get(i))
+    }
+
     /// Stores `value` under `key`, removing any expire time (a plain SET).
     pub fn set(
         &mut self,
@@ -264,6 +374,30 @@ impl Keyspace {
             found.map(|(i, _)| i),
             NewValue::Auto(value),
             Ttl::Clear,
+            now,
+        );
+        events.change(db, key, ChangeKind::Set);
+    }
+
+    /// Stores `value` under `key`, keeping the expire time of a live key (SET KEEPTTL; a
+    /// module's StringDMA or StringTruncate on an existing key). A new key has none.
+    pub fn set_keep_ttl(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        value: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) {
+        let found = self.lookup(db, key, now, events, false);
+        let h = found.map_or_else(|| self.hash(key), |(_, h)| h);
+        self.write(
+            db,
+            h,
+            key,
+            found.map(|(i, _)| i),
+            NewValue::Auto(value),
+            Ttl::Keep,
             now,
         );
         events.change(db, key, ChangeKind::Set);
@@ -304,6 +438,9 @@ impl Keyspace {
         events: &mut dyn ChangeSink,
     ) -> ExpireCycle {
         let mut cycle = ExpireCycle::default();
+        if self.expiry_paused {
+            return cycle;
+        }
         let n = self.dbs.len();
         for step in 0..n {
             let db = (self.expire_db + step) % n;
@@ -387,12 +524,20 @@ impl Keyspace {
         touch: bool,
     ) -> Option<(usize, u64)> {
         let h = self.hash(key);
-        let i = self.dbs[db].find(h, key)?;
+        let Some(i) = self.dbs[db].find(h, key) else {
+            self.misses += u64::from(self.counting);
+            return None;
+        };
         if self.dbs[db].table.get(i).is_expired(now) {
+            self.misses += u64::from(self.counting);
+            if self.expiry_paused {
+                return None;
+            }
             self.delete(db, i, h);
             events.change(db, key, ChangeKind::Expired);
             return None;
         }
+        self.hits += u64::from(self.counting);
         if touch {
             self.touch(db, i, now);
         }
@@ -462,7 +607,7 @@ impl Keyspace {
                 };
                 let access = self.new_access(now);
                 let e = Entry::new(key, value, expire, access);
-                self.dbs[db].insert(&self.state, h, e)
+                self.insert_entry(db, h, e)
             }
         }
     }
@@ -474,7 +619,18 @@ impl Keyspace {
             let id = self.dbs[db].objects.insert(o);
             e.set_object_id(id);
         }
-        self.dbs[db].insert(&self.state, h, e);
+        self.insert_entry(db, h, e);
+    }
+
+    /// Inserts `e` for a key the lookups reported absent. While expiry is paused an expired
+    /// entry of that key may still be stored: it goes first.
+    fn insert_entry(&mut self, db: usize, h: u64, e: Entry) -> usize {
+        if self.expiry_paused {
+            if let Some(i) = self.dbs[db].find(h, e.key()) {
+                self.delete(db, i, h);
+            }
+        }
+        self.dbs[db].insert(&self.state, h, e)
     }
 
     /// Removes slot `i` and hands back its entry and collection, to be re-attached.
@@ -514,7 +670,7 @@ impl Keyspace {
         let id = self.dbs[db].objects.insert(object);
         let access = self.new_access(now);
         let e = Entry::new(key, NewValue::Object(kind, id), None, access);
-        self.dbs[db].insert(&self.state, h, e)
+        self.insert_entry(db, h, e)
     }
 
     /// Removes slot `i` (key hash `h`) from `db` and returns its entry.
@@ -814,6 +970,156 @@ mod tests {
             Some(Value::Bytes(b"v"))
         );
         assert_eq!(ks.idle_seconds(0, i, Millis(21_000)), Some(1));
+    }
+
+    #[test]
+    fn peek_neither_touches_nor_expires() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        ks.set(0, b"k", b"v", Millis(1_000), &mut ev);
+        let (i, h) = ks
+            .lookup(0, b"k", Millis(1_000), &mut ev, false)
+            .expect("present");
+        assert_eq!(
+            ks.peek(0, b"k", Millis(9_000)),
+            Some(Peeked {
+                kind: None,
+                expire: None
+            })
+        );
+        assert_eq!(ks.idle_seconds(0, i, Millis(10_000)), Some(9), "no access");
+        assert_eq!(ks.peek(0, b"nope", Millis(9_000)), None);
+        assert_eq!(ks.peek(99, b"k", Millis(9_000)), None);
+        ks.set_expire(0, i, h, Some(Millis(20_000)));
+        assert!(ks.peek(0, b"k", Millis(19_999)).is_some());
+        assert!(!ks.holds_expired(0, b"k", Millis(19_999)));
+        assert_eq!(
+            ks.peek(0, b"k", Millis(20_000)),
+            None,
+            "expired reads absent"
+        );
+        assert!(ks.holds_expired(0, b"k", Millis(20_000)));
+        assert_eq!(ks.len(0), 1, "but stays stored");
+        assert_eq!(ev.len(), 1, "and no Expired event");
+    }
+
+    #[test]
+    fn paused_expiry_hides_expired_keys_without_removing_or_reporting_them() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        for key in [b"a", b"b"] {
+            ks.set(0, key, b"v", Millis(0), &mut Discard);
+            let (i, h) = ks
+                .lookup(0, key, Millis(0), &mut Discard, false)
+                .expect("present");
+            ks.set_expire(0, i, h, Some(Millis(10)));
+        }
+        ks.set_expiry_paused(true);
+        assert!(ks.expiry_paused());
+        assert_eq!(ks.get(0, b"a", Millis(20), &mut ev), None);
+        assert_eq!(
+            ks.active_expire(Millis(20), 100, &mut ev),
+            ExpireCycle::default()
+        );
+        assert_eq!((ks.len(0), ev.len()), (2, 0), "kept, unreported");
+        // A write on the hidden key replaces it.
+        ks.set(0, b"b", b"new", Millis(20), &mut ev);
+        assert_eq!(ks.len(0), 2);
+        assert_eq!(ks.expire_time(0, b"b", Millis(20), &mut ev), None);
+        ks.set_expiry_paused(false);
+        assert_eq!(ks.get(0, b"a", Millis(30), &mut ev), None);
+        assert_eq!(ks.len(0), 1);
+        let kinds: Vec<_> = ev.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![ChangeKind::Set, ChangeKind::Expired]);
+    }
+
+    #[test]
+    fn set_keep_ttl_keeps_a_live_keys_expire_time_only() {
+        let mut ks = Keyspace::new(Config::default());
+        let mut ev = Vec::<Change>::new();
+        ks.set(0, b"k", b"v", Millis(0), &mut ev);
+        let (i, h) = ks
+            .lookup(0, b"k", Millis(0), &mut ev, false)
+            .expect("present");
+        ks.set_expire(0, i, h, Some(Millis(1_000)));
+        ks.set_keep_ttl(0, b"k", b"longer value", Millis(10), &mut ev);
+        assert_eq!(
+            ks.expire_time(0, b"k", Millis(10), &mut ev),
+            Some(Millis(1_000))
+        );
+        assert_eq!(
+            ks.get(0, b"k", Millis(10), &mut ev),
+            Some(Value::Bytes(b"longer value"))
+        );
+        // Past its time the old key is gone: the new one has no expire time.
+        ks.set_keep_ttl(0, b"k", b"w", Millis(1_000), &mut ev);
+        assert_eq!(ks.expire_time(0, b"k", Millis(2_000), &mut ev), None);
+        ks.set(0, b"k", b"x", Millis(2_000), &mut ev);
+        let kinds: Vec<_> = ev.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ChangeKind::Set,
+                ChangeKind::Set,
+                ChangeKind::Expired,
+                ChangeKind::Set,
+                ChangeKind::Set
+            ]
+        );
+    }
+
+    #[test]
+    fn read_commands_count_hits_and_misses_per_key_and_writes_do_not() {
+        let mut ks = Keyspace::new(Config::default());
+        let table = crate::data_table();
+        let mut out: Vec<crate::Item> = Vec::new();
+        let mut cx = crate::Ctx {
+            keyspace: &mut ks,
+            db: 0,
+            now: Millis(0),
+            events: &mut Discard,
+        };
+        cx.call(&table, &[b"SET", b"a", b"1"], &mut out);
+        cx.call(&table, &[b"SET", b"gone", b"1", b"PX", b"5"], &mut out);
+        cx.call(&table, &[b"MGET", b"a", b"b", b"a"], &mut out);
+        cx.call(&table, &[b"EXISTS", b"a"], &mut out);
+        cx.call(&table, &[b"INCR", b"a"], &mut out);
+        cx.call(&table, &[b"RANDOMKEY"], &mut out);
+        cx.now = Millis(10);
+        cx.call(&table, &[b"GET", b"gone"], &mut out);
+        assert!(!ks.counting_lookups(), "off after the command");
+        assert_eq!((ks.keyspace_hits(), ks.keyspace_misses()), (3, 2));
+        ks.reset_stats();
+        assert_eq!((ks.keyspace_hits(), ks.keyspace_misses()), (0, 0));
+    }
+
+    #[test]
+    fn set_limits_changes_thresholds_but_not_databases() {
+        let mut ks = Keyspace::new(Config::default().databases(2));
+        let table = crate::data_table();
+        let mut out: Vec<crate::Item> = Vec::new();
+        ks.set_limits(&Config::default().databases(9).hash_max_listpack(2, 64));
+        assert_eq!(ks.databases(), 2);
+        assert_eq!(ks.config().hash_max_listpack_entries, 2);
+        let mut cx = crate::Ctx {
+            keyspace: &mut ks,
+            db: 0,
+            now: Millis(0),
+            events: &mut Discard,
+        };
+        cx.call(&table, &[b"HSET", b"h", b"a", b"1", b"b", b"2"], &mut out);
+        cx.call(&table, &[b"OBJECT", b"ENCODING", b"h"], &mut out);
+        cx.call(&table, &[b"HSET", b"h", b"c", b"3"], &mut out);
+        cx.call(&table, &[b"OBJECT", b"ENCODING", b"h"], &mut out);
+        assert_eq!(
+            out,
+            [
+                crate::Item::Integer(2),
+                crate::Item::Bulk(b"listpack".to_vec()),
+                crate::Item::Integer(1),
+                crate::Item::Bulk(b"hashtable".to_vec()),
+            ]
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub use command::{Command, CommandInfo, CommandTable, Ctx, Handler};
 pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
-pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace};
+pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace, Peeked};
 pub use reply::{Item, Recorded, Recorded3, ReplySink};
 pub use time::Millis;
 

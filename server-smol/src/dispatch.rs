@@ -90,10 +90,10 @@ pub(crate) fn execute(
             Err(())
         }
     };
-    if let Some(q) = client.multi.as_mut() {
-        if server.changes.watches.is_dirty(client.id) {
-            q.drop_commands();
-        }
+    if let Some(q) = client.multi.as_mut()
+        && server.changes.watches.is_dirty(client.id)
+    {
+        q.drop_commands();
     }
     match resolved {
         Ok((handler, info)) => {
@@ -189,7 +189,11 @@ fn run(
                 now,
                 events: &mut server.changes,
             };
+            // keyspace_hits/misses count the key lookups of read commands.
+            cx.keyspace
+                .count_lookups(info.flags.contains(Flags::READONLY));
             h(&mut cx, args, out);
+            cx.keyspace.count_lookups(false);
         }
         Handler::Server(h) => h(
             &mut Exec {

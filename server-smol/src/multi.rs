@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use keyspace::command::Flags;
-use keyspace::{ChangeKind, Discard, Keyspace, Millis};
+use keyspace::{ChangeKind, Keyspace, Millis};
 
 /// A client inside MULTI: what it queued, and whether queuing failed.
 #[derive(Debug, Default)]
@@ -60,15 +60,15 @@ pub(crate) enum Peek {
     Expired,
 }
 
-/// Looks at `key` in `db` at `now` without removing it when expired.
-pub(crate) fn peek(keyspace: &mut Keyspace, db: usize, key: &[u8], now: Millis) -> Peek {
-    // At time 0 nothing is expired, so this neither expires nor touches the key.
-    match keyspace.expire_time(db, key, Millis(0), &mut Discard) {
-        Some(at) if at <= now => Peek::Expired,
-        Some(_) => Peek::Live,
-        // No expire time: it cannot expire now, so a plain read has no side effect but LRU.
-        None if keyspace.get(db, key, now, &mut Discard).is_some() => Peek::Live,
-        None => Peek::Absent,
+/// Looks at `key` in `db` at `now` without removing it when expired and without counting an
+/// access (Valkey's WATCH leaves OBJECT IDLETIME alone).
+pub(crate) fn peek(keyspace: &Keyspace, db: usize, key: &[u8], now: Millis) -> Peek {
+    if keyspace.peek(db, key, now).is_some() {
+        Peek::Live
+    } else if keyspace.holds_expired(db, key, now) {
+        Peek::Expired
+    } else {
+        Peek::Absent
     }
 }
 
@@ -323,6 +323,28 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keyspace::Discard;
+
+    #[test]
+    fn peek_leaves_idle_time_and_expired_keys_alone() {
+        let mut ks = Keyspace::new(keyspace::Config::default());
+        ks.set(0, b"k", b"v", Millis(1_000), &mut Discard);
+        assert_eq!(peek(&ks, 0, b"k", Millis(50_000)), Peek::Live);
+        let mut out = Vec::new();
+        let table = keyspace::data_table();
+        let mut cx = keyspace::Ctx {
+            keyspace: &mut ks,
+            db: 0,
+            now: Millis(61_000),
+            events: &mut Discard,
+        };
+        cx.call(&table, &[b"OBJECT", b"IDLETIME", b"k"], &mut out);
+        assert_eq!(out, [keyspace::Item::Integer(60)], "WATCH is no access");
+        cx.call(&table, &[b"PEXPIREAT", b"k", b"70000"], &mut out);
+        assert_eq!(peek(&ks, 0, b"k", Millis(70_000)), Peek::Expired);
+        assert_eq!(ks.len(0), 1, "an expired key stays stored");
+        assert_eq!(peek(&ks, 0, b"x", Millis(70_000)), Peek::Absent);
+    }
 
     #[test]
     fn a_change_dirties_every_watcher_of_that_key_in_that_db_only() {

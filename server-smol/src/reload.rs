@@ -223,6 +223,8 @@ pub(crate) async fn reload(
     }
     let mut s = shared.borrow_mut();
     s.log.level = plan.next.loglevel;
+    let limits = plan.next.keyspace_limits(*s.keyspace.config());
+    s.keyspace.set_limits(&limits);
     s.settings = plan.next;
     s.reload.ok += 1;
     s.reload.last_ok = Some(true);
@@ -324,6 +326,14 @@ mod tests {
         ("tracking-table-max-keys", "0", "100"),
         ("enable-module-command", "no", "local"),
         ("module-auto-reload", "no", "yes"),
+        ("list-max-listpack-size", "-2", "128"),
+        ("hash-max-listpack-entries", "128", "4"),
+        ("hash-max-listpack-value", "64", "1kb"),
+        ("set-max-intset-entries", "512", "4"),
+        ("set-max-listpack-entries", "128", "4"),
+        ("set-max-listpack-value", "64", "8"),
+        ("zset-max-listpack-entries", "128", "4"),
+        ("zset-max-listpack-value", "64", "8"),
     ];
 
     #[test]

@@ -92,16 +92,17 @@ async fn serve(
         .and_then(|l| l.local_addr().ok())
         .map_or(settings.port, |a| a.port());
     let keyspace = keyspace::Keyspace::new(
-        keyspace::Config::default()
-            .databases(settings.databases)
-            .proto_max_bulk_len(settings.proto_max_bulk_len)
-            .hash_seed(random_u64()),
+        settings.keyspace_limits(
+            keyspace::Config::default()
+                .databases(settings.databases)
+                .hash_seed(random_u64()),
+        ),
     );
     let pidfile = settings.pidfile.clone();
-    if !pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id())) {
-            log.warning(&format!("Failed to write PID file: {e}"));
-        }
+    if !pidfile.is_empty()
+        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
+    {
+        log.warning(&format!("Failed to write PID file: {e}"));
     }
     let (shutdown, shutdown_asked) = smol::channel::bounded(1);
     let shared = Rc::new(RefCell::new(Server {

@@ -290,11 +290,16 @@ pub(super) fn randomkey(cx: &mut Ctx<'_>, _args: &[&[u8]], out: &mut dyn ReplySi
             return;
         };
         let key: Box<[u8]> = cx.keyspace.entry(cx.db, i).key().into();
-        if cx
+        let counting = cx.keyspace.counting_lookups();
+        cx.keyspace.count_lookups(false);
+        let live = cx
             .keyspace
             .lookup(cx.db, &key, cx.now, cx.events, false)
-            .is_some()
-        {
+            .is_some();
+        cx.keyspace.count_lookups(counting);
+        // While expiry is paused an expired key stays: answer it rather than loop forever
+        // on a database of expired keys (newer Valkey does the same).
+        if live || cx.keyspace.expiry_paused() {
             out.bulk(&key);
             return;
         }

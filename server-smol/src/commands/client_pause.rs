@@ -31,6 +31,9 @@ pub(super) fn pause(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
         0
     };
     ex.server.pause.pause(ex.now, end, mode);
+    // Both modes pause expiry: expired keys read as absent but stay until the unpause.
+    let paused = ex.server.pause.active(ex.now).is_some();
+    ex.server.keyspace.set_expiry_paused(paused);
     out.ok();
 }
 

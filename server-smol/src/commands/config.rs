@@ -51,10 +51,10 @@ fn get(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
                     found.push((d.name.as_bytes(), d));
                 }
             }
-        } else if let Some(d) = lookup(pattern) {
-            if !seen(&found, d) {
-                found.push((pattern, d));
-            }
+        } else if let Some(d) = lookup(pattern)
+            && !seen(&found, d)
+        {
+            found.push((pattern, d));
         }
     }
     out.map(found.len());
@@ -111,12 +111,15 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
         }
     }
     ex.server.log.level = next.loglevel;
+    let limits = next.keyspace_limits(*ex.server.keyspace.config());
+    ex.server.keyspace.set_limits(&limits);
     ex.server.settings = next;
     out.ok();
 }
 
 fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     ex.server.stats = Stats::default();
+    ex.server.keyspace.reset_stats();
     ex.server.ops = crate::server::OpsMeter::default();
     ex.server.used_memory_peak = 0;
     out.ok();

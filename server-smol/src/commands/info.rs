@@ -263,6 +263,8 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
     field!(t, "rejected_connections", st.rejected_connections);
     field!(t, "expired_keys", st.expired_keys + s.changes.expired);
     field!(t, "evicted_keys", st.evicted_keys + s.changes.evicted);
+    field!(t, "keyspace_hits", s.keyspace.keyspace_hits());
+    field!(t, "keyspace_misses", s.keyspace.keyspace_misses());
     field!(t, "pubsub_channels", s.pubsub.channel_count());
     field!(t, "pubsub_patterns", s.pubsub.pattern_count());
     let tracking = s.changes.tracker.stats();

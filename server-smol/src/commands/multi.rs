@@ -111,7 +111,7 @@ fn watch(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     if !ex.server.changes.watches.is_dirty(id) {
         let db = ex.client.db;
         for key in &args[1..] {
-            let state = crate::multi::peek(&mut ex.server.keyspace, db, key, ex.now);
+            let state = crate::multi::peek(&ex.server.keyspace, db, key, ex.now);
             let expired = state == crate::multi::Peek::Expired;
             ex.server.changes.watches.watch(id, db, key, expired);
         }

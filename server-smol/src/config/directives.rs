@@ -18,11 +18,34 @@ pub(crate) struct Directive {
     pub(crate) get: fn(&Settings) -> String,
 }
 
-/// The directive named `name`, case-insensitive.
+/// The directive named `name` (or an alias Valkey accepts for it), case-insensitive.
 pub(crate) fn lookup(name: &[u8]) -> Option<&'static Directive> {
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.as_bytes().eq_ignore_ascii_case(name))
+        .map_or(name, |(_, real)| real.as_bytes());
     DIRECTIVES
         .iter()
         .find(|d| d.name.as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// Old names Valkey still accepts (CONFIG GET of an alias answers under the alias).
+const ALIASES: &[(&str, &str)] = &[
+    ("list-max-ziplist-size", "list-max-listpack-size"),
+    ("hash-max-ziplist-entries", "hash-max-listpack-entries"),
+    ("hash-max-ziplist-value", "hash-max-listpack-value"),
+    ("zset-max-ziplist-entries", "zset-max-listpack-entries"),
+    ("zset-max-ziplist-value", "zset-max-listpack-value"),
+];
+
+/// A `size_t` count Valkey takes as an integer (0..LONG_MAX).
+fn count(arg: &[u8]) -> Result<usize, String> {
+    int(arg, 0, LONG_MAX).map(|v| usize::try_from(v).unwrap_or(usize::MAX))
+}
+
+/// A `size_t` length Valkey takes as a memory value (`64`, `1kb`; 0..LONG_MAX).
+fn length(arg: &[u8]) -> Result<usize, String> {
+    memory(arg, 0, LONG_MAX).map(|v| usize::try_from(v).unwrap_or(usize::MAX))
 }
 
 fn yes_no(arg: &[u8]) -> Result<bool, String> {
@@ -271,6 +294,86 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
     },
     Directive {
+        name: "list-max-listpack-size",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.list_max_listpack_size = int(a[0], i64::from(i32::MIN), INT_MAX)?;
+            Ok(())
+        },
+        get: |s| s.list_max_listpack_size.to_string(),
+    },
+    Directive {
+        name: "hash-max-listpack-entries",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.hash_max_listpack_entries = count(a[0])?;
+            Ok(())
+        },
+        get: |s| s.hash_max_listpack_entries.to_string(),
+    },
+    Directive {
+        name: "hash-max-listpack-value",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.hash_max_listpack_value = length(a[0])?;
+            Ok(())
+        },
+        get: |s| s.hash_max_listpack_value.to_string(),
+    },
+    Directive {
+        name: "set-max-intset-entries",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.set_max_intset_entries = count(a[0])?;
+            Ok(())
+        },
+        get: |s| s.set_max_intset_entries.to_string(),
+    },
+    Directive {
+        name: "set-max-listpack-entries",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.set_max_listpack_entries = count(a[0])?;
+            Ok(())
+        },
+        get: |s| s.set_max_listpack_entries.to_string(),
+    },
+    Directive {
+        name: "set-max-listpack-value",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.set_max_listpack_value = length(a[0])?;
+            Ok(())
+        },
+        get: |s| s.set_max_listpack_value.to_string(),
+    },
+    Directive {
+        name: "zset-max-listpack-entries",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.zset_max_listpack_entries = count(a[0])?;
+            Ok(())
+        },
+        get: |s| s.zset_max_listpack_entries.to_string(),
+    },
+    Directive {
+        name: "zset-max-listpack-value",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.zset_max_listpack_value = length(a[0])?;
+            Ok(())
+        },
+        get: |s| s.zset_max_listpack_value.to_string(),
+    },
+    Directive {
         name: "module-auto-reload",
         mutable: true,
         multi_arg: false,
@@ -353,6 +456,30 @@ mod tests {
             Ok(0)
         );
         assert!(set("tracking-table-max-keys", "-1").is_err());
+    }
+
+    #[test]
+    fn encoding_thresholds_take_valkeys_ranges_and_old_names() {
+        assert_eq!(
+            set("hash-max-ziplist-entries", "7").map(|s| s.hash_max_listpack_entries),
+            Ok(7)
+        );
+        assert_eq!(
+            set("zset-max-listpack-value", "1kb").map(|s| s.zset_max_listpack_value),
+            Ok(1024)
+        );
+        assert_eq!(
+            set("list-max-ziplist-size", "-5").map(|s| s.list_max_listpack_size),
+            Ok(-5)
+        );
+        assert_eq!(
+            set("set-max-intset-entries", "-1"),
+            Err("argument must be between 0 and 9223372036854775807 inclusive".into())
+        );
+        assert!(core::ptr::eq(
+            lookup(b"ZSET-MAX-ZIPLIST-ENTRIES").expect("alias"),
+            lookup(b"zset-max-listpack-entries").expect("name")
+        ));
     }
 
     #[test]

@@ -57,6 +57,22 @@ pub(crate) struct Settings {
     pub(crate) module_auto_reload: bool,
     /// `loadmodule` lines, in file order, loaded at start-up.
     pub(crate) loadmodule: Vec<LoadModule>,
+    /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
+    pub(crate) list_max_listpack_size: i64,
+    /// `hash-max-listpack-entries` (alias `hash-max-ziplist-entries`).
+    pub(crate) hash_max_listpack_entries: usize,
+    /// `hash-max-listpack-value` (alias `hash-max-ziplist-value`).
+    pub(crate) hash_max_listpack_value: usize,
+    /// `set-max-intset-entries`.
+    pub(crate) set_max_intset_entries: usize,
+    /// `set-max-listpack-entries`.
+    pub(crate) set_max_listpack_entries: usize,
+    /// `set-max-listpack-value`.
+    pub(crate) set_max_listpack_value: usize,
+    /// `zset-max-listpack-entries` (alias `zset-max-ziplist-entries`).
+    pub(crate) zset_max_listpack_entries: usize,
+    /// `zset-max-listpack-value` (alias `zset-max-ziplist-value`).
+    pub(crate) zset_max_listpack_value: usize,
 }
 
 /// `enable-module-command`: Valkey's protected-config values.
@@ -83,6 +99,7 @@ pub(crate) struct LoadModule {
 
 impl Default for Settings {
     fn default() -> Self {
+        let ks = keyspace::Config::default();
         Self {
             bind: vec!["127.0.0.1".into()],
             port: 6379,
@@ -103,6 +120,14 @@ impl Default for Settings {
             enable_module_command: ModuleCommandGate::No,
             module_auto_reload: false,
             loadmodule: Vec::new(),
+            list_max_listpack_size: ks.list_max_listpack_size,
+            hash_max_listpack_entries: ks.hash_max_listpack_entries,
+            hash_max_listpack_value: ks.hash_max_listpack_value,
+            set_max_intset_entries: ks.set_max_intset_entries,
+            set_max_listpack_entries: ks.set_max_listpack_entries,
+            set_max_listpack_value: ks.set_max_listpack_value,
+            zset_max_listpack_entries: ks.zset_max_listpack_entries,
+            zset_max_listpack_value: ks.zset_max_listpack_value,
         }
     }
 }
@@ -111,6 +136,20 @@ impl Settings {
     /// Sets directive `d` from its arguments (already split), Valkey's error text on failure.
     pub(crate) fn set(&mut self, d: &Directive, args: &[&[u8]]) -> Result<(), String> {
         (d.set)(self, args)
+    }
+
+    /// `base` with the keyspace settings these hold: `proto-max-bulk-len` and the encoding
+    /// thresholds (at start-up and after each CONFIG SET).
+    pub(crate) fn keyspace_limits(&self, base: keyspace::Config) -> keyspace::Config {
+        base.proto_max_bulk_len(self.proto_max_bulk_len)
+            .list_max_listpack_size(self.list_max_listpack_size)
+            .hash_max_listpack(self.hash_max_listpack_entries, self.hash_max_listpack_value)
+            .set_max(
+                self.set_max_intset_entries,
+                self.set_max_listpack_entries,
+                self.set_max_listpack_value,
+            )
+            .zset_max_listpack(self.zset_max_listpack_entries, self.zset_max_listpack_value)
     }
 
     /// The value CONFIG GET shows for `d`.

@@ -294,3 +294,71 @@ fn keys_expire_actively_without_being_touched() {
     let stats = info(&mut r, &["stats"]);
     assert_eq!(stats["expired_keys"], "50");
 }
+
+#[test]
+fn keyspace_hits_and_misses_count_read_lookups_until_resetstat() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    let mut r = server.redis(false);
+    c.roundtrip(&["SET", "a", "1"], b"+OK\r\n");
+    c.roundtrip(
+        &["MGET", "a", "nope", "a"],
+        b"*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n1\r\n",
+    );
+    c.roundtrip(&["GET", "missing"], b"$-1\r\n");
+    // Writes do not count.
+    c.roundtrip(&["INCR", "a"], b":2\r\n");
+    c.roundtrip(&["DEL", "nope"], b":0\r\n");
+    let stats = info(&mut r, &["stats"]);
+    assert_eq!(stats["keyspace_hits"], "2");
+    assert_eq!(stats["keyspace_misses"], "2");
+    c.roundtrip(&["CONFIG", "RESETSTAT"], b"+OK\r\n");
+    let stats = info(&mut r, &["stats"]);
+    assert_eq!(stats["keyspace_hits"], "0");
+    assert_eq!(stats["keyspace_misses"], "0");
+}
+
+#[test]
+fn config_set_of_an_encoding_threshold_changes_the_next_encoding() {
+    let server = Server::start(&["--zset-max-ziplist-entries", "1"]);
+    let mut c = server.raw();
+    c.roundtrip(&["ZADD", "z", "1", "a", "2", "b"], b":2\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "z"], b"$8\r\nskiplist\r\n");
+    c.roundtrip(&["HSET", "h", "a", "1", "b", "2", "c", "3"], b":3\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "h"], b"$8\r\nlistpack\r\n");
+    c.roundtrip(
+        &["CONFIG", "SET", "hash-max-listpack-entries", "3"],
+        b"+OK\r\n",
+    );
+    c.roundtrip(
+        &["CONFIG", "GET", "hash-max-ziplist-entries"],
+        b"*2\r\n$24\r\nhash-max-ziplist-entries\r\n$1\r\n3\r\n",
+    );
+    c.roundtrip(&["HSET", "h", "d", "4"], b":1\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "h"], b"$9\r\nhashtable\r\n");
+    c.roundtrip(
+        &["CONFIG", "SET", "set-max-listpack-value", "2"],
+        b"+OK\r\n",
+    );
+    c.roundtrip(&["SADD", "s", "abc"], b":1\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "s"], b"$9\r\nhashtable\r\n");
+    c.roundtrip(&["CONFIG", "SET", "list-max-ziplist-size", "2"], b"+OK\r\n");
+    c.roundtrip(&["RPUSH", "l", "a", "b", "c"], b":3\r\n");
+    c.roundtrip(&["OBJECT", "ENCODING", "l"], b"$9\r\nquicklist\r\n");
+    c.roundtrip(
+        &["CONFIG", "GET", "zset-max-listpack-entries"],
+        b"*2\r\n$25\r\nzset-max-listpack-entries\r\n$1\r\n1\r\n",
+    );
+}
+
+#[test]
+fn config_set_proto_max_bulk_len_reaches_the_string_commands() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    c.roundtrip(&["SETRANGE", "s", "1048576", "x"], b":1048577\r\n");
+    c.roundtrip(&["CONFIG", "SET", "proto-max-bulk-len", "1mb"], b"+OK\r\n");
+    c.roundtrip(
+        &["SETRANGE", "t", "1048576", "x"],
+        b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n",
+    );
+}

@@ -650,3 +650,23 @@ fn resp3_reply_types_from_a_module_follow_the_connection_protocol() {
         b"%4\r\n$1\r\nb\r\n#t\r\n$1\r\nd\r\n,1.5\r\n$1\r\nn\r\n(123\r\n$1\r\ns\r\n~1\r\n$1\r\nx\r\n",
     );
 }
+
+#[test]
+fn a_dma_write_to_an_existing_key_keeps_its_ttl() {
+    let hello = module("hello");
+    let server = Server::start(&["--loadmodule", &hello]);
+    let mut r = server.redis(false);
+    assert_eq!(ok(&mut r, &["SET", "k", "old", "EX", "1000"]), Value::Okay);
+    assert_eq!(
+        ok(&mut r, &["hello.set", "k", "a longer value"]),
+        Value::Okay
+    );
+    assert_eq!(ok(&mut r, &["GET", "k"]), bulk("a longer value"));
+    let Value::Int(ttl) = ok(&mut r, &["TTL", "k"]) else {
+        panic!("TTL is an integer");
+    };
+    assert!((990..=1000).contains(&ttl), "{ttl}");
+    // A new key gets none.
+    assert_eq!(ok(&mut r, &["hello.set", "fresh", "v"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["TTL", "fresh"]), Value::Int(-1));
+}

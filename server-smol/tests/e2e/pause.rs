@@ -325,3 +325,44 @@ fn publish_waits_under_a_write_pause_and_a_killed_parked_client_leaves_the_queue
     // The killed client's INCR never ran.
     admin.roundtrip(&["GET", "n"], b"$-1\r\n");
 }
+
+#[test]
+fn a_write_pause_hides_expired_keys_and_expires_them_after_the_unpause() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    let mut tracker = crate::tracking::resp3(&server);
+    tracker.roundtrip(&["CLIENT", "TRACKING", "ON"], b"+OK\r\n");
+    admin.roundtrip(&["SET", "k", "v", "PX", "300"], b"+OK\r\n");
+    tracker.roundtrip(&["GET", "k"], b"$1\r\nv\r\n");
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], b"+OK\r\n");
+    eventually("k to read as expired", || {
+        admin.cmd(&["PTTL", "k"]);
+        (admin.reply() == b":-2\r\n").then_some(())
+    });
+    admin.roundtrip(&["GET", "k"], b"$-1\r\n");
+    admin.roundtrip(&["EXISTS", "k"], b":0\r\n");
+    // Still stored, not counted as expired, nobody told.
+    admin.roundtrip(&["DBSIZE"], b":1\r\n");
+    assert_eq!(info_field(&mut admin, "expired_keys"), "0");
+    crate::tracking::nothing_pending(&mut tracker);
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], b"+OK\r\n");
+    admin.roundtrip(&["GET", "k"], b"$-1\r\n");
+    admin.roundtrip(&["DBSIZE"], b":0\r\n");
+    assert_eq!(info_field(&mut admin, "expired_keys"), "1");
+    tracker.expect(&crate::tracking::invalidate(&["k"]));
+}
+
+#[test]
+fn randomkey_answers_an_expired_key_during_a_pause_instead_of_looping() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    admin.roundtrip(&["SET", "k", "v", "PX", "100"], b"+OK\r\n");
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], b"+OK\r\n");
+    eventually("k to read as expired", || {
+        admin.cmd(&["PTTL", "k"]);
+        (admin.reply() == b":-2\r\n").then_some(())
+    });
+    admin.roundtrip(&["RANDOMKEY"], b"$1\r\nk\r\n");
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], b"+OK\r\n");
+    admin.roundtrip(&["RANDOMKEY"], b"$-1\r\n");
+}

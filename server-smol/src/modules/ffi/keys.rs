@@ -93,12 +93,14 @@ fn with_key<R>(
     with_server(|server, _, scope| f(k, server, scope.now)).unwrap_or(fallback)
 }
 
-/// Writes a dirty DMA copy back to the keyspace.
+/// Writes a dirty DMA copy back to the keyspace, keeping the key's TTL as Valkey's in-place
+/// StringDMA/StringTruncate do.
 fn flush(k: &mut Key, server: &mut Server, now: keyspace::Millis) {
     if k.dirty {
         if let Some(buf) = &k.buf {
             let s = &mut *server;
-            s.keyspace.set(k.db, &k.name, buf, now, &mut s.changes);
+            s.keyspace
+                .set_keep_ttl(k.db, &k.name, buf, now, &mut s.changes);
         }
         k.dirty = false;
     }
