@@ -164,7 +164,11 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "maxclients", s.settings.maxclients);
     field!(t, "client_recent_max_input_buffer", max_in);
     field!(t, "client_recent_max_output_buffer", max_out);
-    field!(t, "blocked_clients", s.pause.parked());
+    field!(
+        t,
+        "blocked_clients",
+        s.pause.parked() + s.changes.blocking.count()
+    );
     field!(
         t,
         "tracking_clients",
