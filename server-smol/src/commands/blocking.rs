@@ -388,12 +388,7 @@ mod tests {
             (b"9223372036854775", Err("ERR timeout is out of range")),
         ];
         for (arg, want) in cases {
-            assert_eq!(
-                deadline(arg, now),
-                *want,
-                "{}",
-                String::from_utf8_lossy(arg)
-            );
+            assert_eq!(deadline(arg, now), want, "{}", String::from_utf8_lossy(arg));
         }
     }
 }
