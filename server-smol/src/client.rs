@@ -151,15 +151,14 @@ impl Client {
         if self.pushes.is_empty() {
             return;
         }
-        if !self.busy {
-            if let Some(stream) = &self.stream {
-                let mut stream = stream.clone();
-                let mut cx = Context::from_waker(Waker::noop());
-                if let Poll::Ready(Ok(n)) = Pin::new(&mut stream).poll_write(&mut cx, &self.pushes)
-                {
-                    self.pushes.drain(..n);
-                    self.net_out += n as u64;
-                }
+        if !self.busy
+            && let Some(stream) = &self.stream
+        {
+            let mut stream = stream.clone();
+            let mut cx = Context::from_waker(Waker::noop());
+            if let Poll::Ready(Ok(n)) = Pin::new(&mut stream).poll_write(&mut cx, &self.pushes) {
+                self.pushes.drain(..n);
+                self.net_out += n as u64;
             }
         }
         if !self.pushes.is_empty() {

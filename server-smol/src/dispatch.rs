@@ -90,10 +90,10 @@ pub(crate) fn execute(
             Err(())
         }
     };
-    if let Some(q) = client.multi.as_mut() {
-        if server.changes.watches.is_dirty(client.id) {
-            q.drop_commands();
-        }
+    if let Some(q) = client.multi.as_mut()
+        && server.changes.watches.is_dirty(client.id)
+    {
+        q.drop_commands();
     }
     match resolved {
         Ok((handler, info)) => {

@@ -137,14 +137,14 @@ pub(crate) fn push_to(
         write(proto, sub, &mut me.pushes);
         return;
     }
-    if let Some(c) = clients.get(&id) {
-        if let Ok(mut c) = c.try_borrow_mut() {
-            let was_empty = c.pushes.is_empty();
-            let (proto, sub) = (c.resp, c.subscribed());
-            write(proto, sub, &mut c.pushes);
-            if was_empty && !c.pushes.is_empty() {
-                pending.push(id);
-            }
+    if let Some(c) = clients.get(&id)
+        && let Ok(mut c) = c.try_borrow_mut()
+    {
+        let was_empty = c.pushes.is_empty();
+        let (proto, sub) = (c.resp, c.subscribed());
+        write(proto, sub, &mut c.pushes);
+        if was_empty && !c.pushes.is_empty() {
+            pending.push(id);
         }
     }
 }
@@ -153,10 +153,10 @@ pub(crate) fn push_to(
 /// per client however many pushes a burst queued for it, before the burst's own replies.
 pub(crate) fn send_pending(clients: &BTreeMap<u64, Rc<RefCell<Client>>>, pending: &mut Vec<u64>) {
     for id in pending.drain(..) {
-        if let Some(c) = clients.get(&id) {
-            if let Ok(mut c) = c.try_borrow_mut() {
-                c.send_pushes();
-            }
+        if let Some(c) = clients.get(&id)
+            && let Ok(mut c) = c.try_borrow_mut()
+        {
+            c.send_pushes();
         }
     }
 }

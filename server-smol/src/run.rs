@@ -98,10 +98,10 @@ async fn serve(
             .hash_seed(random_u64()),
     );
     let pidfile = settings.pidfile.clone();
-    if !pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id())) {
-            log.warning(&format!("Failed to write PID file: {e}"));
-        }
+    if !pidfile.is_empty()
+        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
+    {
+        log.warning(&format!("Failed to write PID file: {e}"));
     }
     let (shutdown, shutdown_asked) = smol::channel::bounded(1);
     let shared = Rc::new(RefCell::new(Server {

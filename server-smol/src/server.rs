@@ -192,11 +192,11 @@ impl Server {
     /// Forgets a client that is gone or being dropped (disconnect, CLIENT KILL, timeout):
     /// from the client table, tracking, Pub/Sub and the pause queue. Idempotent.
     pub(crate) fn forget_client(&mut self, id: u64) {
-        if let Some(c) = self.clients.remove(&id) {
-            if let Ok(c) = c.try_borrow() {
-                self.pubsub.remove_client(&c);
-                c.wake();
-            }
+        if let Some(c) = self.clients.remove(&id)
+            && let Ok(c) = c.try_borrow()
+        {
+            self.pubsub.remove_client(&c);
+            c.wake();
         }
         if let Some(cid) = ClientId::new(id) {
             self.changes.tracker.client_gone(cid);
@@ -224,11 +224,11 @@ impl Server {
     /// order it is woken).
     pub(crate) fn unpause(&mut self) {
         for id in self.pause.unpause() {
-            if let Some(c) = self.clients.get(&id) {
-                if let Ok(mut c) = c.try_borrow_mut() {
-                    c.paused = false;
-                    c.wake();
-                }
+            if let Some(c) = self.clients.get(&id)
+                && let Ok(mut c) = c.try_borrow_mut()
+            {
+                c.paused = false;
+                c.wake();
             }
         }
     }

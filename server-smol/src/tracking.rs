@@ -116,14 +116,14 @@ pub(crate) fn deliver_idle(server: &mut Server) {
     let pending = &mut server.pending_pushes;
     let conns = Conns { clients, me: None };
     tracker.drain(&conns, |d| {
-        if let Some(c) = clients.get(&d.to.get()) {
-            if let Ok(mut c) = c.try_borrow_mut() {
-                let was_empty = c.pushes.is_empty();
-                let (proto, sub) = (c.resp, c.subscribed());
-                encode(&d, proto, sub, &mut c.pushes);
-                if was_empty && !c.pushes.is_empty() {
-                    pending.push(d.to.get());
-                }
+        if let Some(c) = clients.get(&d.to.get())
+            && let Ok(mut c) = c.try_borrow_mut()
+        {
+            let was_empty = c.pushes.is_empty();
+            let (proto, sub) = (c.resp, c.subscribed());
+            encode(&d, proto, sub, &mut c.pushes);
+            if was_empty && !c.pushes.is_empty() {
+                pending.push(d.to.get());
             }
         }
     });

@@ -266,10 +266,9 @@ fn list_lines(
                 } else if let Some(c) = u64::try_from(id)
                     .ok()
                     .and_then(|i| ex.server.clients.get(&i))
+                    && let Ok(c) = c.try_borrow()
                 {
-                    if let Ok(c) = c.try_borrow() {
-                        line(tracker, &c, now, text);
-                    }
+                    line(tracker, &c, now, text);
                 }
             }
         }
@@ -448,10 +447,11 @@ fn unblock(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             String::from_utf8_lossy(args[1])
         ));
     }
-    if let Some(reason) = args.get(3) {
-        if !reason.eq_ignore_ascii_case(b"timeout") && !reason.eq_ignore_ascii_case(b"error") {
-            return out.error_text("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
-        }
+    if let Some(reason) = args.get(3)
+        && !reason.eq_ignore_ascii_case(b"timeout")
+        && !reason.eq_ignore_ascii_case(b"error")
+    {
+        return out.error_text("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     }
     let Some(id) = keyspace::num::canonical_i64(args[2]) else {
         return out.error(&Error::NotAnInteger);

@@ -51,10 +51,10 @@ fn get(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
                     found.push((d.name.as_bytes(), d));
                 }
             }
-        } else if let Some(d) = lookup(pattern) {
-            if !seen(&found, d) {
-                found.push((pattern, d));
-            }
+        } else if let Some(d) = lookup(pattern)
+            && !seen(&found, d)
+        {
+            found.push((pattern, d));
         }
     }
     out.map(found.len());

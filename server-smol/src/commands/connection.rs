@@ -197,10 +197,10 @@ fn hello(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             ));
         }
     }
-    if let Some((user, pass)) = creds {
-        if authenticate(ex, user, pass).is_err() {
-            return out.error_text(WRONGPASS);
-        }
+    if let Some((user, pass)) = creds
+        && authenticate(ex, user, pass).is_err()
+    {
+        return out.error_text(WRONGPASS);
     }
     if ex.server.auth_required(ex.client) {
         return out.error_text(

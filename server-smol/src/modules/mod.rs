@@ -242,13 +242,13 @@ struct Started {
 fn open(server: &Server, path: &Path) -> Result<Rc<Library>, LoadFailure> {
     use std::os::unix::fs::PermissionsExt;
     let shown = path.display();
-    if let Ok(m) = std::fs::metadata(path) {
-        if m.permissions().mode() & 0o111 == 0 {
-            server.log.warning(&format!(
-                "Module {shown} failed to load: It does not have execute permissions."
-            ));
-            return Err(LoadFailure::NotExecutable);
-        }
+    if let Ok(m) = std::fs::metadata(path)
+        && m.permissions().mode() & 0o111 == 0
+    {
+        server.log.warning(&format!(
+            "Module {shown} failed to load: It does not have execute permissions."
+        ));
+        return Err(LoadFailure::NotExecutable);
     }
     match Library::open(path) {
         Ok(lib) => {

@@ -511,10 +511,10 @@ unsafe extern "C" fn server_smol_module_log(
             String::from_utf8_lossy(msg)
         );
         let logged = with_server(|server, _, _| server.log.log(level, &line));
-        if logged.is_none() {
-            if let Ok(Some(log)) = LOGGER.lock().map(|l| l.clone()) {
-                log.log(level, &line);
-            }
+        if logged.is_none()
+            && let Ok(Some(log)) = LOGGER.lock().map(|l| l.clone())
+        {
+            log.log(level, &line);
         }
     });
 }
