@@ -65,6 +65,11 @@ impl Blocking {
         self.clients
     }
 
+    /// Keys with clients blocked on them (INFO `total_blocking_keys`).
+    pub(crate) fn keys(&self) -> usize {
+        self.waiters.len()
+    }
+
     /// A change event: a key someone waits on may now serve them.
     pub(crate) fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
         if self.waiters.is_empty() {

@@ -17,6 +17,18 @@ fn blocked(c: &mut Raw) -> usize {
         .expect("number")
 }
 
+/// INFO `total_blocking_keys`.
+fn blocking_keys(c: &mut Raw) -> usize {
+    c.cmd(&["INFO", "clients"]);
+    let info = String::from_utf8(c.reply()).expect("utf8");
+    info.lines()
+        .find_map(|l| l.strip_prefix("total_blocking_keys:"))
+        .expect("total_blocking_keys")
+        .trim()
+        .parse()
+        .expect("number")
+}
+
 /// Waits until `n` clients are blocked.
 fn wait_blocked(c: &mut Raw, n: usize) {
     eventually(&format!("{n} blocked clients"), || {
@@ -130,6 +142,7 @@ fn first_blocked_is_first_served() {
         w.cmd(&["BRPOP", "other", "l", "0"]);
         wait_blocked(&mut admin, i + 1);
     }
+    assert_eq!(blocking_keys(&mut admin), 2);
     admin.roundtrip(&["RPUSH", "l", "a", "b"], b":2\r\n");
     waiters[0].expect(b"*2\r\n$1\r\nl\r\n$1\r\nb\r\n");
     waiters[1].expect(b"*2\r\n$1\r\nl\r\n$1\r\na\r\n");
@@ -304,5 +317,33 @@ fn a_pause_holds_a_new_blocking_command_until_it_ends() {
     admin.roundtrip(&["CLIENT", "UNPAUSE"], b"+OK\r\n");
     waiter.expect(b"*2\r\n$1\r\nl\r\n$1\r\na\r\n");
     writer.expect(b":1\r\n");
+    assert_eq!(blocked(&mut admin), 0);
+}
+
+#[test]
+fn swapdb_serves_a_key_that_arrives_with_the_other_database() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    let mut waiter = server.raw();
+    waiter.cmd(&["BLPOP", "l", "0"]);
+    wait_blocked(&mut admin, 1);
+    admin.roundtrip(&["SELECT", "1"], b"+OK\r\n");
+    admin.roundtrip(&["RPUSH", "l", "x"], b":1\r\n");
+    assert_eq!(blocked(&mut admin), 1);
+    admin.roundtrip(&["SWAPDB", "0", "1"], b"+OK\r\n");
+    waiter.expect(b"*2\r\n$1\r\nl\r\n$1\r\nx\r\n");
+}
+
+#[test]
+fn a_served_blmove_to_a_key_of_another_type_answers_wrongtype() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    let mut waiter = server.raw();
+    waiter.cmd(&["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]);
+    wait_blocked(&mut admin, 1);
+    admin.roundtrip(&["SET", "dst", "string"], b"+OK\r\n");
+    admin.roundtrip(&["RPUSH", "src", "x"], b":1\r\n");
+    waiter.expect(b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    admin.roundtrip(&["LLEN", "src"], b":1\r\n");
     assert_eq!(blocked(&mut admin), 0);
 }
