@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use keyspace::command::Flags;
 use keyspace::{ChangeKind, Kind, Millis, ReplySink, Value};
 
 use crate::client::Client;
@@ -31,6 +32,8 @@ pub(crate) struct Blocked {
 pub(crate) struct Blocking {
     waiters: HashMap<(usize, Vec<u8>), VecDeque<u64>>,
     ready: VecDeque<(usize, Vec<u8>)>,
+    /// Ready keys whose clients a CLIENT PAUSE holds back, ready again once it ends.
+    held: Vec<(usize, Vec<u8>)>,
     clients: usize,
 }
 
@@ -119,7 +122,31 @@ pub(crate) fn block(server: &mut Server, client: &mut Client, blocked: Blocked) 
 /// Serves the clients blocked on keys made ready, in the order they blocked, re-running each
 /// one's command (Valkey's `handleClientsBlockedOnKeys`); a served command may make more keys
 /// ready. The running client (borrowed by the caller) is never among them.
+///
+/// Under a CLIENT PAUSE that holds writes, the clients stay blocked (as Valkey postpones
+/// them) and their keys are tried again once the pause ends.
 pub(crate) fn serve_ready(server: &mut Server, now: Millis) {
+    let blocking = &mut server.changes.blocking;
+    if blocking.ready.is_empty() && blocking.held.is_empty() {
+        return;
+    }
+    let write = Flags::WRITE.union(Flags::BLOCKING);
+    if server.pause.holds(now, write, false) {
+        let blocking = &mut server.changes.blocking;
+        let ready: Vec<_> = blocking.ready.drain(..).collect();
+        for key in ready {
+            if !blocking.held.contains(&key) {
+                blocking.held.push(key);
+            }
+        }
+        return;
+    }
+    let blocking = &mut server.changes.blocking;
+    for key in core::mem::take(&mut blocking.held) {
+        if !blocking.ready.contains(&key) {
+            blocking.ready.push_back(key);
+        }
+    }
     while let Some(key) = server.changes.blocking.ready.pop_front() {
         for id in server.changes.blocking.waiting_on(&key) {
             let Some(rc) = server.clients.get(&id).cloned() else {

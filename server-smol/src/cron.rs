@@ -28,6 +28,7 @@ pub(crate) async fn run(shared: Rc<RefCell<Server>>) {
 fn tick(server: &mut Server) {
     let now = clock::unix_millis();
     server.end_pause_if_due(now);
+    crate::blocking::serve_ready(server, now);
     // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
     if server.pause.active(now).is_none() {
         let cycle = server

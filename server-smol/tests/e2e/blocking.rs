@@ -347,3 +347,22 @@ fn a_served_blmove_to_a_key_of_another_type_answers_wrongtype() {
     admin.roundtrip(&["LLEN", "src"], b":1\r\n");
     assert_eq!(blocked(&mut admin), 0);
 }
+
+#[test]
+fn a_client_made_ready_under_a_write_pause_is_served_when_it_ends() {
+    let server = Server::start(&[]);
+    let mut admin = server.raw();
+    let mut waiter = server.raw();
+    waiter.cmd(&["BLPOP", "l", "0"]);
+    wait_blocked(&mut admin, 1);
+    // The pause starts inside the transaction that pushes: the waiter stays blocked.
+    admin.roundtrip(&["MULTI"], b"+OK\r\n");
+    admin.roundtrip(&["RPUSH", "l", "a"], b"+QUEUED\r\n");
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], b"+QUEUED\r\n");
+    admin.roundtrip(&["EXEC"], b"*2\r\n:1\r\n+OK\r\n");
+    assert_eq!(blocked(&mut admin), 1);
+    admin.roundtrip(&["LLEN", "l"], b":1\r\n");
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], b"+OK\r\n");
+    waiter.expect(b"*2\r\n$1\r\nl\r\n$1\r\na\r\n");
+    assert_eq!(blocked(&mut admin), 0);
+}
