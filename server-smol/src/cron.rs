@@ -54,7 +54,8 @@ fn tick(server: &mut Server) {
             .iter()
             .filter_map(|(id, c)| {
                 let c = c.try_borrow().ok()?;
-                (c.idle(now) > timeout).then_some(*id)
+                // No idle timeout for a client blocked by BLPOP and the like.
+                (c.idle(now) > timeout && c.blocked.is_none()).then_some(*id)
             })
             .collect();
         for id in idle {

@@ -366,3 +366,31 @@ fn a_client_made_ready_under_a_write_pause_is_served_when_it_ends() {
     waiter.expect(b"*2\r\n$1\r\nl\r\n$1\r\na\r\n");
     assert_eq!(blocked(&mut admin), 0);
 }
+
+/// INFO `connected_clients`.
+fn connected(c: &mut Raw) -> usize {
+    c.cmd(&["INFO", "clients"]);
+    let info = String::from_utf8(c.reply()).expect("utf8");
+    info.lines()
+        .find_map(|l| l.strip_prefix("connected_clients:"))
+        .expect("connected_clients")
+        .trim()
+        .parse()
+        .expect("number")
+}
+
+#[test]
+fn the_idle_timeout_spares_blocked_clients() {
+    let server = Server::start(&["--timeout", "1"]);
+    let mut waiter = server.raw();
+    waiter.cmd(&["BLPOP", "l", "0"]);
+    // Connected after the waiter blocked: once it is dropped as idle, the waiter was idle longer.
+    let mut idle = server.raw();
+    idle.roundtrip(&["PING"], b"+PONG\r\n");
+    assert!(idle.until_closed().is_empty());
+    let mut admin = server.raw();
+    assert_eq!(connected(&mut admin), 2);
+    assert_eq!(blocked(&mut admin), 1);
+    admin.roundtrip(&["RPUSH", "l", "a"], b":1\r\n");
+    waiter.expect(b"*2\r\n$1\r\nl\r\n$1\r\na\r\n");
+}
