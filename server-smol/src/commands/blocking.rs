@@ -140,7 +140,7 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
 pub(crate) fn deadline(arg: &[u8], now: Millis) -> Result<Option<u64>, &'static str> {
     let secs = core::str::from_utf8(arg)
         .ok()
-        .and_then(|s| s.parse::<f64>().ok())
+        .and_then(|s| s.parse::<f64>().ok().or_else(|| hex_float(s)))
         .filter(|v| !v.is_nan())
         .ok_or("ERR timeout is not a float or out of range")?;
     let ms = secs * 1000.0;
@@ -164,6 +164,32 @@ pub(crate) fn deadline(arg: &[u8], now: Millis) -> Result<Option<u64>, &'static 
         return Err("ERR timeout is out of range");
     }
     Ok(Some(u64::try_from(ms + now).unwrap_or(u64::MAX)))
+}
+
+/// The hexadecimal form `strtold` also reads (`0x1F`, `-0x1.8`), without an exponent.
+fn hex_float(s: &str) -> Option<f64> {
+    let (negative, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let digits = rest
+        .strip_prefix("0x")
+        .or_else(|| rest.strip_prefix("0X"))?;
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut value = 0.0_f64;
+    for c in int.chars() {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        value += f64::from(c.to_digit(16)?) * scale;
+        scale /= 16.0;
+    }
+    Some(if negative { -value } else { value })
 }
 
 /// What `key` holds: `None` if missing, `Some(None)` for a string.
@@ -374,7 +400,7 @@ mod tests {
     #[test]
     fn timeouts_parse_as_valkey_does() {
         let now = Millis(1_000);
-        let cases: [(&[u8], Parsed); 11] = [
+        let cases: [(&[u8], Parsed); 16] = [
             (b"0", Ok(None)),
             (b"0.0", Ok(None)),
             (b"1", Ok(Some(2_000))),
@@ -385,6 +411,11 @@ mod tests {
             (b"nan", Err("ERR timeout is not a float or out of range")),
             (b" 1", Err("ERR timeout is not a float or out of range")),
             (b"inf", Err("ERR timeout is out of range")),
+            (b"0x7FFFFFFFFFFFFF", Err("ERR timeout is out of range")),
+            (b"0x1.8", Ok(Some(2_500))),
+            (b"-0x1", Err("ERR timeout is negative")),
+            (b"0x", Err("ERR timeout is not a float or out of range")),
+            (b"0xg", Err("ERR timeout is not a float or out of range")),
             (b"9223372036854775", Err("ERR timeout is out of range")),
         ];
         for (arg, want) in cases {

@@ -92,6 +92,10 @@ fn wrong_types_and_bad_timeouts_are_errors() {
     c.roundtrip(&["BRPOPLPUSH", "a", "b", "x"], not_float);
     c.roundtrip(&["BLPOP", "l", "-1"], b"-ERR timeout is negative\r\n");
     c.roundtrip(&["BRPOP", "l", "inf"], b"-ERR timeout is out of range\r\n");
+    c.roundtrip(
+        &["BLPOP", "l", "0x7FFFFFFFFFFFFF"],
+        b"-ERR timeout is out of range\r\n",
+    );
     // The timeout is checked before the data: a bad one pops nothing.
     c.roundtrip(&["RPUSH", "l", "a"], b":1\r\n");
     c.roundtrip(&["BLPOP", "l", "-0.5"], b"-ERR timeout is negative\r\n");
