@@ -64,7 +64,9 @@ const MPOP_KEYS: &[KeySpec] = &[KeySpec {
 pub(super) fn commands() -> Vec<Command<Handler>> {
     let list_acl = acl(&[A::WRITE, A::LIST, A::SLOW, A::BLOCKING]);
     let zset_acl = acl(&[A::WRITE, A::SORTEDSET, A::SLOW, A::BLOCKING]);
+    let zpop_acl = acl(&[A::WRITE, A::SORTEDSET, A::FAST, A::BLOCKING]);
     let pop = flags(&[F::WRITE, F::BLOCKING]);
+    let zpop = flags(&[F::WRITE, F::FAST, F::BLOCKING]);
     let mov = flags(&[F::WRITE, F::DENYOOM, F::BLOCKING]);
     let mpop = flags(&[F::WRITE, F::BLOCKING, F::MOVABLE_KEYS]);
     let keyed =
@@ -110,7 +112,7 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
         ),
         cmd(
             keyed(
-                info("bzpopmin", "bzpopmin", -3, pop, zset_acl),
+                info("bzpopmin", "bzpopmin", -3, zpop, zpop_acl),
                 (1, -2),
                 POP_KEYS,
             ),
@@ -118,7 +120,7 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
         ),
         cmd(
             keyed(
-                info("bzpopmax", "bzpopmax", -3, pop, zset_acl),
+                info("bzpopmax", "bzpopmax", -3, zpop, zpop_acl),
                 (1, -2),
                 POP_KEYS,
             ),

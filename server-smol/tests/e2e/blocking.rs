@@ -398,3 +398,34 @@ fn the_idle_timeout_spares_blocked_clients() {
     admin.roundtrip(&["RPUSH", "l", "a"], b":1\r\n");
     waiter.expect(b"*2\r\n$1\r\nl\r\n$1\r\na\r\n");
 }
+
+#[test]
+fn the_command_table_describes_them() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    c.roundtrip(
+        &["COMMAND", "GETKEYS", "BLMPOP", "0", "2", "a", "b", "LEFT"],
+        b"*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+    );
+    c.roundtrip(
+        &[
+            "COMMAND", "GETKEYS", "BLMOVE", "s", "d", "LEFT", "LEFT", "0",
+        ],
+        b"*2\r\n$1\r\ns\r\n$1\r\nd\r\n",
+    );
+    c.roundtrip(
+        &["COMMAND", "GETKEYS", "BZPOPMIN", "a", "b", "0"],
+        b"*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+    );
+    c.cmd(&["COMMAND", "INFO", "bzpopmin", "blpop"]);
+    let info = String::from_utf8(c.reply()).expect("utf8");
+    assert!(info.contains("+write\r\n+blocking\r\n+fast\r\n"), "{info}");
+    assert!(
+        info.contains("+@sortedset\r\n+@fast\r\n+@blocking\r\n"),
+        "{info}"
+    );
+    assert!(
+        info.contains("+@list\r\n+@slow\r\n+@blocking\r\n"),
+        "{info}"
+    );
+}
