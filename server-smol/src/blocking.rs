@@ -225,3 +225,59 @@ pub(crate) fn unblock(server: &mut Server, id: u64, error: bool) -> bool {
     c.wake();
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(names: &[&str]) -> Vec<Vec<u8>> {
+        names.iter().map(|k| k.as_bytes().to_vec()).collect()
+    }
+
+    #[test]
+    fn waiters_queue_per_key_in_arrival_order() {
+        let mut b = Blocking::default();
+        b.block(7, 0, &keys(&["a", "b"]));
+        b.block(3, 0, &keys(&["b"]));
+        b.block(5, 1, &keys(&["b"]));
+        assert_eq!((b.count(), b.keys()), (3, 3));
+        assert_eq!(b.waiting_on(&(0, b"b".to_vec())), vec![7, 3]);
+        b.unblock(7, 0, &keys(&["a", "b"]));
+        assert_eq!(b.waiting_on(&(0, b"b".to_vec())), vec![3]);
+        assert_eq!((b.count(), b.keys()), (2, 2));
+        b.forget(5);
+        b.forget(5);
+        assert_eq!((b.count(), b.keys()), (1, 1));
+    }
+
+    #[test]
+    fn only_events_that_may_serve_make_a_watched_key_ready_once() {
+        let mut b = Blocking::default();
+        b.change(0, b"a", ChangeKind::LPush); // nobody waits: nothing kept
+        assert!(b.ready.is_empty());
+        b.block(1, 0, &keys(&["a", "b"]));
+        b.change(0, b"a", ChangeKind::Set);
+        b.change(0, b"a", ChangeKind::LPop);
+        b.change(1, b"a", ChangeKind::LPush);
+        assert!(b.ready.is_empty());
+        b.change(0, b"a", ChangeKind::RPush);
+        b.change(0, b"a", ChangeKind::LPush);
+        b.change(0, b"b", ChangeKind::ZAdd);
+        assert_eq!(
+            b.ready.iter().cloned().collect::<Vec<_>>(),
+            vec![(0, b"a".to_vec()), (0, b"b".to_vec())]
+        );
+    }
+
+    #[test]
+    fn swapdb_makes_every_watched_key_of_the_database_ready() {
+        let mut b = Blocking::default();
+        b.block(1, 2, &keys(&["y", "x"]));
+        b.block(2, 3, &keys(&["z"]));
+        b.change(2, b"", ChangeKind::SwapDb);
+        assert_eq!(
+            b.ready.iter().cloned().collect::<Vec<_>>(),
+            vec![(2, b"x".to_vec()), (2, b"y".to_vec())]
+        );
+    }
+}
