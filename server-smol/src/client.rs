@@ -85,6 +85,8 @@ pub(crate) struct Client {
     pub(crate) patterns: BTreeSet<Vec<u8>>,
     /// Inside MULTI: the queued transaction.
     pub(crate) multi: Option<crate::multi::Queue>,
+    /// Blocked by BLPOP and the like: what it waits for.
+    pub(crate) blocked: Option<crate::blocking::Blocked>,
 }
 
 impl Client {
@@ -124,6 +126,7 @@ impl Client {
             channels: BTreeSet::new(),
             patterns: BTreeSet::new(),
             multi: None,
+            blocked: None,
         }
     }
 
@@ -202,7 +205,7 @@ impl Client {
         if self.multi.is_some() {
             f.push('x');
         }
-        if self.paused {
+        if self.paused || self.blocked.is_some() {
             f.push('b');
         }
         f.extend(tracking.client_list_flags());

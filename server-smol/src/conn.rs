@@ -81,8 +81,11 @@ fn with_argv<R>(request: &[u8], spans: &[Span], f: impl FnOnce(&[&[u8]]) -> R) -
 enum Event {
     /// Bytes arrived.
     Read(usize),
-    /// Pushes were queued for it, its pause ended, or it was killed.
+    /// Pushes were queued for it, its pause ended, its blocking command was served, or it was
+    /// killed.
     Woken,
+    /// Its blocking command's timeout came.
+    Timeout,
     /// The peer closed, or reading failed.
     Closed,
 }
@@ -109,6 +112,7 @@ pub(crate) async fn serve(
     }
     loop {
         query.make_room();
+        let blocked = client.borrow().blocked.as_ref().map(|b| b.deadline);
         let event = {
             let read = async {
                 match stream.read(&mut query.buf[query.end..]).await {
@@ -122,7 +126,17 @@ pub(crate) async fn serve(
                     Err(_) => Event::Closed,
                 }
             };
-            smol::future::or(read, woken).await
+            let timer = async {
+                match blocked.flatten() {
+                    Some(at) => {
+                        let ms = at.saturating_sub(clock::unix_millis().0);
+                        smol::Timer::after(core::time::Duration::from_millis(ms)).await;
+                        Event::Timeout
+                    }
+                    None => core::future::pending().await,
+                }
+            };
+            smol::future::or(smol::future::or(read, woken), timer).await
         };
         let read = match event {
             Event::Closed => break,
@@ -136,8 +150,19 @@ pub(crate) async fn serve(
                 }
                 0
             }
+            Event::Timeout => {
+                let mut server = shared.borrow_mut();
+                let now = clock::unix_millis();
+                crate::blocking::time_out(&mut server, &mut client.borrow_mut(), &mut out, now);
+                0
+            }
         };
-        let paused = client.borrow().paused;
+        // Served, timed out or unblocked: the input buffered meanwhile runs now.
+        let resumed = blocked.is_some() && client.borrow().blocked.is_none();
+        let paused = {
+            let me = client.borrow();
+            me.paused || me.blocked.is_some()
+        };
         let mut close = false;
         if paused {
             // Parked: input is buffered, not parsed, until the pause ends; the query buffer
@@ -156,7 +181,7 @@ pub(crate) async fn serve(
                 server.stats.query_buffer_limit_disconnections += 1;
                 break;
             }
-        } else if read > 0 || parked.is_some() {
+        } else if read > 0 || parked.is_some() || resumed {
             close = process(
                 &shared,
                 &client,
@@ -266,6 +291,7 @@ fn process(
                     return true;
                 }
                 dispatch::execute(server, me, argv, out, now);
+                crate::blocking::serve_ready(server, now);
                 false
             });
             if wait {
@@ -276,6 +302,10 @@ fn process(
             }
         }
         query.start += used;
+        if me.blocked.is_some() {
+            // Blocked: later input waits, buffered, until it is served or times out.
+            break;
+        }
     }
     let pending = query.end - query.start;
     let limit = if server.auth_required(me) {

@@ -28,6 +28,7 @@ pub(crate) async fn run(shared: Rc<RefCell<Server>>) {
 fn tick(server: &mut Server) {
     let now = clock::unix_millis();
     server.end_pause_if_due(now);
+    crate::blocking::serve_ready(server, now);
     // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
     if server.pause.active(now).is_none() {
         let cycle = server
@@ -53,7 +54,8 @@ fn tick(server: &mut Server) {
             .iter()
             .filter_map(|(id, c)| {
                 let c = c.try_borrow().ok()?;
-                (c.idle(now) > timeout).then_some(*id)
+                // No idle timeout for a client blocked by BLPOP and the like.
+                (c.idle(now) > timeout && c.blocked.is_none()).then_some(*id)
             })
             .collect();
         for id in idle {

@@ -10,6 +10,7 @@
 // All `unsafe` of the project lives in `modules::ffi`, which opts out of this alone.
 #![deny(unsafe_code)]
 
+mod blocking;
 mod client;
 mod clock;
 mod commands;

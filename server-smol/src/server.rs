@@ -91,6 +91,8 @@ pub(crate) struct Changes {
     pub(crate) flushed: bool,
     /// WATCHed keys: every change event may make a watcher dirty.
     pub(crate) watches: crate::multi::Watches,
+    /// Clients blocked on keys, and the keys made ready for them.
+    pub(crate) blocking: crate::blocking::Blocking,
 }
 
 impl ChangeSink for Changes {
@@ -101,6 +103,7 @@ impl ChangeSink for Changes {
             _ => {}
         }
         self.watches.change(db, key, kind);
+        self.blocking.change(db, key, kind);
         match kind {
             // SWAPDB touches only WATCH, as in Valkey.
             ChangeKind::SwapDb => {}
@@ -199,6 +202,7 @@ impl Server {
             self.changes.tracker.client_gone(cid);
         }
         self.pause.forget(id);
+        self.changes.blocking.forget(id);
         self.changes.watches.reset(id);
     }
 

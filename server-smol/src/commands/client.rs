@@ -437,10 +437,10 @@ fn reply(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     }
 }
 
-/// No blocking commands exist yet, and a client parked by CLIENT PAUSE is never released by
-/// UNBLOCK (Valkey PR #2117; the 8.0 snapshot crashed): the reply is always 0 once the
-/// arguments are valid, and a paused client stays parked.
-fn unblock(_: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
+/// Releases a client blocked by BLPOP and the like, with the timeout reply or (ERROR) the
+/// `UNBLOCKED` error: 1, else 0. A client parked by CLIENT PAUSE is never released (Valkey PR
+/// #2117; the 8.0 snapshot crashed) and stays parked.
+fn unblock(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     if args.len() > 4 {
         return out.error_text(&format!(
             "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
@@ -453,10 +453,15 @@ fn unblock(_: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     {
         return out.error_text("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     }
-    if keyspace::num::canonical_i64(args[2]).is_none() {
+    let Some(id) = keyspace::num::canonical_i64(args[2]) else {
         return out.error(&Error::NotAnInteger);
-    }
-    out.integer(0);
+    };
+    let error = args
+        .get(3)
+        .is_some_and(|r| r.eq_ignore_ascii_case(b"error"));
+    let released = u64::try_from(id)
+        .is_ok_and(|id| id != ex.client.id && crate::blocking::unblock(ex.server, id, error));
+    out.integer(i64::from(released));
 }
 
 fn on_off(arg: &[u8]) -> Option<bool> {

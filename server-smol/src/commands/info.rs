@@ -164,7 +164,11 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "maxclients", s.settings.maxclients);
     field!(t, "client_recent_max_input_buffer", max_in);
     field!(t, "client_recent_max_output_buffer", max_out);
-    field!(t, "blocked_clients", s.pause.parked());
+    field!(
+        t,
+        "blocked_clients",
+        s.pause.parked() + s.changes.blocking.count()
+    );
     field!(
         t,
         "tracking_clients",
@@ -185,7 +189,7 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "watching_clients", s.changes.watches.clients());
     field!(t, "clients_in_timeout_table", 0);
     field!(t, "total_watched_keys", s.changes.watches.keys());
-    field!(t, "total_blocking_keys", 0);
+    field!(t, "total_blocking_keys", s.changes.blocking.keys());
     field!(t, "total_blocking_keys_on_nokey", 0);
     let (reason, actions) = match s.pause.active(ex.now) {
         Some(Mode::Write) => ("client_pause", "write"),

@@ -1,6 +1,7 @@
 //! The server's own commands, one file per family, described with Valkey 8's arity, flags and
 //! ACL categories (`src/commands/*.json`, implicit categories included).
 
+mod blocking;
 mod client;
 mod client_pause;
 mod client_tracking;
@@ -89,6 +90,7 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.extend(pubsub::commands());
     all.push(module::command());
     all.extend(multi::commands());
+    all.extend(blocking::commands());
     all.push(shutdown::command());
     all
 }

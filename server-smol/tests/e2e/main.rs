@@ -2,6 +2,7 @@
 //! `redis` crate in RESP2 and RESP3.
 
 mod admin;
+mod blocking;
 mod client_cmd;
 mod collections;
 mod connection;
