@@ -31,6 +31,7 @@ extern crate std;
 
 mod cmd;
 pub mod command;
+mod config;
 mod counted;
 mod db;
 mod dfmt;
