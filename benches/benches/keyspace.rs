@@ -68,6 +68,24 @@ impl ReplySink for Count {
     }
 }
 
+/// Runs one command in database `db` at time `now`, its change events discarded.
+fn call(
+    ks: &mut Keyspace,
+    table: &CommandTable<Handler>,
+    db: usize,
+    now: u64,
+    args: &[&[u8]],
+    out: &mut Count,
+) {
+    let mut cx = Ctx {
+        keyspace: ks,
+        db,
+        now: Millis(now),
+        events: &mut Discard,
+    };
+    cx.call(table, args, out);
+}
+
 fn key(i: usize) -> [u8; 16] {
     let mut k = *b"key:000000000000";
     let digits = format!("{i:012}");
@@ -81,13 +99,14 @@ fn filled() -> (Keyspace, CommandTable<Handler>, Vec<[u8; 16]>) {
     let keys: Vec<[u8; 16]> = (0..KEYS).map(key).collect();
     let value = [b'v'; 100];
     for k in &keys {
-        let mut cx = Ctx {
-            keyspace: &mut ks,
-            db: 0,
-            now: Millis(1),
-            events: &mut Discard,
-        };
-        cx.call(&table, &[b"SET", k, &value], &mut Count::default());
+        call(
+            &mut ks,
+            &table,
+            0,
+            1,
+            &[b"SET", k, &value],
+            &mut Count::default(),
+        );
     }
     (ks, table, keys)
 }
@@ -104,138 +123,96 @@ fn bench(c: &mut Criterion) {
     g.bench_function("GET hot", |b| {
         b.iter(|| {
             i = (i + 1) % hot.len();
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"GET", &hot[i]], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"GET", &hot[i]], &mut out);
         });
     });
     g.bench_function("SET hot", |b| {
         b.iter(|| {
             i = (i + 1) % hot.len();
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"SET", &hot[i], &value], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"SET", &hot[i], &value], &mut out);
         });
     });
     g.bench_function("DEL+SET hot", |b| {
         b.iter(|| {
             i = (i + 1) % hot.len();
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"DEL", &hot[i]], &mut out);
-            cx.call(&table, &[b"SET", &hot[i], &value], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"DEL", &hot[i]], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"SET", &hot[i], &value], &mut out);
         });
     });
     g.bench_function("GET", |b| {
         b.iter(|| {
             i = (i + 7919) % KEYS;
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"GET", &keys[i]], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"GET", &keys[i]], &mut out);
         });
     });
     g.bench_function("SET", |b| {
         b.iter(|| {
             i = (i + 7919) % KEYS;
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"SET", &keys[i], &value], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"SET", &keys[i], &value], &mut out);
         });
     });
     g.bench_function("SET EX", |b| {
         b.iter(|| {
             i = (i + 7919) % KEYS;
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"SET", &keys[i], &value, b"EX", b"100"], &mut out);
+            call(
+                &mut ks,
+                &table,
+                0,
+                2,
+                &[b"SET", &keys[i], &value, b"EX", b"100"],
+                &mut out,
+            );
         });
     });
     g.bench_function("INCR", |b| {
         b.iter(|| {
             i = (i + 1) % 1000;
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 1,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"INCR", &keys[i]], &mut out);
+            call(&mut ks, &table, 1, 2, &[b"INCR", &keys[i]], &mut out);
         });
     });
     // DEL then SET back, so every DEL deletes; the SET is measured on its own above.
     g.bench_function("DEL+SET", |b| {
         b.iter(|| {
             i = (i + 7919) % KEYS;
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 0,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"DEL", &keys[i]], &mut out);
-            cx.call(&table, &[b"SET", &keys[i], &value], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"DEL", &keys[i]], &mut out);
+            call(&mut ks, &table, 0, 2, &[b"SET", &keys[i], &value], &mut out);
         });
     });
     // Lists (issue 4): a push and a pop per iteration keep the list at 100 elements; LRANGE 0 99
     // replies with all of them.
     for i in 0..100 {
-        let mut cx = Ctx {
-            keyspace: &mut ks,
-            db: 2,
-            now: Millis(2),
-            events: &mut Discard,
-        };
-        cx.call(
+        call(
+            &mut ks,
             &table,
+            2,
+            2,
             &[b"RPUSH", b"list", format!("{i}").as_bytes()],
             &mut out,
         );
     }
     g.bench_function("LPUSH+LPOP", |b| {
         b.iter(|| {
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 2,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"LPUSH", b"list", b"element"], &mut out);
-            cx.call(&table, &[b"LPOP", b"list"], &mut out);
+            call(
+                &mut ks,
+                &table,
+                2,
+                2,
+                &[b"LPUSH", b"list", b"element"],
+                &mut out,
+            );
+            call(&mut ks, &table, 2, 2, &[b"LPOP", b"list"], &mut out);
         });
     });
     g.bench_function("LRANGE 0 99", |b| {
         b.iter(|| {
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 2,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"LRANGE", b"list", b"0", b"99"], &mut out);
+            call(
+                &mut ks,
+                &table,
+                2,
+                2,
+                &[b"LRANGE", b"list", b"0", b"99"],
+                &mut out,
+            );
         });
     });
     // Hashes and sets: 100 fields/members (listpack) and 1,000 (hashtable); each iteration
@@ -245,19 +222,20 @@ fn bench(c: &mut Criterion) {
         .collect();
     for (key, n) in [(&b"hash:100"[..], 100), (b"hash:1000", 1000)] {
         for f in &names[..n] {
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 2,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(&table, &[b"HSET", key, f, b"value"], &mut out);
+            call(
+                &mut ks,
+                &table,
+                2,
+                2,
+                &[b"HSET", key, f, b"value"],
+                &mut out,
+            );
             let set_key = if n == 100 {
                 &b"set:100"[..]
             } else {
                 b"set:1000"
             };
-            cx.call(&table, &[b"SADD", set_key, f], &mut out);
+            call(&mut ks, &table, 2, 2, &[b"SADD", set_key, f], &mut out);
         }
     }
     for (n, hkey, skey) in [
@@ -268,49 +246,39 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("HSET {n}"), |b| {
             b.iter(|| {
                 i = (i + 1) % n;
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(&table, &[b"HSET", hkey, &names[i], b"value"], &mut out);
+                call(
+                    &mut ks,
+                    &table,
+                    2,
+                    2,
+                    &[b"HSET", hkey, &names[i], b"value"],
+                    &mut out,
+                );
             });
         });
         g.bench_function(format!("HGET {n}"), |b| {
             b.iter(|| {
                 i = (i + 1) % n;
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(&table, &[b"HGET", hkey, &names[i]], &mut out);
+                call(&mut ks, &table, 2, 2, &[b"HGET", hkey, &names[i]], &mut out);
             });
         });
         g.bench_function(format!("SADD {n}"), |b| {
             b.iter(|| {
                 i = (i + 1) % n;
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(&table, &[b"SADD", skey, &names[i]], &mut out);
+                call(&mut ks, &table, 2, 2, &[b"SADD", skey, &names[i]], &mut out);
             });
         });
         g.bench_function(format!("SISMEMBER {n}"), |b| {
             b.iter(|| {
                 i = (i + 1) % n;
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(&table, &[b"SISMEMBER", skey, &names[i]], &mut out);
+                call(
+                    &mut ks,
+                    &table,
+                    2,
+                    2,
+                    &[b"SISMEMBER", skey, &names[i]],
+                    &mut out,
+                );
             });
         });
     }
@@ -319,14 +287,11 @@ fn bench(c: &mut Criterion) {
     for n in [100, 1000] {
         let zkey = format!("zset:{n}").into_bytes();
         for (j, f) in names[..n].iter().enumerate() {
-            let mut cx = Ctx {
-                keyspace: &mut ks,
-                db: 2,
-                now: Millis(2),
-                events: &mut Discard,
-            };
-            cx.call(
+            call(
+                &mut ks,
                 &table,
+                2,
+                2,
                 &[b"ZADD", &zkey, format!("{j}").as_bytes(), f],
                 &mut out,
             );
@@ -336,14 +301,11 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("ZADD {n}"), |b| {
             b.iter(|| {
                 i = (i + 1) % n;
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(
+                call(
+                    &mut ks,
                     &table,
+                    2,
+                    2,
                     &[b"ZADD", &zkey, &scores[(i * 7) % n], &names[i]],
                     &mut out,
                 );
@@ -352,24 +314,26 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("ZSCORE {n}"), |b| {
             b.iter(|| {
                 i = (i + 1) % n;
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(&table, &[b"ZSCORE", &zkey, &names[i]], &mut out);
+                call(
+                    &mut ks,
+                    &table,
+                    2,
+                    2,
+                    &[b"ZSCORE", &zkey, &names[i]],
+                    &mut out,
+                );
             });
         });
         g.bench_function(format!("ZRANGE 0 99 ({n})"), |b| {
             b.iter(|| {
-                let mut cx = Ctx {
-                    keyspace: &mut ks,
-                    db: 2,
-                    now: Millis(2),
-                    events: &mut Discard,
-                };
-                cx.call(&table, &[b"ZRANGE", &zkey, b"0", b"99"], &mut out);
+                call(
+                    &mut ks,
+                    &table,
+                    2,
+                    2,
+                    &[b"ZRANGE", &zkey, b"0", b"99"],
+                    &mut out,
+                );
             });
         });
     }
