@@ -15,58 +15,9 @@
 use core::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use keyspace::{CommandTable, Config, Ctx, Discard, Error, Handler, Keyspace, Millis, ReplySink};
+use keyspace::{CommandTable, Config, Ctx, Discard, Handler, Keyspace, Millis, Tally};
 
 const KEYS: usize = 100_000;
-
-/// A reply sink that only counts bytes, so the bench measures the keyspace.
-#[derive(Default)]
-struct Count(usize);
-
-impl ReplySink for Count {
-    fn simple(&mut self, s: &str) {
-        self.0 += s.len();
-    }
-    fn error(&mut self, _e: &Error<'_>) {
-        self.0 += 1;
-    }
-    fn integer(&mut self, v: i64) {
-        self.0 += v as usize & 7;
-    }
-    fn bulk(&mut self, b: &[u8]) {
-        self.0 += b.len();
-    }
-    fn null(&mut self) {
-        self.0 += 1;
-    }
-    fn null_array(&mut self) {
-        self.0 += 1;
-    }
-    fn array(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn map(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn set(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn push(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn double(&mut self, _v: f64) {
-        self.0 += 1;
-    }
-    fn boolean(&mut self, _v: bool) {
-        self.0 += 1;
-    }
-    fn big_number(&mut self, digits: &[u8]) {
-        self.0 += digits.len();
-    }
-    fn verbatim(&mut self, _format: &[u8; 3], text: &[u8]) {
-        self.0 += text.len();
-    }
-}
 
 /// Runs one command in database `db` at time `now`, its change events discarded.
 fn call(
@@ -75,7 +26,7 @@ fn call(
     db: usize,
     now: u64,
     args: &[&[u8]],
-    out: &mut Count,
+    out: &mut Tally,
 ) {
     let mut cx = Ctx {
         keyspace: ks,
@@ -105,7 +56,7 @@ fn filled() -> (Keyspace, CommandTable<Handler>, Vec<[u8; 16]>) {
             0,
             1,
             &[b"SET", k, &value],
-            &mut Count::default(),
+            &mut Tally::default(),
         );
     }
     (ks, table, keys)
@@ -118,7 +69,7 @@ fn bench(c: &mut Criterion) {
 
     let (mut ks, table, keys) = filled();
     let mut i = 0;
-    let mut out = Count::default();
+    let mut out = Tally::default();
     let hot: Vec<[u8; 16]> = (0..1000).map(|j| keys[j * 97]).collect();
     g.bench_function("GET hot", |b| {
         b.iter(|| {

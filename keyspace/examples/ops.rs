@@ -9,56 +9,7 @@
 
 use std::time::Instant;
 
-use keyspace::{CommandTable, Config, Ctx, Discard, Error, Handler, Keyspace, Millis, ReplySink};
-
-/// A reply sink that only counts, so the loop measures the keyspace (as the criterion bench does).
-#[derive(Default)]
-struct Count(usize);
-
-impl ReplySink for Count {
-    fn simple(&mut self, s: &str) {
-        self.0 += s.len();
-    }
-    fn error(&mut self, _e: &Error<'_>) {
-        self.0 += 1;
-    }
-    fn integer(&mut self, v: i64) {
-        self.0 += v as usize & 7;
-    }
-    fn bulk(&mut self, b: &[u8]) {
-        self.0 += b.len();
-    }
-    fn null(&mut self) {
-        self.0 += 1;
-    }
-    fn null_array(&mut self) {
-        self.0 += 1;
-    }
-    fn array(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn map(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn set(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn push(&mut self, len: usize) {
-        self.0 += len;
-    }
-    fn double(&mut self, _v: f64) {
-        self.0 += 1;
-    }
-    fn boolean(&mut self, _v: bool) {
-        self.0 += 1;
-    }
-    fn big_number(&mut self, digits: &[u8]) {
-        self.0 += digits.len();
-    }
-    fn verbatim(&mut self, _format: &[u8; 3], text: &[u8]) {
-        self.0 += text.len();
-    }
-}
+use keyspace::{CommandTable, Config, Ctx, Discard, Handler, Keyspace, Millis, Tally};
 
 fn key(i: usize) -> [u8; 16] {
     let mut k = *b"key:000000000000";
@@ -74,7 +25,7 @@ fn run(
     command: &str,
     iterations: usize,
     stride: usize,
-    out: &mut Count,
+    out: &mut Tally,
 ) {
     let value = [b'w'; 100];
     let mut i = 0;
@@ -112,7 +63,7 @@ fn main() {
     let mut ks = Keyspace::new(Config::default());
     let table = keyspace::data_table();
     let keys: Vec<[u8; 16]> = (0..n).map(key).collect();
-    let mut out = Count::default();
+    let mut out = Tally::default();
     for k in &keys {
         ks.set(0, k, &[b'v'; 100], Millis(1), &mut Discard);
     }

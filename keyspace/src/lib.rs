@@ -58,7 +58,7 @@ pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
 pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace, Peeked};
-pub use reply::{Item, Recorded, Recorded3, ReplySink};
+pub use reply::{Item, Recorded, Recorded3, ReplySink, Tally};
 pub use time::Millis;
 
 #[cfg(doctest)]
