@@ -1,18 +1,15 @@
 //! One connected client's state, as the server and CLIENT LIST see it.
 
-use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
 use std::collections::BTreeSet;
-use std::net::Shutdown;
+use std::net::{Shutdown, TcpStream};
+use std::rc::Rc;
 
-use smol::io::AsyncWrite;
-
-use smol::channel::Sender;
 use tracking_core::TrackingInfo;
 
 use keyspace::Millis;
 use resp_codec::Protocol;
-use smol::net::TcpStream;
+
+use crate::io_loop::Io;
 
 /// A connected client. The connection task owns the socket and buffers; this is what the rest
 /// of the server may read or change (CLIENT KILL, CLIENT LIST, the timeout check).
@@ -69,14 +66,12 @@ pub(crate) struct Client {
     /// Bytes of the arguments of the command running now.
     pub(crate) argv_mem: usize,
     /// The socket, kept to close it from elsewhere (CLIENT KILL, timeout, shutdown).
-    pub(crate) stream: Option<TcpStream>,
-    /// Out-of-band bytes for this connection (invalidation pushes, Pub/Sub messages) that its
-    /// task has not moved to its output buffer yet.
+    pub(crate) stream: Option<Rc<TcpStream>>,
+    /// Out-of-band bytes for this connection (invalidation pushes, Pub/Sub messages, the reply
+    /// of a served blocking command) not yet moved to its output buffer.
     pub(crate) pushes: Vec<u8>,
-    /// Wakes the connection task when `pushes` grew or its pause ended.
-    pub(crate) wake: Option<Sender<()>>,
-    /// The task is waiting to finish writing its output: pushes must queue behind it.
-    pub(crate) busy: bool,
+    /// The event loop, told when `pushes` grew, its pause ended or it was served or killed.
+    pub(crate) io: Option<Rc<Io>>,
     /// Parked by CLIENT PAUSE: its next command waits for the pause to end.
     pub(crate) paused: bool,
     /// Channels it is subscribed to.
@@ -120,8 +115,7 @@ impl Client {
             argv_mem: 0,
             stream: None,
             pushes: Vec::new(),
-            wake: None,
-            busy: false,
+            io: None,
             paused: false,
             channels: BTreeSet::new(),
             patterns: BTreeSet::new(),
@@ -135,32 +129,18 @@ impl Client {
         !self.channels.is_empty() || !self.patterns.is_empty()
     }
 
-    /// Wakes the connection task (it writes its pushes, or resumes after a pause).
+    /// Tells the event loop to look at this connection in the current iteration: it moves
+    /// the pushes to the output (written once, with everything else, at the iteration's end),
+    /// resumes after a pause or a served blocking command, or closes if the client was killed.
     pub(crate) fn wake(&self) {
-        if let Some(w) = &self.wake {
-            // Full means a wake is already pending; closed means the task is gone.
-            let _ = w.try_send(());
+        if let Some(io) = &self.io {
+            io.wake(self.id);
         }
     }
 
-    /// Sends queued pushes now, written straight to the socket when the connection has no
-    /// output of its own in flight (so they leave before the reply of the command that caused
-    /// them, as in Valkey); whatever the socket does not take at once is left to the task,
-    /// which is woken.
+    /// Queued pushes go out at the end of this event-loop iteration, before the replies of the
+    /// connection whose command caused them (that one is flushed after it ran).
     pub(crate) fn send_pushes(&mut self) {
-        if self.pushes.is_empty() {
-            return;
-        }
-        if !self.busy
-            && let Some(stream) = &self.stream
-        {
-            let mut stream = stream.clone();
-            let mut cx = Context::from_waker(Waker::noop());
-            if let Poll::Ready(Ok(n)) = Pin::new(&mut stream).poll_write(&mut cx, &self.pushes) {
-                self.pushes.drain(..n);
-                self.net_out += n as u64;
-            }
-        }
         if !self.pushes.is_empty() {
             self.wake();
         }

@@ -1,11 +1,14 @@
-//! One connection: read a burst, run every complete request in it, write the replies once.
+//! One connection: its buffers, reading a burst, running every complete request in it, and
+//! writing its output (the event loop in [`crate::io_loop`] decides when).
 
 use core::cell::RefCell;
 use std::rc::Rc;
 
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+
+use keyspace::Millis;
 use resp_codec::{RequestParser, Span, Status};
-use smol::io::{AsyncReadExt, AsyncWriteExt};
-use smol::net::TcpStream;
 
 use crate::client::Client;
 use crate::clock;
@@ -77,150 +80,194 @@ fn with_argv<R>(request: &[u8], spans: &[Span], f: impl FnOnce(&[&[u8]]) -> R) -
     }
 }
 
-/// What woke the connection task.
-enum Event {
-    /// Bytes arrived.
-    Read(usize),
-    /// Pushes were queued for it, its pause ended, its blocking command was served, or it was
-    /// killed.
-    Woken,
-    /// Its blocking command's timeout came.
-    Timeout,
-    /// The peer closed, or reading failed.
-    Closed,
+/// How much of its output a connection's socket took.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Flushed {
+    /// Everything: the output buffer is empty.
+    All,
+    /// Part (or none): the rest waits for the socket to be writable.
+    Partial,
+    /// Writing failed: the connection is gone.
+    Failed,
 }
 
-/// Serves one client until it disconnects, is killed, or asks to close.
-pub(crate) async fn serve(
-    shared: Rc<RefCell<Server>>,
-    client: Rc<RefCell<Client>>,
-    mut stream: TcpStream,
-) {
-    let id = client.borrow().id;
-    let (wake_tx, wake_rx) = smol::channel::bounded(1);
-    let mut query = Query::new();
-    let mut out = Reply::new();
-    let mut spans: Vec<Span> = Vec::new();
-    // A request parsed but held back by CLIENT PAUSE: its length; `spans` still describes it.
-    let mut parked: Option<usize> = None;
-    let mut peak = 0;
-    {
-        let mut me = client.borrow_mut();
-        me.qbuf = (0, query.buf.len());
-        me.obuf = (0, out.buf.capacity(), 0);
-        me.wake = Some(wake_tx);
+/// One client connection as the event loop holds it: the socket, the query and output
+/// buffers, and a request held back by CLIENT PAUSE.
+pub(crate) struct Conn {
+    pub(crate) client: Rc<RefCell<Client>>,
+    pub(crate) stream: Rc<TcpStream>,
+    query: Query,
+    out: Reply,
+    /// Bytes of `out` already written.
+    sent: usize,
+    spans: Vec<Span>,
+    /// A request parsed but held back by CLIENT PAUSE: its length; `spans` still describes it.
+    parked: Option<usize>,
+    peak: usize,
+    /// In the loop's list of connections to write this iteration.
+    pub(crate) dirty: bool,
+    /// Registered for writability (the socket did not take all the output).
+    pub(crate) want_write: bool,
+    /// Closes once its output is written (QUIT, a protocol error, a limit).
+    pub(crate) closing: bool,
+}
+
+impl Conn {
+    /// A new connection for `client` on `stream` (non-blocking).
+    pub(crate) fn new(client: Rc<RefCell<Client>>, stream: Rc<TcpStream>) -> Self {
+        let query = Query::new();
+        let out = Reply::new();
+        {
+            let mut me = client.borrow_mut();
+            me.qbuf = (0, query.buf.len());
+            me.obuf = (0, out.buf.capacity(), 0);
+        }
+        Self {
+            client,
+            stream,
+            query,
+            out,
+            sent: 0,
+            spans: Vec::new(),
+            parked: None,
+            peak: 0,
+            dirty: false,
+            want_write: false,
+            closing: false,
+        }
     }
-    loop {
-        query.make_room();
-        let blocked = client.borrow().blocked.as_ref().map(|b| b.deadline);
-        let event = {
-            let read = async {
-                match stream.read(&mut query.buf[query.end..]).await {
-                    Ok(0) | Err(_) => Event::Closed,
-                    Ok(n) => Event::Read(n),
-                }
-            };
-            let woken = async {
-                match wake_rx.recv().await {
-                    Ok(()) => Event::Woken,
-                    Err(_) => Event::Closed,
-                }
-            };
-            let timer = async {
-                match blocked.flatten() {
-                    Some(at) => {
-                        let ms = at.saturating_sub(clock::unix_millis().0);
-                        smol::Timer::after(core::time::Duration::from_millis(ms)).await;
-                        Event::Timeout
-                    }
-                    None => core::future::pending().await,
-                }
-            };
-            smol::future::or(smol::future::or(read, woken), timer).await
-        };
-        let read = match event {
-            Event::Closed => break,
-            Event::Read(n) => {
-                query.end += n;
-                n
+
+    /// Reads what the socket has (once): the byte count, `Some(0)` at end of input or on an
+    /// error, `None` if nothing was there.
+    pub(crate) fn read(&mut self) -> Option<usize> {
+        self.query.make_room();
+        match (&*self.stream).read(&mut self.query.buf[self.query.end..]) {
+            Ok(n) => {
+                self.query.end += n;
+                Some(n)
             }
-            Event::Woken => {
-                if !shared.borrow().clients.contains_key(&id) {
-                    break; // killed
-                }
-                0
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {
+                None
             }
-            Event::Timeout => {
-                let mut server = shared.borrow_mut();
-                let now = clock::unix_millis();
-                crate::blocking::time_out(&mut server, &mut client.borrow_mut(), &mut out, now);
-                0
-            }
-        };
-        // Served, timed out or unblocked: the input buffered meanwhile runs now.
-        let resumed = blocked.is_some() && client.borrow().blocked.is_none();
-        let paused = {
-            let me = client.borrow();
+            Err(_) => Some(0),
+        }
+    }
+
+    /// The deadline of the blocking command this client waits in, if any.
+    pub(crate) fn deadline(&self) -> Option<u64> {
+        self.client
+            .borrow()
+            .blocked
+            .as_ref()
+            .and_then(|b| b.deadline)
+    }
+
+    /// Ends the client's blocking command if its deadline has passed at `now`.
+    pub(crate) fn time_out(&mut self, shared: &Rc<RefCell<Server>>, now: Millis) {
+        let mut server = shared.borrow_mut();
+        crate::blocking::time_out(
+            &mut server,
+            &mut self.client.borrow_mut(),
+            &mut self.out,
+            now,
+        );
+    }
+
+    /// Moves the client's pushes to the output, then runs whatever complete requests are
+    /// buffered (`read` of them just arrived) unless a pause or a blocking command holds the
+    /// client; whether the connection must close once its output is written.
+    pub(crate) fn advance(&mut self, shared: &Rc<RefCell<Server>>, read: usize) -> bool {
+        // Pushes queued before these requests run leave before their replies.
+        dispatch::take_pushes(&mut self.client.borrow_mut(), &mut self.out);
+        let held = {
+            let me = self.client.borrow();
             me.paused || me.blocked.is_some()
         };
         let mut close = false;
-        if paused {
+        if held {
             // Parked: input is buffered, not parsed, until the pause ends; the query buffer
             // limit still applies.
-            let mut me = client.borrow_mut();
+            let mut me = self.client.borrow_mut();
             me.net_in += read as u64;
             let mut server = shared.borrow_mut();
             server.stats.net_input_bytes += read as u64;
-            let pending = (query.end - query.start) as u64;
-            me.qbuf = (query.end - query.start, query.buf.len());
+            let pending = (self.query.end - self.query.start) as u64;
+            me.qbuf = (self.query.end - self.query.start, self.query.buf.len());
             if pending > server.settings.client_query_buffer_limit {
                 server.log.warning(&format!(
                     "Closing client that reached max query buffer length: id={} addr={}",
                     me.id, me.addr
                 ));
                 server.stats.query_buffer_limit_disconnections += 1;
-                break;
+                self.out.buf.truncate(self.sent);
+                close = true;
             }
-        } else if read > 0 || parked.is_some() || resumed {
+        } else if read > 0 || self.parked.is_some() || self.query.start < self.query.end {
             close = process(
-                &shared,
-                &client,
-                &mut query,
-                &mut spans,
-                &mut out,
+                shared,
+                &self.client,
+                &mut self.query,
+                &mut self.spans,
+                &mut self.out,
                 read,
-                &mut parked,
+                &mut self.parked,
             );
         }
-        dispatch::take_pushes(&mut client.borrow_mut(), &mut out);
-        if !out.buf.is_empty() {
-            peak = peak.max(out.buf.len());
-            {
-                let mut me = client.borrow_mut();
-                me.obuf = (out.buf.len(), out.buf.capacity(), peak);
-                // Until written, pushes from other clients' commands queue behind this output.
-                me.busy = true;
-            }
-            if stream.write_all(&out.buf).await.is_err() {
-                break;
-            }
-            let written = out.buf.len() as u64;
-            shared.borrow_mut().stats.net_output_bytes += written;
-            let mut me = client.borrow_mut();
-            me.busy = false;
-            me.net_out += written;
-            out.buf.clear();
-            if out.buf.capacity() > 4 * 1024 * 1024 {
-                out.buf = Vec::with_capacity(READ_CHUNK);
-            }
-            me.obuf = (0, out.buf.capacity(), peak);
-        }
-        if close {
-            break;
-        }
+        // Its own invalidations (and a served command's reply) follow its replies.
+        dispatch::take_pushes(&mut self.client.borrow_mut(), &mut self.out);
+        close
     }
-    let _ = stream.flush().await;
-    shared.borrow_mut().forget_client(id);
+
+    /// Writes the pending output (with any pushes queued since); how much the socket took.
+    pub(crate) fn flush(&mut self, shared: &Rc<RefCell<Server>>) -> Flushed {
+        let mut me = self.client.borrow_mut();
+        dispatch::take_pushes(&mut me, &mut self.out);
+        self.peak = self.peak.max(self.out.buf.len());
+        let mut written = 0;
+        let mut result = Flushed::All;
+        while self.sent < self.out.buf.len() {
+            match (&*self.stream).write(&self.out.buf[self.sent..]) {
+                Ok(0) => {
+                    result = Flushed::Failed;
+                    break;
+                }
+                Ok(n) => {
+                    self.sent += n;
+                    written += n;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    result = Flushed::Partial;
+                    break;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => {
+                    result = Flushed::Failed;
+                    break;
+                }
+            }
+        }
+        if written > 0 {
+            shared.borrow_mut().stats.net_output_bytes += written as u64;
+            me.net_out += written as u64;
+        }
+        if result == Flushed::All {
+            self.out.buf.clear();
+            self.sent = 0;
+            if self.out.buf.capacity() > 4 * 1024 * 1024 {
+                self.out.buf = Vec::with_capacity(READ_CHUNK);
+            }
+        } else if self.sent > READ_CHUNK && self.sent * 2 > self.out.buf.len() {
+            // Most of it is written: drop that part instead of growing the buffer.
+            self.out.buf.drain(..self.sent);
+            self.sent = 0;
+        }
+        me.obuf = (
+            self.out.buf.len() - self.sent,
+            self.out.buf.capacity(),
+            self.peak,
+        );
+        result
+    }
 }
 
 /// Runs every complete request in the query buffer, starting with a parked one; whether the

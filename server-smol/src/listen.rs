@@ -1,5 +1,5 @@
-//! Listening sockets and the accept loop: `maxclients`, client registration, one task per
-//! connection on the data thread.
+//! Listening sockets and the accept loop: `maxclients`, client registration, then the
+//! connection is handed to the event loop ([`crate::io_loop`]).
 
 use core::cell::RefCell;
 use core::net::{IpAddr, SocketAddr};
@@ -7,14 +7,17 @@ use std::net::ToSocketAddrs;
 use std::os::fd::AsRawFd;
 use std::rc::Rc;
 
+use async_io::Async;
 use smol::LocalExecutor;
 use smol::io::AsyncWriteExt;
-use smol::net::{TcpListener, TcpStream};
+use smol::net::TcpListener;
+use std::net::TcpStream;
+use std::sync::Arc;
 
 use crate::client::Client;
+use crate::clock;
 use crate::config::Settings;
 use crate::server::Server;
-use crate::{clock, conn};
 
 /// What a client gets when `maxclients` is reached, before it is closed.
 const MAX_CLIENTS_REPLY: &[u8] = b"-ERR max number of clients reached\r\n";
@@ -46,7 +49,10 @@ fn protected_mode_denies(settings: &Settings, peer: IpAddr) -> bool {
 }
 
 /// Writes `reply` to a refused connection and lets it close.
-fn refuse(ex: &LocalExecutor<'static>, mut stream: TcpStream, reply: &'static [u8]) {
+fn refuse(ex: &LocalExecutor<'static>, stream: TcpStream, reply: &'static [u8]) {
+    let Ok(mut stream) = smol::net::TcpStream::try_from(stream) else {
+        return;
+    };
     ex.spawn(async move {
         // The client may already be gone; nothing more to do either way.
         let _ = stream.write_all(reply).await;
@@ -134,14 +140,15 @@ pub(crate) async fn bind_keeping(
     Ok(bound_all)
 }
 
-/// Accepts connections forever, each served by its own task on `ex`.
+/// Accepts connections forever, each handed to the event loop.
 pub(crate) async fn accept_loop(
     ex: Rc<LocalExecutor<'static>>,
     shared: Rc<RefCell<Server>>,
     listener: TcpListener,
 ) {
+    let listener: Arc<Async<std::net::TcpListener>> = listener.into();
     loop {
-        match listener.accept().await {
+        match listener.read_with(std::net::TcpListener::accept).await {
             Ok((stream, peer)) => accept(&ex, &shared, stream, peer),
             Err(e) => shared
                 .borrow()
@@ -158,6 +165,9 @@ fn accept(
     peer: SocketAddr,
 ) {
     let _ = stream.set_nodelay(true);
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
     let mut guard = shared.borrow_mut();
     let server = &mut *guard;
     if server.shutting_down {
@@ -187,13 +197,13 @@ fn accept(
         .map(|a| a.to_string())
         .unwrap_or_default();
     client.fd = i64::from(stream.as_raw_fd());
-    client.stream = Some(stream.clone());
+    let stream = Rc::new(stream);
+    client.stream = Some(Rc::clone(&stream));
+    client.io = Some(Rc::clone(&server.io));
     server.log.verbose(&format!("Accepted {peer}"));
     let client = Rc::new(RefCell::new(client));
     server.clients.insert(id, Rc::clone(&client));
-    drop(guard);
-    ex.spawn(conn::serve(Rc::clone(shared), client, stream))
-        .detach();
+    server.io.adopt(client, stream);
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod config;
 mod conn;
 mod cron;
 mod dispatch;
+mod io_loop;
 mod listen;
 mod log;
 mod modules;

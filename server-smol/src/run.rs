@@ -63,28 +63,53 @@ pub(crate) fn run(
         log.notice("Configuration loaded");
     }
     let ex = Rc::new(LocalExecutor::new());
-    smol::block_on(ex.run(serve(Rc::clone(&ex), settings, config_file, options, log)))
+    let Some(started) = smol::block_on(start(settings, config_file, options, log)) else {
+        return ExitCode::FAILURE;
+    };
+    let io = match crate::io_loop::Loop::new(Rc::clone(&started.shared)) {
+        Ok(io) => io,
+        Err(e) => {
+            started
+                .shared
+                .borrow()
+                .log
+                .warning(&format!("Can't create the event loop: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let main = ex.spawn(serve(Rc::clone(&ex), started));
+    io.run(&ex, main)
 }
 
-async fn serve(
-    ex: Rc<LocalExecutor<'static>>,
+/// What start-up made: the server state, its listeners and the shutdown triggers.
+struct Started {
+    shared: Rc<RefCell<Server>>,
+    listeners: Vec<smol::net::TcpListener>,
+    signals: Signals,
+    shutdown_asked: smol::channel::Receiver<()>,
+    pidfile: String,
+}
+
+/// Binds the listeners, builds the server state and loads the configured modules; `None`
+/// (logged) if any of that fails.
+async fn start(
     settings: Settings,
     config_file: Option<PathBuf>,
     options: Vec<String>,
     log: Logger,
-) -> ExitCode {
-    let mut signals = match Signals::new([Signal::Term, Signal::Int, Signal::Hup]) {
+) -> Option<Started> {
+    let signals = match Signals::new([Signal::Term, Signal::Int, Signal::Hup]) {
         Ok(s) => s,
         Err(e) => {
             log.warning(&format!("Can't install signal handlers: {e}"));
-            return ExitCode::FAILURE;
+            return None;
         }
     };
     let listeners = match listen::bind_all(&settings.bind, settings.port).await {
         Ok(l) => l,
         Err(e) => {
             log.warning(&e);
-            return ExitCode::FAILURE;
+            return None;
         }
     };
     let port = listeners
@@ -129,13 +154,37 @@ async fn serve(
         pending_pushes: Vec::new(),
         modules: crate::modules::Modules::default(),
         reload: crate::reload::Reloads::new(options),
+        io: Rc::default(),
         shutdown,
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {
         log.warning(&e);
-        return ExitCode::FAILURE;
+        return None;
     }
+    Some(Started {
+        shared,
+        listeners,
+        signals,
+        shutdown_asked,
+        pidfile,
+    })
+}
+
+/// Accepts clients and runs the timer until SIGTERM, SIGINT or SHUTDOWN, then shuts down
+/// gracefully; the event loop serves the connections meanwhile.
+async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
+    let Started {
+        shared,
+        listeners,
+        mut signals,
+        shutdown_asked,
+        pidfile,
+    } = started;
+    let (log, port) = {
+        let server = shared.borrow();
+        (server.log.clone(), server.port)
+    };
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");
     let mut accepting = crate::reload::Listening::default();

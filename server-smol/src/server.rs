@@ -166,6 +166,8 @@ pub(crate) struct Server {
     pub(crate) modules: crate::modules::Modules,
     /// SIGHUP reloads: counters and the command-line options.
     pub(crate) reload: crate::reload::Reloads,
+    /// What the event loop must look at: woken clients, accepted connections.
+    pub(crate) io: Rc<crate::io_loop::Io>,
     /// SHUTDOWN asks the main task to shut down through this.
     pub(crate) shutdown: smol::channel::Sender<()>,
 }
