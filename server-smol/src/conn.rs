@@ -110,6 +110,8 @@ pub(crate) struct Conn {
     pub(crate) want_write: bool,
     /// Closes once its output is written (QUIT, a protocol error, a limit).
     pub(crate) closing: bool,
+    /// When its unwritten output went over the soft `client-output-buffer-limit` (Unix s).
+    soft_since: Option<u64>,
 }
 
 impl Conn {
@@ -134,6 +136,7 @@ impl Conn {
             dirty: false,
             want_write: false,
             closing: false,
+            soft_since: None,
         }
     }
 
@@ -266,8 +269,45 @@ impl Conn {
             self.out.buf.capacity(),
             self.peak,
         );
+        let used = (self.out.buf.len() - self.sent) as u64;
+        if over_limit(shared, &me, used, &mut self.soft_since) {
+            return Flushed::Failed;
+        }
         result
     }
+}
+
+/// Whether `used` bytes of output still waiting put `me` over its `client-output-buffer-limit`;
+/// if so it is logged and counted, and the caller closes it.
+fn over_limit(
+    shared: &Rc<RefCell<Server>>,
+    me: &Client,
+    used: u64,
+    soft_since: &mut Option<u64>,
+) -> bool {
+    if used == 0 {
+        *soft_since = None;
+        return false;
+    }
+    let mut server = shared.borrow_mut();
+    let now = clock::unix_millis();
+    let limits = server.settings.client_output_buffer_limit;
+    if !limits.exceeded(me.subscribed(), used, now.0 / 1000, soft_since) {
+        return false;
+    }
+    let mut line = Vec::new();
+    let tracking = server
+        .changes
+        .tracker
+        .tracking_info(tracking_core::ClientId::new(me.id).expect("client ids start at 1"));
+    me.info_line(now, &tracking, &server.changes.watches, &mut line);
+    let line = String::from_utf8_lossy(&line);
+    server.log.warning(&format!(
+        "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+        line.trim_end()
+    ));
+    server.stats.output_buffer_limit_disconnections += 1;
+    true
 }
 
 /// Runs every complete request in the query buffer, starting with a parked one; whether the

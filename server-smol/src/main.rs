@@ -23,6 +23,7 @@ mod listen;
 mod log;
 mod modules;
 mod multi;
+mod obuf;
 mod pause;
 mod pubsub;
 mod reload;

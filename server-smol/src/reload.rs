@@ -316,6 +316,7 @@ mod tests {
         ("pidfile", "", "/tmp/server-smol.pid"),
         ("proto-max-bulk-len", "1mb", "2mb"),
         ("client-query-buffer-limit", "1mb", "2mb"),
+        ("client-output-buffer-limit", "normal 0 0 0", "pubsub 1mb 0 0"),
         ("requirepass", "", "pw"),
         ("protected-mode", "yes", "no"),
         ("maxclients", "100", "200"),

@@ -38,6 +38,8 @@ pub(crate) struct Stats {
     pub(crate) error_replies: u64,
     /// `client_query_buffer_limit_disconnections`.
     pub(crate) query_buffer_limit_disconnections: u64,
+    /// `client_output_buffer_limit_disconnections`.
+    pub(crate) output_buffer_limit_disconnections: u64,
     /// `expired_stale_perc` input: keys the active cycle sampled.
     pub(crate) expire_cycle_sampled: u64,
 }

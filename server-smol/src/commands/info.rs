@@ -281,6 +281,11 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
         "client_query_buffer_limit_disconnections",
         st.query_buffer_limit_disconnections
     );
+    field!(
+        t,
+        "client_output_buffer_limit_disconnections",
+        st.output_buffer_limit_disconnections
+    );
 }
 
 fn replication(ex: &Exec<'_>, t: &mut String) {

@@ -192,6 +192,13 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         get: |s| s.client_query_buffer_limit.to_string(),
     },
     Directive {
+        name: "client-output-buffer-limit",
+        mutable: true,
+        multi_arg: true,
+        set: |s, a| s.client_output_buffer_limit.set(a),
+        get: |s| s.client_output_buffer_limit.show(),
+    },
+    Directive {
         name: "requirepass",
         mutable: true,
         multi_arg: false,

@@ -9,6 +9,7 @@ mod units;
 pub(crate) use directives::{DIRECTIVES, Directive, lookup};
 pub(crate) use file::{ConfigError, load};
 pub(crate) use rewrite::rewrite;
+pub(crate) use units::parse_memory;
 
 use crate::log::Level;
 
@@ -32,6 +33,8 @@ pub(crate) struct Settings {
     pub(crate) proto_max_bulk_len: u64,
     /// `client-query-buffer-limit`.
     pub(crate) client_query_buffer_limit: u64,
+    /// `client-output-buffer-limit`, per client class.
+    pub(crate) client_output_buffer_limit: crate::obuf::Limits,
     /// `requirepass`: the default user's password; `None` means no password.
     pub(crate) requirepass: Option<Vec<u8>>,
     /// `protected-mode`.
@@ -109,6 +112,7 @@ impl Default for Settings {
             pidfile: String::new(),
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
+            client_output_buffer_limit: crate::obuf::Limits::default(),
             requirepass: None,
             protected_mode: true,
             maxclients: 10_000,

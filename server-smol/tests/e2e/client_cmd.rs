@@ -275,8 +275,10 @@ fn unblock_no_evict_no_touch_help() {
     c.cmd(&["CLIENT", "HELP"]);
     let help = String::from_utf8(c.reply()).expect("utf8");
     assert!(help.starts_with(
-        "*58\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n\
-         +CACHING (YES|NO)\r\n"
+        "*62\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n\
+         +CACHING (YES|NO)\r\n\
+         +    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.\r\n\
+         +CAPA <option> [options...]\r\n"
     ));
     assert!(help.ends_with("+HELP\r\n+    Print this help.\r\n"));
 }

@@ -8,6 +8,7 @@ mod collections;
 mod connection;
 mod modules;
 mod multi;
+mod obuf;
 mod pause;
 mod protocol;
 mod pubsub;
