@@ -1,7 +1,7 @@
 //! One connected client's state, as the server and CLIENT LIST see it.
 
 use std::collections::BTreeSet;
-use std::net::{Shutdown, TcpStream};
+use std::net::Shutdown;
 use std::rc::Rc;
 
 use tracking_core::TrackingInfo;
@@ -10,6 +10,7 @@ use keyspace::Millis;
 use resp_codec::Protocol;
 
 use crate::io_loop::Io;
+use crate::stream::Stream;
 
 /// A connected client. The connection task owns the socket and buffers; this is what the rest
 /// of the server may read or change (CLIENT KILL, CLIENT LIST, the timeout check).
@@ -66,7 +67,7 @@ pub(crate) struct Client {
     /// Bytes of the arguments of the command running now.
     pub(crate) argv_mem: usize,
     /// The socket, kept to close it from elsewhere (CLIENT KILL, timeout, shutdown).
-    pub(crate) stream: Option<Rc<TcpStream>>,
+    pub(crate) stream: Option<Rc<Stream>>,
     /// Out-of-band bytes for this connection (invalidation pushes, Pub/Sub messages, the reply
     /// of a served blocking command) not yet moved to its output buffer.
     pub(crate) pushes: Vec<u8>,
@@ -154,15 +155,14 @@ impl Client {
     /// Closes the socket: the connection task sees end of input and cleans up.
     pub(crate) fn disconnect(&self) {
         if let Some(s) = &self.stream {
-            // Already closed is fine.
-            let _ = s.shutdown(Shutdown::Both);
+            s.shutdown(Shutdown::Both);
         }
     }
 
     /// Stops reading: the task writes what is pending, then ends (graceful shutdown).
     pub(crate) fn stop_reading(&self) {
         if let Some(s) = &self.stream {
-            let _ = s.shutdown(Shutdown::Read);
+            s.shutdown(Shutdown::Read);
         }
     }
 
@@ -194,6 +194,9 @@ impl Client {
         }
         if self.close_after_reply {
             f.push('c');
+        }
+        if self.stream.as_deref().is_some_and(Stream::is_unix) {
+            f.push('U');
         }
         if self.no_evict {
             f.push('e');

@@ -4,8 +4,7 @@
 use core::cell::RefCell;
 use std::rc::Rc;
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
+use std::io::ErrorKind;
 
 use keyspace::Millis;
 use resp_codec::{RequestParser, Span, Status};
@@ -15,6 +14,7 @@ use crate::clock;
 use crate::dispatch;
 use crate::reply::Reply;
 use crate::server::Server;
+use crate::stream::Stream;
 
 /// How much room a read gets at least (Valkey's `PROTO_IOBUF_LEN`).
 const READ_CHUNK: usize = 16 * 1024;
@@ -95,7 +95,7 @@ pub(crate) enum Flushed {
 /// buffers, and a request held back by CLIENT PAUSE.
 pub(crate) struct Conn {
     pub(crate) client: Rc<RefCell<Client>>,
-    pub(crate) stream: Rc<TcpStream>,
+    pub(crate) stream: Rc<Stream>,
     query: Query,
     out: Reply,
     /// Bytes of `out` already written.
@@ -116,7 +116,7 @@ pub(crate) struct Conn {
 
 impl Conn {
     /// A new connection for `client` on `stream` (non-blocking).
-    pub(crate) fn new(client: Rc<RefCell<Client>>, stream: Rc<TcpStream>) -> Self {
+    pub(crate) fn new(client: Rc<RefCell<Client>>, stream: Rc<Stream>) -> Self {
         let query = Query::new();
         let out = Reply::new();
         {
@@ -144,7 +144,7 @@ impl Conn {
     /// error, `None` if nothing was there.
     pub(crate) fn read(&mut self) -> Option<usize> {
         self.query.make_room();
-        match (&*self.stream).read(&mut self.query.buf[self.query.end..]) {
+        match self.stream.read(&mut self.query.buf[self.query.end..]) {
             Ok(n) => {
                 self.query.end += n;
                 Some(n)
@@ -229,7 +229,7 @@ impl Conn {
         let mut written = 0;
         let mut result = Flushed::All;
         while self.sent < self.out.buf.len() {
-            match (&*self.stream).write(&self.out.buf[self.sent..]) {
+            match self.stream.write(&self.out.buf[self.sent..]) {
                 Ok(0) => {
                     result = Flushed::Failed;
                     break;

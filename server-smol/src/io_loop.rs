@@ -15,7 +15,6 @@ use core::pin::pin;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Context, Poll, Waker};
 use std::collections::{BTreeSet, HashMap};
-use std::net::TcpStream;
 use std::os::fd::OwnedFd;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -30,6 +29,7 @@ use crate::client::Client;
 use crate::clock;
 use crate::conn::{Conn, Flushed};
 use crate::server::Server;
+use crate::stream::Stream;
 
 /// The epoll key of the eventfd (client ids start at 1 and never reach it).
 const NOTIFY_KEY: u64 = u64::MAX;
@@ -38,7 +38,7 @@ const NOTIFY_KEY: u64 = u64::MAX;
 const MAX_EVENTS: usize = 1024;
 
 /// A connection accepted and registered as a client, not yet served.
-type Accepted = (Rc<RefCell<Client>>, Rc<TcpStream>);
+type Accepted = (Rc<RefCell<Client>>, Rc<Stream>);
 
 /// What the rest of the server hands the loop: clients to look at in this iteration, and
 /// accepted connections to adopt. Shared (`Rc`) by the server state and every client.
@@ -55,7 +55,7 @@ impl Io {
     }
 
     /// A new connection, already in the client table, for the loop to serve.
-    pub(crate) fn adopt(&self, client: Rc<RefCell<Client>>, stream: Rc<TcpStream>) {
+    pub(crate) fn adopt(&self, client: Rc<RefCell<Client>>, stream: Rc<Stream>) {
         self.accepted.borrow_mut().push((client, stream));
     }
 }

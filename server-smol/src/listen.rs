@@ -4,20 +4,21 @@
 use core::cell::RefCell;
 use core::net::{IpAddr, SocketAddr};
 use std::net::ToSocketAddrs;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::net::UnixListener;
 use std::rc::Rc;
 
 use async_io::Async;
 use smol::LocalExecutor;
 use smol::io::AsyncWriteExt;
 use smol::net::TcpListener;
-use std::net::TcpStream;
 use std::sync::Arc;
 
 use crate::client::Client;
 use crate::clock;
 use crate::config::Settings;
 use crate::server::Server;
+use crate::stream::Stream;
 
 /// What a client gets when `maxclients` is reached, before it is closed.
 const MAX_CLIENTS_REPLY: &[u8] = b"-ERR max number of clients reached\r\n";
@@ -49,15 +50,22 @@ fn protected_mode_denies(settings: &Settings, peer: IpAddr) -> bool {
 }
 
 /// Writes `reply` to a refused connection and lets it close.
-fn refuse(ex: &LocalExecutor<'static>, stream: TcpStream, reply: &'static [u8]) {
-    let Ok(mut stream) = smol::net::TcpStream::try_from(stream) else {
-        return;
-    };
-    ex.spawn(async move {
-        // The client may already be gone; nothing more to do either way.
-        let _ = stream.write_all(reply).await;
-    })
-    .detach();
+fn refuse(ex: &LocalExecutor<'static>, stream: Stream, reply: &'static [u8]) {
+    // The client may already be gone; nothing more to do either way.
+    match stream {
+        Stream::Tcp(s) => {
+            if let Ok(mut s) = smol::net::TcpStream::try_from(s) {
+                ex.spawn(async move { drop(s.write_all(reply).await) })
+                    .detach();
+            }
+        }
+        Stream::Unix(s) => {
+            if let Ok(mut s) = smol::net::unix::UnixStream::try_from(s) {
+                ex.spawn(async move { drop(s.write_all(reply).await) })
+                    .detach();
+            }
+        }
+    }
 }
 
 /// Binds every `bind` address on `port` (0: the first bind picks a free port and the others
@@ -140,7 +148,7 @@ pub(crate) async fn bind_keeping(
     Ok(bound_all)
 }
 
-/// Accepts connections forever, each handed to the event loop.
+/// Accepts TCP connections forever, each handed to the event loop.
 pub(crate) async fn accept_loop(
     ex: Rc<LocalExecutor<'static>>,
     shared: Rc<RefCell<Server>>,
@@ -149,7 +157,22 @@ pub(crate) async fn accept_loop(
     let listener: Arc<Async<std::net::TcpListener>> = listener.into();
     loop {
         match listener.read_with(std::net::TcpListener::accept).await {
-            Ok((stream, peer)) => accept(&ex, &shared, stream, peer),
+            Ok((stream, peer)) => {
+                let _ = stream.set_nodelay(true);
+                let laddr = stream
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                let denied = protected_mode_denies(&shared.borrow().settings, peer.ip());
+                accept(
+                    &ex,
+                    &shared,
+                    Stream::Tcp(stream),
+                    peer.to_string(),
+                    laddr,
+                    denied,
+                );
+            }
             Err(e) => shared
                 .borrow()
                 .log
@@ -158,14 +181,63 @@ pub(crate) async fn accept_loop(
     }
 }
 
+/// Binds the `unixsocket` path (a stale file there is removed first, as Valkey does) with
+/// `unixsocketperm` when not 0.
+pub(crate) fn bind_unix(path: &str, perm: u32) -> Result<UnixListener, String> {
+    let _ = std::fs::remove_file(path);
+    let listener =
+        UnixListener::bind(path).map_err(|e| format!("Failed opening Unix socket: {e}"))?;
+    if perm != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(perm))
+            .map_err(|e| format!("Failed opening Unix socket: {e}"))?;
+    }
+    Ok(listener)
+}
+
+/// Accepts Unix-socket connections forever (`addr` and `laddr` are `path:0`, as in Valkey).
+pub(crate) async fn accept_unix_loop(
+    ex: Rc<LocalExecutor<'static>>,
+    shared: Rc<RefCell<Server>>,
+    listener: Async<UnixListener>,
+    path: String,
+) {
+    loop {
+        match listener.read_with(UnixListener::accept).await {
+            Ok((stream, _)) => {
+                let addr = format!("{path}:0");
+                accept(
+                    &ex,
+                    &shared,
+                    Stream::Unix(stream),
+                    addr.clone(),
+                    addr,
+                    false,
+                );
+            }
+            Err(e) => shared
+                .borrow()
+                .log
+                .warning(&format!("Accepting client connection: {e}")),
+        }
+    }
+}
+
+/// Registers an accepted connection as a client and hands it to the event loop, or turns it
+/// away (`maxclients`, or `denied` by protected mode).
 fn accept(
     ex: &LocalExecutor<'static>,
     shared: &Rc<RefCell<Server>>,
-    stream: TcpStream,
-    peer: SocketAddr,
+    stream: Stream,
+    addr: String,
+    laddr: String,
+    denied: bool,
 ) {
-    let _ = stream.set_nodelay(true);
-    if stream.set_nonblocking(true).is_err() {
+    let nonblocking = match &stream {
+        Stream::Tcp(s) => s.set_nonblocking(true),
+        Stream::Unix(s) => s.set_nonblocking(true),
+    };
+    if nonblocking.is_err() {
         return;
     }
     let mut guard = shared.borrow_mut();
@@ -178,7 +250,7 @@ fn accept(
         refuse(ex, stream, MAX_CLIENTS_REPLY);
         return;
     }
-    if protected_mode_denies(&server.settings, peer.ip()) {
+    if denied {
         server.stats.rejected_connections += 1;
         refuse(ex, stream, PROTECTED_MODE_REPLY);
         return;
@@ -191,16 +263,13 @@ fn accept(
         clock::unix_millis(),
         server.settings.requirepass.is_none(),
     );
-    client.addr = peer.to_string();
-    client.laddr = stream
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    client.fd = i64::from(stream.as_raw_fd());
+    client.fd = i64::from(stream.as_fd().as_raw_fd());
+    server.log.verbose(&format!("Accepted {addr}"));
+    client.addr = addr;
+    client.laddr = laddr;
     let stream = Rc::new(stream);
     client.stream = Some(Rc::clone(&stream));
     client.io = Some(Rc::clone(&server.io));
-    server.log.verbose(&format!("Accepted {peer}"));
     let client = Rc::new(RefCell::new(client));
     server.clients.insert(id, Rc::clone(&client));
     server.io.adopt(client, stream);

@@ -30,6 +30,7 @@ mod reload;
 mod reply;
 mod run;
 mod server;
+mod stream;
 mod tracking;
 
 use std::path::PathBuf;

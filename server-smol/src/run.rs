@@ -85,6 +85,8 @@ pub(crate) fn run(
 struct Started {
     shared: Rc<RefCell<Server>>,
     listeners: Vec<smol::net::TcpListener>,
+    /// The `unixsocket` listener and its path.
+    unix: Option<(async_io::Async<std::os::unix::net::UnixListener>, String)>,
     signals: Signals,
     shutdown_asked: smol::channel::Receiver<()>,
     pidfile: String,
@@ -110,6 +112,19 @@ async fn start(
         Err(e) => {
             log.warning(&e);
             return None;
+        }
+    };
+    let unix = if settings.unixsocket.is_empty() {
+        None
+    } else {
+        match listen::bind_unix(&settings.unixsocket, settings.unixsocketperm)
+            .and_then(|l| async_io::Async::new(l).map_err(|e| e.to_string()))
+        {
+            Ok(l) => Some((l, settings.unixsocket.clone())),
+            Err(e) => {
+                log.warning(&e);
+                return None;
+            }
         }
     };
     let port = listeners
@@ -165,6 +180,7 @@ async fn start(
     Some(Started {
         shared,
         listeners,
+        unix,
         signals,
         shutdown_asked,
         pidfile,
@@ -177,6 +193,7 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     let Started {
         shared,
         listeners,
+        unix,
         mut signals,
         shutdown_asked,
         pidfile,
@@ -191,6 +208,17 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     accepting.spawn(&ex, &shared, listeners);
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
+    let unix_path = unix.as_ref().map(|(_, p)| p.clone());
+    let unix_accepting = unix.map(|(listener, path)| {
+        let task = ex.spawn(listen::accept_unix_loop(
+            Rc::clone(&ex),
+            Rc::clone(&shared),
+            listener,
+            path,
+        ));
+        log.notice("Ready to accept connections unix");
+        task
+    });
 
     // SIGHUP reloads and keeps waiting; SIGTERM/SIGINT or a SHUTDOWN command end the wait.
     let by_signal = async {
@@ -213,6 +241,7 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     }
     log.warning("User requested shutdown...");
     drop(accepting);
+    drop(unix_accepting);
     drop(timer);
     // Stop reading from every client: each finishes writing what it has, then ends.
     {
@@ -229,6 +258,10 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
         && clock::monotonic().duration_since(started) < SHUTDOWN_GRACE
     {
         smol::Timer::after(Duration::from_millis(5)).await;
+    }
+    if let Some(path) = unix_path {
+        log.notice("Removing the unix socket file.");
+        let _ = std::fs::remove_file(path);
     }
     if !pidfile.is_empty() {
         log.notice("Removing the pid file.");

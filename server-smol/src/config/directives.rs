@@ -172,6 +172,31 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         get: |s| s.pidfile.clone(),
     },
     Directive {
+        name: "unixsocket",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.unixsocket = text(a[0]);
+            Ok(())
+        },
+        get: |s| s.unixsocket.clone(),
+    },
+    Directive {
+        name: "unixsocketperm",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            // An octal number, as Valkey's OCTAL_CONFIG.
+            let v = core::str::from_utf8(a[0])
+                .ok()
+                .and_then(|t| i64::from_str_radix(t, 8).ok())
+                .ok_or("argument couldn't be parsed into an integer")?;
+            s.unixsocketperm = u32::try_from(in_range(v, 0, 0o777)?).unwrap_or(0);
+            Ok(())
+        },
+        get: |s| format!("{:o}", s.unixsocketperm),
+    },
+    Directive {
         name: "proto-max-bulk-len",
         mutable: true,
         multi_arg: false,

@@ -29,6 +29,10 @@ pub(crate) struct Settings {
     pub(crate) logfile: String,
     /// `pidfile`: empty writes none.
     pub(crate) pidfile: String,
+    /// `unixsocket`: a Unix domain socket path to listen on too (empty: none).
+    pub(crate) unixsocket: String,
+    /// `unixsocketperm`: its file mode (0: as created).
+    pub(crate) unixsocketperm: u32,
     /// `proto-max-bulk-len`.
     pub(crate) proto_max_bulk_len: u64,
     /// `client-query-buffer-limit`.
@@ -110,6 +114,8 @@ impl Default for Settings {
             loglevel: Level::Notice,
             logfile: String::new(),
             pidfile: String::new(),
+            unixsocket: String::new(),
+            unixsocketperm: 0,
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
             client_output_buffer_limit: crate::obuf::Limits::default(),

@@ -18,3 +18,4 @@ mod shutdown;
 mod startup;
 mod support;
 mod tracking;
+mod unix;
