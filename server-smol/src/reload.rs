@@ -1,13 +1,16 @@
 //! SIGHUP: re-read the config file the server started with (the command-line options still
-//! win), validate all of it, then apply every changed run-time directive at once. `bind` and
-//! `port` changes open the new listeners before the old ones close; established connections
-//! are never touched. Directives that cannot change at run time are named in the log and left
+//! win), validate all of it, then apply every changed run-time directive at once. `bind`,
+//! `port` and `unixsocket` changes open the new listeners before the old ones close;
+//! established connections are never touched. Directives that cannot change at run time are named in the log and left
 //! alone; an invalid file changes nothing.
 
 use core::cell::RefCell;
 use core::net::SocketAddr;
 use std::rc::Rc;
 
+use std::os::unix::net::UnixListener;
+
+use async_io::Async;
 use smol::net::TcpListener;
 use smol::{LocalExecutor, Task};
 
@@ -56,11 +59,46 @@ impl Reloads {
     }
 }
 
-/// The accept loops, one per listening address. Dropping one closes its socket.
+/// The accept loops, one per listening address, and the Unix socket's. Dropping one closes
+/// its socket.
 #[derive(Default)]
-pub(crate) struct Listening(Vec<(SocketAddr, Task<()>)>);
+pub(crate) struct Listening {
+    tcp: Vec<(SocketAddr, Task<()>)>,
+    /// The `unixsocket` path and its accept loop.
+    unix: Option<(String, Task<()>)>,
+}
 
 impl Listening {
+    /// Starts the accept loop of the Unix socket at `path` (replacing any other).
+    pub(crate) fn spawn_unix(
+        &mut self,
+        ex: &Rc<LocalExecutor<'static>>,
+        shared: &Rc<RefCell<Server>>,
+        listener: Async<UnixListener>,
+        path: String,
+    ) {
+        let task = ex.spawn(listen::accept_unix_loop(
+            Rc::clone(ex),
+            Rc::clone(shared),
+            listener,
+            path.clone(),
+        ));
+        self.unix = Some((path, task));
+    }
+
+    /// Whether a Unix socket is open.
+    pub(crate) fn has_unix(&self) -> bool {
+        self.unix.is_some()
+    }
+
+    /// Closes the Unix socket, if any, and removes its file.
+    pub(crate) fn close_unix(&mut self) {
+        if let Some((path, task)) = self.unix.take() {
+            drop(task);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     /// Starts an accept loop for each listener.
     pub(crate) fn spawn(
         &mut self,
@@ -71,18 +109,18 @@ impl Listening {
         for l in listeners {
             let Ok(addr) = l.local_addr() else { continue };
             let task = ex.spawn(listen::accept_loop(Rc::clone(ex), Rc::clone(shared), l));
-            self.0.push((addr, task));
+            self.tcp.push((addr, task));
         }
     }
 
     /// The addresses listening now, in bind order.
     fn addrs(&self) -> Vec<SocketAddr> {
-        self.0.iter().map(|(a, _)| *a).collect()
+        self.tcp.iter().map(|(a, _)| *a).collect()
     }
 
     /// Closes every listener whose address is not in `keep`.
     fn retain(&mut self, keep: &[SocketAddr]) {
-        self.0.retain(|(a, _)| keep.contains(a));
+        self.tcp.retain(|(a, _)| keep.contains(a));
     }
 }
 
@@ -98,6 +136,8 @@ pub(crate) struct Plan {
     pub(crate) fixed: Vec<&'static str>,
     /// `bind` or `port` changed: new listeners are needed.
     pub(crate) rebind: bool,
+    /// `unixsocket` or `unixsocketperm` changed.
+    pub(crate) unix: bool,
 }
 
 /// Compares `current` with the freshly loaded `new`. Every directive CONFIG SET may change,
@@ -107,7 +147,7 @@ pub(crate) struct Plan {
 /// own setter.
 pub(crate) fn plan(current: &Settings, new: &Settings) -> Result<Plan, String> {
     let mut next = new.clone();
-    let (mut applied, mut fixed, mut rebind) = (Vec::new(), Vec::new(), false);
+    let (mut applied, mut fixed, mut rebind, mut unix) = (Vec::new(), Vec::new(), false, false);
     for d in DIRECTIVES {
         let (was, now) = (current.get(d), new.get(d));
         if was == now {
@@ -115,6 +155,9 @@ pub(crate) fn plan(current: &Settings, new: &Settings) -> Result<Plan, String> {
         }
         if matches!(d.name, "bind" | "port") {
             rebind = true;
+            applied.push(d.name);
+        } else if matches!(d.name, "unixsocket" | "unixsocketperm") {
+            unix = true;
             applied.push(d.name);
         } else if d.mutable {
             applied.push(d.name);
@@ -138,7 +181,39 @@ pub(crate) fn plan(current: &Settings, new: &Settings) -> Result<Plan, String> {
         applied,
         fixed,
         rebind,
+        unix,
     })
+}
+
+/// What a reload does to the Unix socket.
+enum UnixChange {
+    /// Nothing (unchanged path; a new mode is already applied).
+    Keep,
+    /// Close it: `unixsocket` is now empty.
+    Close,
+    /// Swap to this listener, bound at the new path.
+    Open(Async<UnixListener>),
+}
+
+/// Binds the new `unixsocket` (or applies a new `unixsocketperm` to the one open at `open`);
+/// an error changes nothing.
+fn unix_listener(next: &Settings, open: Option<&str>) -> Result<UnixChange, String> {
+    if next.unixsocket.is_empty() {
+        return Ok(UnixChange::Close);
+    }
+    if open == Some(next.unixsocket.as_str()) {
+        if next.unixsocketperm != 0 {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(next.unixsocketperm);
+            std::fs::set_permissions(&next.unixsocket, mode)
+                .map_err(|e| format!("can't change the unix socket's mode: {e}"))?;
+        }
+        return Ok(UnixChange::Keep);
+    }
+    let listener = listen::bind_unix(&next.unixsocket, next.unixsocketperm)?;
+    Async::new(listener)
+        .map(UnixChange::Open)
+        .map_err(|e| e.to_string())
 }
 
 /// A config error as one log line: file, line and reason.
@@ -209,6 +284,28 @@ pub(crate) async fn reload(
     } else {
         None
     };
+    let unix = if plan.unix {
+        match unix_listener(&plan.next, accepting.unix.as_ref().map(|(p, _)| p.as_str())) {
+            Ok(u) => u,
+            Err(e) => return fail(e),
+        }
+    } else {
+        UnixChange::Keep
+    };
+    // Everything needed is bound: from here on the reload applies whole.
+    match unix {
+        UnixChange::Keep => {}
+        UnixChange::Close => accepting.close_unix(),
+        UnixChange::Open(listener) => {
+            accepting.close_unix();
+            let path = plan.next.unixsocket.clone();
+            accepting.spawn_unix(ex, shared, listener, path);
+            log.notice(&format!(
+                "Listening on unix socket {} now.",
+                plan.next.unixsocket
+            ));
+        }
+    }
     if let Some(bound) = bound {
         let new_port = bound
             .kept
@@ -368,6 +465,8 @@ mod tests {
                 assert_eq!(p.next, old, "{} keeps the current value", d.name);
             }
             assert_eq!(p.rebind, listener, "{}", d.name);
+            let unix = matches!(d.name, "unixsocket" | "unixsocketperm");
+            assert_eq!(p.unix, unix, "{}", d.name);
         }
     }
 

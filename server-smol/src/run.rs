@@ -208,17 +208,10 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     accepting.spawn(&ex, &shared, listeners);
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
-    let unix_path = unix.as_ref().map(|(_, p)| p.clone());
-    let unix_accepting = unix.map(|(listener, path)| {
-        let task = ex.spawn(listen::accept_unix_loop(
-            Rc::clone(&ex),
-            Rc::clone(&shared),
-            listener,
-            path,
-        ));
+    if let Some((listener, path)) = unix {
+        accepting.spawn_unix(&ex, &shared, listener, path);
         log.notice("Ready to accept connections unix");
-        task
-    });
+    }
 
     // SIGHUP reloads and keeps waiting; SIGTERM/SIGINT or a SHUTDOWN command end the wait.
     let by_signal = async {
@@ -240,8 +233,11 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
         log.warning(&format!("Received {name} scheduling shutdown..."));
     }
     log.warning("User requested shutdown...");
+    if accepting.has_unix() {
+        log.notice("Removing the unix socket file.");
+    }
+    accepting.close_unix();
     drop(accepting);
-    drop(unix_accepting);
     drop(timer);
     // Stop reading from every client: each finishes writing what it has, then ends.
     {
@@ -258,10 +254,6 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
         && clock::monotonic().duration_since(started) < SHUTDOWN_GRACE
     {
         smol::Timer::after(Duration::from_millis(5)).await;
-    }
-    if let Some(path) = unix_path {
-        log.notice("Removing the unix socket file.");
-        let _ = std::fs::remove_file(path);
     }
     if !pidfile.is_empty() {
         log.notice("Removing the pid file.");

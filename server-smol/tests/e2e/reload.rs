@@ -3,6 +3,7 @@
 //! changes nothing and is logged with file, line and reason.
 
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
@@ -341,4 +342,65 @@ fn sighup_adds_and_drops_bind_addresses_keeping_the_unchanged_listener() {
         config_get(&mut old, "bind"),
         "*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.2\r\n"
     );
+}
+
+/// Whether a PING through the Unix socket at `path` is answered.
+fn pings_unix(path: &std::path::Path) -> bool {
+    let Ok(mut s) = std::os::unix::net::UnixStream::connect(path) else {
+        return false;
+    };
+    let mut buf = [0u8; 7];
+    s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+}
+
+#[test]
+fn sighup_moves_the_unix_socket_keeping_its_established_connections() {
+    let dir = Scratch::new("reload-unix");
+    let (a, b) = (dir.0.join("a.sock"), dir.0.join("b.sock"));
+    let conf = dir.write(
+        "valkey.conf",
+        &format!("port 0\nunixsocket {}\n", a.display()),
+    );
+    let server = Server::start_exact(&[&conf]);
+    let mut old = std::os::unix::net::UnixStream::connect(&a).expect("connect a");
+    old.write_all(b"SET k v\r\n").expect("send");
+    let mut ok = [0u8; 5];
+    old.read_exact(&mut ok).expect("reply");
+
+    // Moving it: b is bound before a closes; the connection made through a stays.
+    dir.write(
+        "valkey.conf",
+        &format!("port 0\nunixsocket {}\nunixsocketperm 700\n", b.display()),
+    );
+    sighup(&server);
+    let line = server.wait_log("Config reloaded from");
+    assert!(
+        line.ends_with("applied unixsocket, unixsocketperm"),
+        "{line}"
+    );
+    assert!(pings_unix(&b));
+    assert!(!a.exists(), "the old socket file is removed");
+    assert!(!pings_unix(&a));
+    let mut got = [0u8; 7];
+    old.write_all(b"GET k\r\n").expect("send");
+    old.read_exact(&mut got).expect("reply");
+    assert_eq!(&got, b"$1\r\nv\r\n");
+
+    // A path that cannot be bound changes nothing.
+    dir.write(
+        "valkey.conf",
+        "port 0\nunixsocket /nonexistent-dir/x.sock\nhz 50\n",
+    );
+    sighup(&server);
+    server.wait_log("Config reload failed, nothing changed");
+    assert!(pings_unix(&b));
+    let mut raw = server.raw();
+    assert_eq!(config_get(&mut raw, "hz"), "*2\r\n$2\r\nhz\r\n$2\r\n10\r\n");
+
+    // Dropping the directive closes the socket and removes its file.
+    dir.write("valkey.conf", "port 0\n");
+    sighup(&server);
+    server.wait_log("Config reloaded from");
+    assert!(!b.exists());
+    raw.roundtrip(&["PING"], b"+PONG\r\n");
 }
