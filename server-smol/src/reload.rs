@@ -455,7 +455,8 @@ mod tests {
             let (old, new) = (with(&[(d.name, a)]), with(&[(d.name, b)]));
             let p = plan(&old, &new).expect("plan");
             let listener = matches!(d.name, "bind" | "port");
-            if d.mutable || listener {
+            let unix = matches!(d.name, "unixsocket" | "unixsocketperm");
+            if d.mutable || listener || unix {
                 assert_eq!(p.applied, [d.name], "{}", d.name);
                 assert!(p.fixed.is_empty(), "{}", d.name);
                 assert_eq!(p.next, new, "{} takes the new value", d.name);
@@ -465,7 +466,6 @@ mod tests {
                 assert_eq!(p.next, old, "{} keeps the current value", d.name);
             }
             assert_eq!(p.rebind, listener, "{}", d.name);
-            let unix = matches!(d.name, "unixsocket" | "unixsocketperm");
             assert_eq!(p.unix, unix, "{}", d.name);
         }
     }
