@@ -171,7 +171,9 @@ pub(crate) fn serve_ready(server: &mut Server, now: Millis) {
             let mut out = Reply::new();
             out.set_protocol(c.resp);
             let args: Vec<&[u8]> = b.args.iter().map(Vec::as_slice).collect();
+            c.reprocessing = true;
             crate::dispatch::execute(server, &mut c, &args, &mut out, now);
+            c.reprocessing = false;
             c.pushes.append(&mut out.buf);
             c.wake();
         }

@@ -83,6 +83,12 @@ pub(crate) struct Client {
     pub(crate) multi: Option<crate::multi::Queue>,
     /// Blocked by BLPOP and the like: what it waits for.
     pub(crate) blocked: Option<crate::blocking::Blocked>,
+    /// In MONITOR mode.
+    pub(crate) monitor: bool,
+    /// Its blocked command is running again to be served (MONITOR shows it only once).
+    pub(crate) reprocessing: bool,
+    /// Running the commands of its EXEC (Valkey's `CLIENT_DENY_BLOCKING` there).
+    pub(crate) in_exec: bool,
 }
 
 impl Client {
@@ -122,6 +128,9 @@ impl Client {
             patterns: BTreeSet::new(),
             multi: None,
             blocked: None,
+            monitor: false,
+            reprocessing: false,
+            in_exec: false,
         }
     }
 
@@ -179,6 +188,9 @@ impl Client {
     /// The flag letters of CLIENT LIST in Valkey's order, `N` for none.
     fn flags(&self, tracking: &TrackingInfo<'_>, dirty_cas: bool) -> String {
         let mut f = String::new();
+        if self.monitor {
+            f.push('O');
+        }
         if self.subscribed() {
             f.push('P');
         }

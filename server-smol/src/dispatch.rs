@@ -223,6 +223,7 @@ fn run(
     if let Some(me) = me {
         record_reads(server, me, info, args);
     }
+    crate::monitor::feed(server, client, info, args);
     client.argv_mem = 0;
     server.stats.commands_processed += 1;
     client.commands += 1;

@@ -22,6 +22,7 @@ mod io_loop;
 mod listen;
 mod log;
 mod modules;
+mod monitor;
 mod multi;
 mod obuf;
 mod pause;

@@ -167,6 +167,7 @@ async fn start(
         pubsub: PubSub::default(),
         pause: Pause::default(),
         pending_pushes: Vec::new(),
+        monitors: Vec::new(),
         modules: crate::modules::Modules::default(),
         reload: crate::reload::Reloads::new(options),
         io: Rc::default(),

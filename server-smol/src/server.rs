@@ -162,6 +162,8 @@ pub(crate) struct Server {
     pub(crate) pubsub: PubSub,
     /// CLIENT PAUSE state and the parked clients.
     pub(crate) pause: Pause,
+    /// Clients in MONITOR mode, in the order they entered it.
+    pub(crate) monitors: Vec<u64>,
     /// Clients with pushes queued during the running burst, sent at its end.
     pub(crate) pending_pushes: Vec<u64>,
     /// Native modules.
@@ -206,6 +208,7 @@ impl Server {
             self.changes.tracker.client_gone(cid);
         }
         self.pause.forget(id);
+        crate::monitor::stop(self, id);
         self.changes.blocking.forget(id);
         self.changes.watches.reset(id);
     }

@@ -124,6 +124,8 @@ fn reset(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
         ex.server.changes.tracker.disable(id);
     }
     super::pubsub::leave_all(ex);
+    ex.client.monitor = false;
+    crate::monitor::stop(ex.server, ex.client.id);
     out.simple("RESET");
 }
 

@@ -10,6 +10,7 @@ mod config;
 mod connection;
 mod info;
 mod module;
+mod monitor;
 pub(crate) mod multi;
 mod pubsub;
 mod shutdown;
@@ -89,6 +90,7 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(info::command());
     all.extend(pubsub::commands());
     all.push(module::command());
+    all.push(monitor::command());
     all.extend(multi::commands());
     all.extend(blocking::commands());
     all.push(shutdown::command());

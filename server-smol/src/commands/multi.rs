@@ -95,10 +95,12 @@ fn exec(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
         return;
     }
     out.array(queue.commands.len());
+    ex.client.in_exec = true;
     for args in &queue.commands {
         let argv: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
         dispatch::run_queued(ex.server, ex.client, &argv, out, ex.now);
     }
+    ex.client.in_exec = false;
 }
 
 fn watch(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {

@@ -7,6 +7,7 @@ mod client_cmd;
 mod collections;
 mod connection;
 mod modules;
+mod monitor;
 mod multi;
 mod obuf;
 mod pause;
