@@ -180,6 +180,15 @@ impl Keyspace {
         self.dbs.get(db).map_or(0, Db::memory)
     }
 
+    /// Bytes of database `db`'s own tables, apart from the entries they hold: the key table
+    /// and the expire index (MEMORY STATS `overhead.hashtable.main` / `.expires`).
+    #[must_use]
+    pub fn db_overhead(&self, db: usize) -> (usize, usize) {
+        self.dbs
+            .get(db)
+            .map_or((0, 0), |d| (d.table.table_bytes(), d.expires.table_bytes()))
+    }
+
     /// Estimated heap bytes held by all databases.
     #[must_use]
     pub fn used_memory(&self) -> usize {

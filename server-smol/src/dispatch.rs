@@ -48,9 +48,12 @@ impl core::fmt::Debug for Handler {
 /// The data commands and the server's commands in one table.
 pub(crate) fn build_table() -> CommandTable<Handler> {
     let mut table = CommandTable::new();
-    let data = keyspace::data_commands()
-        .into_iter()
-        .map(|c| c.map_handler(&Handler::Data));
+    let data = keyspace::data_commands().into_iter().map(|c| {
+        let mut c = c.map_handler(&Handler::Data);
+        c.subcommands
+            .extend(crate::commands::server_subcommands(c.info.name));
+        c
+    });
     for cmd in data.chain(crate::commands::server_commands()) {
         let name = cmd.info.name;
         assert!(table.insert(cmd).is_ok(), "command {name} defined twice");

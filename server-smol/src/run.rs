@@ -160,6 +160,7 @@ async fn start(
         stats: Stats::default(),
         ops: OpsMeter::default(),
         used_memory_peak: 0,
+        used_memory_startup: 0,
         started: clock::monotonic(),
         run_id: run_id(),
         port,
@@ -177,6 +178,10 @@ async fn start(
     if let Err(e) = loaded {
         log.warning(&e);
         return None;
+    }
+    {
+        let mut s = shared.borrow_mut();
+        s.used_memory_startup = s.used_memory(None);
     }
     Some(Started {
         shared,

@@ -150,6 +150,8 @@ pub(crate) struct Server {
     pub(crate) ops: OpsMeter,
     /// Peak of INFO `used_memory`.
     pub(crate) used_memory_peak: usize,
+    /// Memory in use once start-up finished (MEMORY STATS `startup.allocated`).
+    pub(crate) used_memory_startup: usize,
     /// When the server started (monotonic), for uptime.
     pub(crate) started: Instant,
     /// INFO `run_id`: 40 random hex digits.

@@ -225,7 +225,7 @@ fn human(n: u64) -> String {
 }
 
 /// Resident set size from /proc/self/statm (pages of 4 KiB), when available.
-fn rss() -> Option<u64> {
+pub(crate) fn rss() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)

@@ -9,6 +9,7 @@ mod command;
 mod config;
 mod connection;
 mod info;
+mod memory;
 mod module;
 mod monitor;
 pub(crate) mod multi;
@@ -79,6 +80,14 @@ const fn acl(list: &[A]) -> A {
         i += 1;
     }
     out
+}
+
+/// The server's subcommands of a data command's container (MEMORY STATS and the like).
+pub(crate) fn server_subcommands(container: &str) -> Vec<Command<Handler>> {
+    match container {
+        "memory" => memory::subcommands(),
+        _ => Vec::new(),
+    }
 }
 
 /// Every server command with its handler.
