@@ -232,8 +232,29 @@ impl Server {
     /// Ends the pause and resumes every parked client, in arrival order (each task runs in the
     /// order it is woken).
     pub(crate) fn unpause(&mut self) {
-        self.keyspace.set_expiry_paused(false);
-        for id in self.pause.unpause() {
+        self.keyspace.set_expiry_paused(self.pause.upgrading());
+        let ids = self.pause.unpause();
+        self.resume(ids);
+    }
+
+    /// Holds writes (and expiry) for the binary upgrade, whatever CLIENT UNPAUSE does.
+    pub(crate) fn hold_for_upgrade(&mut self) {
+        self.pause.hold_for_upgrade();
+        self.keyspace.set_expiry_paused(true);
+    }
+
+    /// Ends the upgrade's hold (the upgrade failed): the parked clients resume unless a
+    /// CLIENT PAUSE still holds them.
+    pub(crate) fn release_upgrade(&mut self, now: Millis) {
+        let ids = self.pause.release_upgrade(now);
+        self.keyspace
+            .set_expiry_paused(self.pause.active(now).is_some());
+        self.resume(ids);
+    }
+
+    /// Wakes parked clients, in the given order.
+    fn resume(&mut self, ids: Vec<u64>) {
+        for id in ids {
             if let Some(c) = self.clients.get(&id)
                 && let Ok(mut c) = c.try_borrow_mut()
             {

@@ -191,10 +191,15 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "total_watched_keys", s.changes.watches.keys());
     field!(t, "total_blocking_keys", s.changes.blocking.keys());
     field!(t, "total_blocking_keys_on_nokey", 0);
-    let (reason, actions) = match s.pause.active(ex.now) {
-        Some(Mode::Write) => ("client_pause", "write"),
-        Some(Mode::All) => ("client_pause", "all"),
-        None => ("none", "none"),
+    let reason = match s.pause.client_pause(ex.now) {
+        Some(_) => "client_pause",
+        None if s.pause.upgrading() => "upgrade_in_progress",
+        None => "none",
+    };
+    let actions = match s.pause.active(ex.now) {
+        Some(Mode::Write) => "write",
+        Some(Mode::All) => "all",
+        None => "none",
     };
     field!(t, "paused_reason", reason);
     field!(t, "paused_actions", actions);

@@ -197,6 +197,16 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         get: |s| format!("{:o}", s.unixsocketperm),
     },
     Directive {
+        name: "upgrade-socket",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.upgrade_socket = text(a[0]);
+            Ok(())
+        },
+        get: |s| s.upgrade_socket.clone(),
+    },
+    Directive {
         name: "proto-max-bulk-len",
         mutable: true,
         multi_arg: false,

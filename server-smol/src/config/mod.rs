@@ -33,6 +33,9 @@ pub(crate) struct Settings {
     pub(crate) unixsocket: String,
     /// `unixsocketperm`: its file mode (0: as created).
     pub(crate) unixsocketperm: u32,
+    /// `upgrade-socket` (ours): where a new process started with `--upgrade` asks this one to
+    /// hand over (empty: no binary upgrade).
+    pub(crate) upgrade_socket: String,
     /// `proto-max-bulk-len`.
     pub(crate) proto_max_bulk_len: u64,
     /// `client-query-buffer-limit`.
@@ -116,6 +119,7 @@ impl Default for Settings {
             pidfile: String::new(),
             unixsocket: String::new(),
             unixsocketperm: 0,
+            upgrade_socket: String::new(),
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
             client_output_buffer_limit: crate::obuf::Limits::default(),

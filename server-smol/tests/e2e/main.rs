@@ -21,3 +21,4 @@ mod startup;
 mod support;
 mod tracking;
 mod unix;
+mod upgrade;
