@@ -229,6 +229,11 @@ impl Keyspace {
         self.stored(db, key).is_some_and(|e| e.is_expired(now))
     }
 
+    /// Where `key`'s entry lives in memory (DEBUG OBJECT's `Value at:`), expired or not.
+    pub fn address(&self, db: usize, key: &[u8]) -> Option<usize> {
+        self.stored(db, key).map(|e| core::ptr::from_ref(e).addr())
+    }
+
     fn stored(&self, db: usize, key: &[u8]) -> Option<&Entry> {
         let d = self.dbs.get(db)?;
         let i = d.find(self.hash(key), key)?;

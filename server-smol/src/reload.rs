@@ -348,6 +348,7 @@ mod tests {
         ("unixsocket", "", "/tmp/server-smol.sock"),
         ("unixsocketperm", "0", "700"),
         ("upgrade-socket", "", "/tmp/server-smol-upgrade.sock"),
+        ("enable-debug-command", "no", "local"),
         ("proto-max-bulk-len", "1mb", "2mb"),
         ("client-query-buffer-limit", "1mb", "2mb"),
         (

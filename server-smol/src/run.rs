@@ -241,6 +241,7 @@ async fn start(
         reload: crate::reload::Reloads::new(options),
         io: Rc::default(),
         shutdown,
+        debug: crate::commands::Knobs::default(),
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {

@@ -95,10 +95,13 @@ pub(crate) struct Changes {
     pub(crate) watches: crate::multi::Watches,
     /// Clients blocked on keys, and the keys made ready for them.
     pub(crate) blocking: crate::blocking::Blocking,
+    /// Changes since start (INFO `rdb_changes_since_last_save`: nothing is ever saved).
+    pub(crate) dirty: u64,
 }
 
 impl ChangeSink for Changes {
     fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
+        self.dirty += 1;
         match kind {
             ChangeKind::Expired => self.expired += 1,
             ChangeKind::Evicted => self.evicted += 1,
@@ -176,6 +179,8 @@ pub(crate) struct Server {
     pub(crate) io: Rc<crate::io_loop::Io>,
     /// SHUTDOWN asks the main task to shut down through this.
     pub(crate) shutdown: smol::channel::Sender<()>,
+    /// What DEBUG changed (SET-ACTIVE-EXPIRE, PAUSE-CRON).
+    pub(crate) debug: crate::commands::Knobs,
 }
 
 impl Server {

@@ -1,5 +1,6 @@
-//! INFO: the server, clients, memory, stats, replication and keyspace sections. Every field is
-//! measured; fields for features this server does not have yet are left out, not faked.
+//! INFO: the server, clients, memory, persistence, stats, replication, cpu, modules and
+//! keyspace sections. Every field is measured; fields for features this server does not have
+//! yet are left out, not faked.
 
 use core::fmt::Write;
 
@@ -25,12 +26,14 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 9] = [
     "server",
     "clients",
     "memory",
+    "persistence",
     "stats",
     "replication",
+    "cpu",
     "modules",
     "keyspace",
 ];
@@ -62,6 +65,13 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             "memory" => memory(ex, &mut text),
             "stats" => stats(ex, &mut text),
             "replication" => replication(ex, &mut text),
+            "persistence" => {
+                let s = &ex.server;
+                let uptime = clock::monotonic().duration_since(s.started).as_secs();
+                let start = (clock::unix_millis().0 / 1000).saturating_sub(uptime);
+                super::info_persistence::persistence(&mut text, s.changes.dirty, start);
+            }
+            "cpu" => super::info_cpu::cpu(&mut text),
             "modules" => crate::modules::info(&ex.server.modules, &mut text),
             _ => keyspace(ex, &mut text),
         }

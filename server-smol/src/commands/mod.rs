@@ -8,16 +8,22 @@ mod client_tracking;
 mod command;
 mod config;
 mod connection;
+mod debug;
 mod info;
+mod info_cpu;
+mod info_persistence;
 mod memory;
 mod module;
 mod monitor;
 pub(crate) mod multi;
+mod protected;
 mod pubsub;
 mod shutdown;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
+
+pub(crate) use debug::Knobs;
 
 use crate::dispatch::{Handler, ServerHandler};
 
@@ -103,5 +109,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.extend(multi::commands());
     all.extend(blocking::commands());
     all.push(shutdown::command());
+    all.push(debug::command());
     all
 }

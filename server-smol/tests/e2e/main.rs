@@ -6,6 +6,7 @@ mod blocking;
 mod client_cmd;
 mod collections;
 mod connection;
+mod debug;
 mod memory;
 mod modules;
 mod monitor;
