@@ -269,10 +269,13 @@ impl Server {
         }
     }
 
-    /// Folds the change counters into the stats (after each burst and each timer tick).
+    /// Folds the change counters into the stats and frees dropped module values (after each
+    /// burst and each timer tick).
     pub(crate) fn take_changes(&mut self) {
         self.stats.expired_keys += core::mem::take(&mut self.changes.expired);
         self.stats.evicted_keys += core::mem::take(&mut self.changes.evicted);
+        // Module values whose keys went go to their types' `free`.
+        crate::modules::free_dropped(self);
     }
 }
 

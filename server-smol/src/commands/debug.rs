@@ -4,7 +4,7 @@
 //! have (RDB, AOF, quicklist nodes, replication, crashes) answer that they are not supported.
 
 use keyspace::command::{AclCategories as A, Flags as F};
-use keyspace::{Command, Ctx, Item, Recorded, ReplySink};
+use keyspace::{Command, Item, Recorded, ReplySink};
 
 use super::protected::refused;
 use super::{acl, cmd, flags, info};
@@ -171,18 +171,7 @@ fn debug(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 /// Runs a keyspace command in the client's database for its reply.
 fn data(ex: &mut Exec<'_>, args: &[&[u8]]) -> Recorded {
     let mut reply = Recorded::new();
-    let Ok(cmd) = ex.server.table.resolve(args) else {
-        return reply;
-    };
-    if let Some(Handler::Data(h)) = cmd.handler {
-        let mut cx = Ctx {
-            keyspace: &mut ex.server.keyspace,
-            db: ex.client.db,
-            now: ex.now,
-            events: &mut ex.server.changes,
-        };
-        h(&mut cx, args, &mut reply);
-    }
+    crate::dispatch::call_data(ex.server, ex.client.db, ex.now, args, &mut reply);
     reply
 }
 
@@ -264,7 +253,10 @@ fn populate(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 }
 
 /// `DEBUG PROTOCOL double`'s value, Valkey's (not meant as pi).
-#[expect(clippy::approx_constant, reason = "Valkey's test value is 3.141, not pi")]
+#[expect(
+    clippy::approx_constant,
+    reason = "Valkey's test value is 3.141, not pi"
+)]
 const TEST_DOUBLE: f64 = 3.141;
 
 /// `DEBUG PROTOCOL type`: one test value of each RESP type, as Valkey sends them.

@@ -5,11 +5,10 @@
 
 use std::collections::VecDeque;
 
+use keyspace::Millis;
 use keyspace::reply::{Item, Recorded3};
-use keyspace::{Ctx, Millis};
 
 use super::wire;
-use crate::dispatch::Handler;
 use crate::server::Server;
 
 /// Elements per rebuilding command: large collections go as several commands.
@@ -35,21 +34,10 @@ pub(crate) struct Dump {
 
 /// Runs a keyspace command in `db` for its reply, as a RESP3 client would read it.
 fn call(server: &mut Server, db: usize, now: Millis, args: &[&[u8]]) -> Result<Vec<Item>, String> {
-    let handler = match server.table.resolve(args) {
-        Ok(cmd) => cmd.handler,
-        Err(e) => return Err(e.to_string()),
-    };
-    let Some(Handler::Data(h)) = handler else {
-        return Err("not a data command".into());
-    };
     let mut out = Recorded3::default();
-    let mut cx = Ctx {
-        keyspace: &mut server.keyspace,
-        db,
-        now,
-        events: &mut server.changes,
-    };
-    h(&mut cx, args, &mut out);
+    if !crate::dispatch::call_data(server, db, now, args, &mut out) {
+        return Err("not a data command".into());
+    }
     match out.0.first() {
         Some(Item::Error(e)) => Err(e.clone()),
         _ => Ok(out.0),

@@ -9,10 +9,9 @@ use std::net::TcpListener;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 
-use keyspace::{Ctx, Discard, Recorded};
+use keyspace::Recorded;
 
 use super::{TIMEOUT, fds, wire};
-use crate::dispatch::Handler;
 use crate::server::Server;
 use crate::{VERSION, clock};
 
@@ -124,21 +123,13 @@ fn apply(server: &mut Server, db: &mut usize, args: &[&[u8]]) -> Result<Option<u
             _ => Err("unexpected upgrade message in the dataset".into()),
         };
     }
-    let handler = server.table.resolve(args).map(|c| c.handler);
-    let Ok(Some(Handler::Data(h))) = handler else {
+    let mut out = Recorded::new();
+    if !crate::dispatch::call_data(server, *db, clock::unix_millis(), args, &mut out) {
         return Err(format!(
             "unexpected command in the dataset: {}",
             String::from_utf8_lossy(name)
         ));
-    };
-    let mut out = Recorded::new();
-    let mut cx = Ctx {
-        keyspace: &mut server.keyspace,
-        db: *db,
-        now: clock::unix_millis(),
-        events: &mut Discard,
-    };
-    h(&mut cx, args, &mut out);
+    }
     if let Some(keyspace::Item::Error(e)) = out.first() {
         return Err(format!("loading the dataset: {e}"));
     }
