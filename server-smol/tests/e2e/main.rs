@@ -8,6 +8,7 @@ mod collections;
 mod connection;
 mod debug;
 mod memory;
+mod module_configs;
 mod modules;
 mod monitor;
 mod multi;
