@@ -29,6 +29,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod access;
 mod cmd;
 pub mod command;
 mod config;
@@ -57,7 +58,10 @@ pub use command::{Command, CommandInfo, CommandTable, Ctx, Handler};
 pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
-pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace, Peeked};
+pub use keyspace::{
+    AccessTracking, Config, EvictOutcome, EvictionPolicy, ExpireCycle, KEYS_PER_LOOP, Keyspace,
+    MemoryGauge, Peeked,
+};
 pub use object::ModuleValue;
 pub use reply::{Item, Recorded, Recorded3, ReplySink, Tally};
 pub use time::Millis;
