@@ -101,7 +101,13 @@ impl MemoryGauge for Gauge {
 /// executing client, whose buffers count too.
 pub(crate) fn perform(server: &mut Server, me: Option<&Client>, now: Millis) -> EvictOutcome {
     let limit = usize::try_from(server.settings.maxmemory).unwrap_or(usize::MAX);
-    if limit == 0 || server.pause.active(now).is_some() {
+    if limit == 0 {
+        // No limit: any spell over it is over.
+        server.eviction.record(EvictOutcome::Fits);
+        return EvictOutcome::Fits;
+    }
+    if server.pause.active(now).is_some() {
+        // Skipped as if not asked: the timers stay as they are.
         return EvictOutcome::Fits;
     }
     let clients = server.used_memory(me) - server.keyspace.used_memory();

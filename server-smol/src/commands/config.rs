@@ -126,6 +126,7 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 fn update_maxmemory(ex: &mut Exec<'_>) {
     let max = ex.server.settings.maxmemory;
     if max == 0 {
+        crate::evict::perform(ex.server, Some(ex.client), ex.now);
         return;
     }
     let used = ex.server.used_memory(Some(ex.client));

@@ -2,6 +2,7 @@
 //! tracking invalidations ahead of the reply, CLIENT PAUSE suspending it, CONFIG SET maxmemory
 //! evicting at once.
 
+use crate::reload::{Scratch, sighup};
 use crate::support::{Raw, Server, eventually};
 use crate::tracking::{invalidate, resp3};
 
@@ -250,10 +251,26 @@ fn config_set_maxmemory_below_used_evicts_at_once() {
     // The watcher sends nothing, yet hears of evictions: they happened during CONFIG SET.
     let push = watcher.reply();
     assert!(push.starts_with(b">2\r\n$10\r\ninvalidate\r\n"));
-    let evicted = info_num(&mut admin, "evicted_keys");
+    // One INFO, so both figures are of the same moment (any command may evict more).
+    admin.cmd(&["INFO", "everything"]);
+    let text = String::from_utf8(admin.reply()).expect("utf8");
+    let field = |name: &str| -> String {
+        let prefix = format!("{name}:");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {name}"))
+            .trim()
+            .to_string()
+    };
+    let evicted: u64 = field("evicted_keys").parse().expect("count");
     assert!(evicted >= 100, "only {evicted} evicted");
-    assert!(info_num(&mut admin, "used_memory_dataset") <= limit);
-    assert_eq!(dbsize(&mut admin), 300 - evicted);
+    assert!(field("used_memory_dataset").parse::<u64>().expect("bytes") <= limit);
+    let keys = format!("keys={}", 300 - evicted);
+    assert!(
+        field("db0").starts_with(&keys),
+        "{} with {evicted} evicted",
+        field("db0")
+    );
     // CONFIG REWRITE-able and readable back.
     admin.roundtrip(
         &["CONFIG", "GET", "maxmemory"],
@@ -263,4 +280,30 @@ fn config_set_maxmemory_below_used_evicts_at_once() {
         )
         .as_bytes(),
     );
+}
+
+#[test]
+fn a_sighup_reload_lowering_maxmemory_evicts_from_the_timer() {
+    let dir = Scratch::new("reload-maxmemory");
+    let conf = dir.write("valkey.conf", "maxmemory-policy allkeys-lru\n");
+    let server = Server::start(&[&conf]);
+    let mut admin = server.raw();
+    fill(&mut admin, "k", 200, 300, &[]);
+    let mut watcher = resp3(&server);
+    watcher.roundtrip(&["CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "k:"], OK);
+    dir.write(
+        "valkey.conf",
+        "maxmemory-policy allkeys-random\nmaxmemory 40kb\n",
+    );
+    sighup(&server);
+    server.wait_log("Config reloaded from");
+    // Nobody sends a command: the timer evicts, and the watcher hears of it.
+    let push = watcher.reply();
+    assert!(push.starts_with(b">2\r\n$10\r\ninvalidate\r\n"));
+    admin.roundtrip(
+        &["CONFIG", "GET", "maxmemory-policy"],
+        b"*2\r\n$16\r\nmaxmemory-policy\r\n$14\r\nallkeys-random\r\n",
+    );
+    assert!(info_num(&mut admin, "evicted_keys") > 0);
+    assert!(info_num(&mut admin, "used_memory_dataset") <= 40 * 1024);
 }
