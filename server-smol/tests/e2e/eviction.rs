@@ -307,3 +307,36 @@ fn a_sighup_reload_lowering_maxmemory_evicts_from_the_timer() {
     assert!(info_num(&mut admin, "evicted_keys") > 0);
     assert!(info_num(&mut admin, "used_memory_dataset") <= 40 * 1024);
 }
+
+#[test]
+fn an_lfu_policy_switches_object_freq_on_and_eviction_touches_watched_keys() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    config_set(&mut c, "maxmemory-policy", "allkeys-lfu");
+    c.roundtrip(&["SET", "f", "1"], OK);
+    c.roundtrip(&["OBJECT", "FREQ", "f"], b":5\r\n");
+    c.roundtrip(&["GET", "f"], b"$1\r\n1\r\n");
+    c.roundtrip(&["OBJECT", "FREQ", "f"], b":6\r\n");
+    c.roundtrip(
+        &["OBJECT", "IDLETIME", "f"],
+        b"-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that \
+          when switching between policies at runtime LRU and LFU data will take some time to \
+          adjust.\r\n",
+    );
+    config_set(&mut c, "maxmemory-policy", "allkeys-lru");
+    c.roundtrip(
+        &["OBJECT", "FREQ", "f"],
+        b"-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please \
+          note that when switching between policies at runtime LRU and LFU data will take some \
+          time to adjust.\r\n",
+    );
+    // An evicted key is a change to WATCH.
+    c.roundtrip(&["WATCH", "f"], OK);
+    let mut admin = server.raw();
+    config_set(&mut admin, "maxmemory", "1");
+    config_set(&mut admin, "maxmemory", "0");
+    assert_eq!(info(&mut admin, "evicted_keys"), "1");
+    c.roundtrip(&["MULTI"], OK);
+    c.roundtrip(&["PING"], b"+QUEUED\r\n");
+    c.roundtrip(&["EXEC"], b"*-1\r\n");
+}
