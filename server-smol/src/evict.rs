@@ -27,6 +27,10 @@ pub(crate) struct Eviction {
     exceeded_since: Option<Instant>,
     /// Time spent over the limit in earlier spells (`stat_total_eviction_exceeded_time`).
     exceeded_total: Duration,
+    /// Bytes of client buffers, counted with the keyspace against the limit. Summing them
+    /// visits every client, so the timer refreshes the figure each tick (and CONFIG SET before
+    /// evicting) rather than every command paying for it.
+    client_bytes: usize,
 }
 
 impl Eviction {
@@ -77,8 +81,8 @@ fn time_limit(tenacity: u32) -> Option<Duration> {
     }
 }
 
-/// Used memory as INFO reports it: the keyspace's figure plus the client buffers, which
-/// eviction does not change.
+/// Used memory as INFO reports it: the keyspace's figure plus the client buffers (as last
+/// counted; eviction does not change them).
 struct Gauge {
     clients: usize,
     started: Instant,
@@ -96,10 +100,14 @@ impl MemoryGauge for Gauge {
     }
 }
 
+/// Counts the client buffers again; `me` is the executing client, if any.
+pub(crate) fn refresh_client_bytes(server: &mut Server, me: Option<&Client>) {
+    server.eviction.client_bytes = server.used_memory(me) - server.keyspace.used_memory();
+}
+
 /// Evicts until used memory is under `maxmemory`, unless there is no limit or a CLIENT PAUSE
-/// suspends eviction (then it reports [`EvictOutcome::Fits`], as Valkey does). `me` is the
-/// executing client, whose buffers count too.
-pub(crate) fn perform(server: &mut Server, me: Option<&Client>, now: Millis) -> EvictOutcome {
+/// suspends eviction (then it reports [`EvictOutcome::Fits`], as Valkey does).
+pub(crate) fn perform(server: &mut Server, now: Millis) -> EvictOutcome {
     let limit = usize::try_from(server.settings.maxmemory).unwrap_or(usize::MAX);
     if limit == 0 {
         // No limit: any spell over it is over.
@@ -110,9 +118,8 @@ pub(crate) fn perform(server: &mut Server, me: Option<&Client>, now: Millis) -> 
         // Skipped as if not asked: the timers stay as they are.
         return EvictOutcome::Fits;
     }
-    let clients = server.used_memory(me) - server.keyspace.used_memory();
     let mut gauge = Gauge {
-        clients,
+        clients: server.eviction.client_bytes,
         started: monotonic(),
         limit: time_limit(server.settings.maxmemory_eviction_tenacity),
     };
@@ -135,7 +142,7 @@ pub(crate) fn refuses(
     if server.settings.maxmemory == 0 {
         return false;
     }
-    let out_of_memory = perform(server, Some(client), now) == EvictOutcome::OutOfMemory;
+    let out_of_memory = perform(server, now) == EvictOutcome::OutOfMemory;
     if !out_of_memory {
         return false;
     }
@@ -150,11 +157,15 @@ pub(crate) fn refuses(
     denyoom || queueing
 }
 
-/// The timer's part: continues a run the time limit cut short, or one a lowered limit asked
-/// for.
+/// The timer's part: counts the client buffers again, and continues a run the time limit cut
+/// short (or one a reloaded, lower limit asked for).
 pub(crate) fn tick(server: &mut Server, now: Millis) {
+    if server.settings.maxmemory == 0 {
+        return;
+    }
+    refresh_client_bytes(server, None);
     if server.eviction.running {
-        perform(server, None, now);
+        perform(server, now);
     }
 }
 

@@ -126,7 +126,7 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
 fn update_maxmemory(ex: &mut Exec<'_>) {
     let max = ex.server.settings.maxmemory;
     if max == 0 {
-        crate::evict::perform(ex.server, Some(ex.client), ex.now);
+        crate::evict::perform(ex.server, ex.now);
         return;
     }
     let used = ex.server.used_memory(Some(ex.client));
@@ -137,7 +137,8 @@ fn update_maxmemory(ex: &mut Exec<'_>) {
              inability to accept new write commands depending on the maxmemory-policy."
         ));
     }
-    crate::evict::perform(ex.server, Some(ex.client), ex.now);
+    crate::evict::refresh_client_bytes(ex.server, Some(ex.client));
+    crate::evict::perform(ex.server, ex.now);
 }
 
 fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
