@@ -1,5 +1,6 @@
 //! The data store of a Valkey-compatible server: databases, string, list, hash, set and sorted
-//! set values, expiry, memory accounting, change events, the command table and the data commands.
+//! set values, expiry, memory accounting, maxmemory eviction ([`Keyspace::evict`]), change
+//! events, the command table and the data commands.
 //!
 //! What it deliberately does not do: read a clock (time is the `now: Millis` argument), touch a
 //! socket, or produce RESP bytes (replies go through [`ReplySink`]; the server encodes them).

@@ -118,6 +118,31 @@ impl Keyspace {
     /// memory to free is fixed when it starts and each key's share is measured around its
     /// removal. Every evicted key is reported as [`ChangeKind::Evicted`]. The caller decides
     /// when not to evict at all (CLIENT PAUSE).
+    ///
+    /// ```
+    /// use keyspace::{Change, Config, Discard, EvictOutcome, EvictionPolicy, Keyspace};
+    /// use keyspace::{MemoryGauge, Millis};
+    ///
+    /// /// The keyspace's own estimate as the memory in use.
+    /// struct Estimate;
+    /// impl MemoryGauge for Estimate {
+    ///     fn used(&mut self, keyspace: &Keyspace) -> usize {
+    ///         keyspace.used_memory()
+    ///     }
+    /// }
+    ///
+    /// let config = Config::default().eviction(EvictionPolicy::AllKeysLru, 5);
+    /// let mut ks = Keyspace::new(config);
+    /// for i in 0..100u32 {
+    ///     ks.set(0, &i.to_be_bytes(), &[b'v'; 64], Millis(i.into()), &mut Discard);
+    /// }
+    /// let limit = ks.used_memory() / 2;
+    /// let mut evicted: Vec<Change> = Vec::new();
+    /// let outcome = ks.evict(Millis(1_000), limit, &mut Estimate, &mut evicted);
+    /// assert_eq!(outcome, EvictOutcome::Fits);
+    /// assert!(ks.used_memory() <= limit);
+    /// assert_eq!(ks.len(0) + evicted.len(), 100);
+    /// ```
     pub fn evict(
         &mut self,
         now: Millis,
