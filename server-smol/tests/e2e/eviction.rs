@@ -340,3 +340,36 @@ fn an_lfu_policy_switches_object_freq_on_and_eviction_touches_watched_keys() {
     c.roundtrip(&["PING"], b"+QUEUED\r\n");
     c.roundtrip(&["EXEC"], b"*-1\r\n");
 }
+
+/// The number of keys in a RESP3 `invalidate` push.
+fn invalidated_count(push: &[u8]) -> usize {
+    let head = b">2\r\n$10\r\ninvalidate\r\n*";
+    assert!(push.starts_with(head), "{}", String::from_utf8_lossy(push));
+    let rest = &push[head.len()..];
+    let end = rest.iter().position(|&b| b == b'\r').expect("count");
+    std::str::from_utf8(&rest[..end])
+        .expect("utf8")
+        .parse()
+        .expect("number")
+}
+
+#[test]
+fn a_run_cut_short_by_tenacity_is_finished_by_the_timer() {
+    let server = Server::start(&["--hz", "100"]);
+    let mut admin = server.raw();
+    config_set(&mut admin, "maxmemory-policy", "allkeys-random");
+    config_set(&mut admin, "maxmemory-eviction-tenacity", "0");
+    fill(&mut admin, "k", 500, 100, &[]);
+    let mut watcher = resp3(&server);
+    watcher.roundtrip(&["CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "k:"], OK);
+    // Every key must go; with no time allowed each run stops after 16 keys.
+    config_set(&mut admin, "maxmemory", "1");
+    // Nobody sends a command from here on: the timer's runs evict the rest.
+    let mut seen = 0;
+    while seen < 500 {
+        seen += invalidated_count(&watcher.reply());
+    }
+    assert_eq!(seen, 500);
+    assert_eq!(dbsize(&mut admin), 0);
+    assert_eq!(info(&mut admin, "evicted_keys"), "500");
+}
