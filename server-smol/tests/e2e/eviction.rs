@@ -347,7 +347,7 @@ fn invalidated_count(push: &[u8]) -> usize {
     assert!(push.starts_with(head), "{}", String::from_utf8_lossy(push));
     let rest = &push[head.len()..];
     let end = rest.iter().position(|&b| b == b'\r').expect("count");
-    std::str::from_utf8(&rest[..end])
+    core::str::from_utf8(&rest[..end])
         .expect("utf8")
         .parse()
         .expect("number")
