@@ -182,6 +182,10 @@ impl Keyspace {
             let after = gauge.used(self);
             freed += before as i64 - after as i64;
             events.change(db, &self.pool.scratch, ChangeKind::Evicted);
+            if self.pool.scratch.capacity() > CACHED_KEY {
+                // A long key's buffer is not kept.
+                self.pool.scratch = Vec::new();
+            }
             keys += 1;
             if keys % 16 == 0 && freed < to_free as i64 && !gauge.keep_going() {
                 return EvictOutcome::Running;
