@@ -1,6 +1,6 @@
-//! The server timer, `hz` times a second: the end of a CLIENT PAUSE, active expiry, the
-//! tracking-table limit and BCAST batches, idle-client timeouts, the ops meter and the memory
-//! peak.
+//! The server timer, `hz` times a second: the end of a CLIENT PAUSE, active expiry, eviction a
+//! time limit cut short, the tracking-table limit and BCAST batches, idle-client timeouts, the
+//! ops meter and the memory peak.
 
 use core::cell::RefCell;
 use core::time::Duration;
@@ -39,6 +39,7 @@ fn tick(server: &mut Server) {
             .active_expire(now, EXPIRE_BUDGET, &mut server.changes);
         server.stats.expire_cycle_sampled += cycle.sampled as u64;
     }
+    crate::evict::tick(server, now);
     server.take_changes();
     let tracker = &mut server.changes.tracker;
     if tracker.any_tracking() {

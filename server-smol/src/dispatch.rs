@@ -1,8 +1,9 @@
 //! One command table for everything, and running one request through it with Valkey's checks in
-//! Valkey's order: lookup and arity (the table's errors), authentication, the RESP2 subscribed
-//! mode, then the handler. Around it, client-side caching's bookkeeping: the table limit before
-//! the command, reads recorded after a READONLY one, the client's own invalidations after its
-//! reply. Whether a request must wait for CLIENT PAUSE is decided before it runs
+//! Valkey's order: lookup and arity (the table's errors), authentication, MULTI's refusals,
+//! maxmemory (eviction, then OOM), the RESP2 subscribed mode, then the handler. Around it,
+//! client-side caching's bookkeeping: the table limit and `maxmemory` eviction before the
+//! command (what they invalidate reaches even this client before its reply), reads recorded
+//! after a READONLY one, the client's own invalidations after its reply. Whether a request must wait for CLIENT PAUSE is decided before it runs
 //! ([`must_wait`]).
 
 use keyspace::command::{CommandInfo, Flags};
@@ -71,7 +72,7 @@ pub(crate) fn execute(
 ) {
     take_pushes(client, out);
     let me = ClientId::new(client.id);
-    if let Some(me) = me.filter(|_| server.changes.tracker.any_tracking()) {
+    if server.changes.tracker.any_tracking() && me.is_some() {
         // Before the command, so what it evicts reaches this client before its reply.
         let tracker = &mut server.changes.tracker;
         tracker.set_max_keys(
@@ -81,7 +82,6 @@ pub(crate) fn execute(
             tracking::deliver(server, client);
             take_pushes(client, out);
         }
-        server.changes.tracker.begin_command(me);
     }
     let mark = out.buf.len();
     let errors = out.errors;
@@ -106,6 +106,21 @@ pub(crate) fn execute(
             }
             if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
                 reject(client, out, "NOAUTH Authentication required.");
+            } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
+                reject(client, out, "ERR Command not allowed inside a transaction");
+            } else if out_of_memory(server, client, &info, out, now) {
+                if info.full_name == "exec" {
+                    // Valkey's `execCommandAbort`: the transaction is discarded.
+                    client.multi = None;
+                    server.changes.watches.reset(client.id);
+                    out.error_text(&format!(
+                        "EXECABORT Transaction discarded because of: {}",
+                        crate::evict::OOM
+                    ));
+                    crate::monitor::feed(server, client, &info, args);
+                } else {
+                    reject(client, out, crate::evict::OOM);
+                }
             } else if client.subscribed()
                 && !client.resp3()
                 && !allowed_when_subscribed(info.full_name)
@@ -116,8 +131,6 @@ pub(crate) fn execute(
                     info.full_name
                 );
                 reject(client, out, &text);
-            } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
-                reject(client, out, "ERR Command not allowed inside a transaction");
             } else if let Some(queue) = client.multi.as_mut().filter(|_| queues(info.full_name)) {
                 // Once a watched key changed, EXEC can only fail: nothing more is kept.
                 if !server.changes.watches.is_dirty(client.id) {
@@ -125,6 +138,10 @@ pub(crate) fn execute(
                 }
                 out.simple("QUEUED");
             } else if let Some(handler) = handler {
+                // From here until its reply, the client's own invalidations are held.
+                if let Some(me) = me.filter(|_| server.changes.tracker.any_tracking()) {
+                    server.changes.tracker.begin_command(me);
+                }
                 run(server, client, handler, &info, args, out, now);
             }
         }
@@ -146,6 +163,24 @@ pub(crate) fn execute(
         tracking::deliver(server, client);
     }
     take_pushes(client, out);
+}
+
+/// Valkey's maxmemory step of `processCommand`: evicts if a limit is set, hands what that
+/// invalidated to the tracking clients (this one's pushes go out before its reply), and says
+/// whether the command is refused for lack of memory.
+fn out_of_memory(
+    server: &mut Server,
+    client: &mut Client,
+    info: &CommandInfo,
+    out: &mut Reply,
+    now: Millis,
+) -> bool {
+    let refused = crate::evict::refuses(server, client, info, now);
+    if server.changes.tracker.has_deliveries() {
+        tracking::deliver(server, client);
+        take_pushes(client, out);
+    }
+    refused
 }
 
 /// A command refused before it runs; inside MULTI it dooms the transaction (Valkey's

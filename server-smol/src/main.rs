@@ -18,6 +18,7 @@ mod config;
 mod conn;
 mod cron;
 mod dispatch;
+mod evict;
 mod io_loop;
 mod listen;
 mod listening;

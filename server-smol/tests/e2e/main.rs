@@ -7,6 +7,7 @@ mod client_cmd;
 mod collections;
 mod connection;
 mod debug;
+mod eviction;
 mod memory;
 mod module_configs;
 mod modules;
