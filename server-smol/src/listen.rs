@@ -11,8 +11,6 @@ use std::rc::Rc;
 use async_io::Async;
 use smol::LocalExecutor;
 use smol::io::AsyncWriteExt;
-use smol::net::TcpListener;
-use std::sync::Arc;
 
 use crate::client::Client;
 use crate::clock;
@@ -72,7 +70,7 @@ fn refuse(ex: &LocalExecutor<'static>, stream: Stream, reply: &'static [u8]) {
 #[derive(Debug, Default)]
 pub(crate) struct Bound {
     /// Newly bound listeners.
-    pub(crate) new: Vec<TcpListener>,
+    pub(crate) new: Vec<std::net::TcpListener>,
     /// Addresses already open (from `open`) that the `bind` list still names.
     pub(crate) kept: Vec<SocketAddr>,
 }
@@ -82,7 +80,7 @@ pub(crate) struct Bound {
 /// reload or an upgrade can add or drop addresses while the unchanged ones keep accepting. An
 /// address starting with `-` may fail to bind without stopping the server; `*` is every IPv4
 /// address and `::*` every IPv6 address, as in Valkey.
-pub(crate) async fn bind_keeping(
+pub(crate) fn bind_keeping(
     binds: &[String],
     port: u16,
     open: &[SocketAddr],
@@ -114,7 +112,7 @@ pub(crate) async fn bind_keeping(
         let mut bound = None;
         let mut last_err = None;
         for addr in addrs {
-            match TcpListener::bind(addr).await {
+            match std::net::TcpListener::bind(addr) {
                 Ok(l) => {
                     bound = Some(l);
                     break;
@@ -148,9 +146,8 @@ pub(crate) async fn bind_keeping(
 pub(crate) async fn accept_loop(
     ex: Rc<LocalExecutor<'static>>,
     shared: Rc<RefCell<Server>>,
-    listener: TcpListener,
+    listener: Async<std::net::TcpListener>,
 ) {
-    let listener: Arc<Async<std::net::TcpListener>> = listener.into();
     loop {
         match listener.read_with(std::net::TcpListener::accept).await {
             Ok((stream, peer)) => {

@@ -11,11 +11,18 @@ use std::os::unix::net::UnixListener;
 use std::rc::Rc;
 
 use async_io::Async;
-use smol::net::TcpListener;
 use smol::{LocalExecutor, Task};
 
 use crate::listen;
 use crate::server::Server;
+
+/// New TCP listeners for the serving loop to adopt, and the open addresses to keep (the others
+/// close): CONFIG SET bind/port binds in the command, the loop swaps the accept loops.
+#[derive(Debug)]
+pub(crate) struct Rebind {
+    pub(crate) new: Vec<std::net::TcpListener>,
+    pub(crate) kept: Vec<SocketAddr>,
+}
 
 /// A socket path, a duplicate of its socket and its accept loop.
 struct PathListener {
@@ -80,10 +87,20 @@ impl Listening {
         &mut self,
         ex: &Rc<LocalExecutor<'static>>,
         shared: &Rc<RefCell<Server>>,
-        listeners: Vec<TcpListener>,
+        listeners: Vec<std::net::TcpListener>,
     ) {
         for l in listeners {
             let Ok(addr) = l.local_addr() else { continue };
+            let l = match Async::new(l) {
+                Ok(l) => l,
+                Err(e) => {
+                    shared
+                        .borrow()
+                        .log
+                        .warning(&format!("Can't listen on {addr}: {e}"));
+                    continue;
+                }
+            };
             let Ok(fd) = l.as_fd().try_clone_to_owned() else {
                 shared.borrow().log.warning(&format!(
                     "Can't duplicate the listener on {addr}: not opened"

@@ -211,7 +211,7 @@ pub(crate) async fn reload(
         (_, p) => p,
     };
     let bound = if plan.rebind {
-        match listen::bind_keeping(&plan.next.bind, port, &accepting.addrs()).await {
+        match listen::bind_keeping(&plan.next.bind, port, &accepting.addrs()) {
             Ok(b) => Some(b),
             Err(e) => return fail(e),
         }

@@ -90,19 +90,20 @@ pub(crate) fn run(
 /// What start-up made: the server state, its listeners and the shutdown triggers.
 struct Started {
     shared: Rc<RefCell<Server>>,
-    listeners: Vec<smol::net::TcpListener>,
+    listeners: Vec<std::net::TcpListener>,
     /// The `unixsocket` listener and its path.
     unix: Option<(Async<UnixListener>, String)>,
     /// The `upgrade-socket` listener and its path.
     upgrade: Option<(Async<UnixListener>, String)>,
     signals: Signals,
     shutdown_asked: smol::channel::Receiver<()>,
+    rebind_asked: smol::channel::Receiver<crate::listening::Rebind>,
     pidfile: String,
 }
 
 /// The listening sockets start-up opens (or takes over).
 struct Sockets {
-    tcp: Vec<smol::net::TcpListener>,
+    tcp: Vec<std::net::TcpListener>,
     unix: Option<(Async<UnixListener>, String)>,
     upgrade: Option<(Async<UnixListener>, String)>,
     /// Socket files handed over that this configuration no longer names (removed once this
@@ -135,11 +136,9 @@ async fn sockets(settings: &Settings, mut handed: Handed) -> Result<Sockets, Str
         0 => handed.port().unwrap_or(0),
         p => p,
     };
-    let bound = listen::bind_keeping(&settings.bind, port, &handed.addrs()).await?;
+    let bound = listen::bind_keeping(&settings.bind, port, &handed.addrs())?;
     let mut tcp = bound.new;
-    for l in handed.take_tcp(&bound.kept) {
-        tcp.push(smol::net::TcpListener::try_from(l).map_err(|e| e.to_string())?);
-    }
+    tcp.extend(handed.take_tcp(&bound.kept));
     let mut stale = Vec::new();
     let (unix, old) = Handed::take_path(&mut handed.unix, &settings.unixsocket);
     stale.extend(old);
@@ -213,6 +212,7 @@ async fn start(
     );
     let pidfile = settings.pidfile.clone();
     let (shutdown, shutdown_asked) = smol::channel::bounded(1);
+    let (rebinds, rebind_asked) = smol::channel::unbounded();
     let shared = Rc::new(RefCell::new(Server {
         settings,
         config_file,
@@ -243,6 +243,8 @@ async fn start(
         io: Rc::default(),
         shutdown,
         debug: crate::commands::Knobs::default(),
+        listen_addrs: Vec::new(),
+        rebinds,
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {
@@ -280,6 +282,7 @@ async fn start(
         upgrade: upgrade_socket,
         signals,
         shutdown_asked,
+        rebind_asked,
         pidfile,
     })
 }
@@ -295,6 +298,7 @@ enum Ending {
 /// What the serving loop waits for.
 enum Event {
     Hup,
+    Rebind(crate::listening::Rebind),
     Stop(Option<&'static str>),
     Upgrade(Async<UnixStream>),
 }
@@ -310,6 +314,7 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
         upgrade,
         mut signals,
         shutdown_asked,
+        rebind_asked,
         pidfile,
     } = started;
     let (log, port) = {
@@ -320,6 +325,7 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     log.notice("Server initialized");
     let mut accepting = Listening::default();
     accepting.spawn(&ex, &shared, listeners);
+    shared.borrow_mut().listen_addrs = accepting.addrs();
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
     if let Some((listener, path)) = unix {
@@ -362,8 +368,27 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
                 Err(_) => smol::future::pending().await,
             }
         };
-        match smol::future::or(signal, smol::future::or(command, upgrade)).await {
-            Event::Hup => crate::reload::reload(&ex, &shared, &mut accepting).await,
+        let rebind = async {
+            match rebind_asked.recv().await {
+                Ok(r) => Event::Rebind(r),
+                Err(_) => smol::future::pending().await,
+            }
+        };
+        let event = smol::future::or(
+            smol::future::or(signal, rebind),
+            smol::future::or(command, upgrade),
+        )
+        .await;
+        match event {
+            Event::Hup => {
+                crate::reload::reload(&ex, &shared, &mut accepting).await;
+                shared.borrow_mut().listen_addrs = accepting.addrs();
+            }
+            Event::Rebind(r) => {
+                accepting.retain(&r.kept);
+                accepting.spawn(&ex, &shared, r.new);
+                shared.borrow_mut().listen_addrs = accepting.addrs();
+            }
             Event::Stop(name) => break Ending::Shutdown(name),
             Event::Upgrade(conn) => match crate::upgrade::give(&shared, &accepting, conn).await {
                 Ok(keys) => {

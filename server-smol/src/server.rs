@@ -181,6 +181,10 @@ pub(crate) struct Server {
     pub(crate) io: Rc<crate::io_loop::Io>,
     /// SHUTDOWN asks the main task to shut down through this.
     pub(crate) shutdown: smol::channel::Sender<()>,
+    /// The TCP addresses listening now (CONFIG SET bind/port keeps the ones still named).
+    pub(crate) listen_addrs: Vec<core::net::SocketAddr>,
+    /// Where CONFIG SET bind/port sends the listeners it bound.
+    pub(crate) rebinds: smol::channel::Sender<crate::listening::Rebind>,
     /// What DEBUG changed (SET-ACTIVE-EXPIRE, PAUSE-CRON).
     pub(crate) debug: crate::commands::Knobs,
 }

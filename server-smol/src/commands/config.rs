@@ -140,6 +140,11 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             ));
         }
     }
+    // New listeners are bound now (nothing closes yet), so a port in use fails the whole set.
+    let rebind = match rebind(ex, &next) {
+        Ok(r) => r,
+        Err(text) => return out.error_text(&text),
+    };
     // The module configurations last: they are set (and applied) for real, and restored by
     // the module path itself if one fails; the server's own are not committed then.
     if !module.is_empty()
@@ -148,6 +153,19 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
         return out.error_text(&format!(
             "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
         ));
+    }
+    if let Some((bound, port)) = rebind {
+        let s = &mut *ex.server;
+        s.listen_addrs.clone_from(&bound.kept);
+        s.listen_addrs
+            .extend(bound.new.iter().filter_map(|l| l.local_addr().ok()));
+        s.port = port;
+        s.log.notice(&format!("Listening on port={port} now."));
+        // The serving loop adopts the new sockets and closes the addresses no longer named.
+        let _ = s.rebinds.try_send(crate::listening::Rebind {
+            new: bound.new,
+            kept: bound.kept,
+        });
     }
     ex.server.log.level = next.loglevel;
     let limits = next.keyspace_limits(*ex.server.keyspace.config());
@@ -178,6 +196,45 @@ fn update_maxmemory(ex: &mut Exec<'_>) {
     }
     crate::evict::refresh_client_bytes(ex.server, Some(ex.client));
     crate::evict::perform(ex.server, ex.now);
+}
+
+/// CONFIG SET bind/port: the listeners `next` needs beyond those open (bound, not yet
+/// serving) and the port they use; `None` if neither changed. Valkey's errors otherwise.
+fn rebind(
+    ex: &mut Exec<'_>,
+    next: &config::Settings,
+) -> Result<Option<(crate::listen::Bound, u16)>, String> {
+    let current = &ex.server.settings;
+    if next.bind == current.bind && next.port == current.port {
+        return Ok(None);
+    }
+    // `port 0` unchanged: stay on the port picked at start-up.
+    let port = match (current.port, next.port) {
+        (0, 0) => ex.server.port,
+        (_, p) => p,
+    };
+    match crate::listen::bind_keeping(&next.bind, port, &ex.server.listen_addrs) {
+        Ok(bound) => {
+            let port = bound
+                .kept
+                .first()
+                .copied()
+                .or_else(|| bound.new.first().and_then(|l| l.local_addr().ok()))
+                .map_or(port, |a| a.port());
+            Ok(Some((bound, port)))
+        }
+        Err(e) => {
+            ex.server.log.warning(&e);
+            let (name, why) = if next.port == current.port {
+                ("bind", "Failed to bind to specified addresses.")
+            } else {
+                ("port", "Unable to listen on this port. Check server logs.")
+            };
+            Err(format!(
+                "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
+            ))
+        }
+    }
 }
 
 fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {

@@ -109,7 +109,7 @@ const LONG_MAX: i64 = i64::MAX;
 pub(crate) static DIRECTIVES: &[Directive] = &[
     Directive {
         name: "bind",
-        mutable: false,
+        mutable: true,
         multi_arg: true,
         set: |s, a| {
             s.bind = a.iter().map(|x| text(x)).collect();
@@ -119,7 +119,7 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     },
     Directive {
         name: "port",
-        mutable: false,
+        mutable: true,
         multi_arg: false,
         set: |s, a| {
             s.port = int(a[0], 0, 65535)? as u16;

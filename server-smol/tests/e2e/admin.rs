@@ -416,3 +416,66 @@ fn info_persistence_and_cpu_sections() {
     assert!(at("# Memory") < at("# Persistence") && at("# Persistence") < at("# Stats"));
     assert!(at("# Replication") < at("# CPU") && at("# CPU") < at("# Keyspace"));
 }
+
+/// A port nothing listens on now.
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+#[test]
+fn config_set_port_and_bind_move_the_listeners() {
+    let server = Server::start(&[]);
+    let old = server.port;
+    let mut c = server.raw();
+    let next = free_port();
+    c.roundtrip(&["CONFIG", "SET", "port", &next.to_string()], b"+OK\r\n");
+    // The connection made on the old port stays; new ones go to the new port only.
+    c.roundtrip(&["PING"], b"+PONG\r\n");
+    let mut fresh = crate::support::Raw::connect(next);
+    fresh.roundtrip(&["PING"], b"+PONG\r\n");
+    eventually("the old port to close", || {
+        std::net::TcpStream::connect(("127.0.0.1", old))
+            .is_err()
+            .then_some(())
+    });
+    let want = format!(
+        "*2\r\n$4\r\nport\r\n${}\r\n{next}\r\n",
+        next.to_string().len()
+    );
+    c.roundtrip(&["CONFIG", "GET", "port"], want.as_bytes());
+
+    // A port in use, or an address that cannot be bound, changes nothing.
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let busy_port = busy.local_addr().expect("addr").port().to_string();
+    c.roundtrip(
+        &["CONFIG", "SET", "port", &busy_port],
+        b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this \
+          port. Check server logs.\r\n",
+    );
+    c.roundtrip(
+        &["CONFIG", "SET", "bind", "999.999.999.999"],
+        b"-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to \
+          specified addresses.\r\n",
+    );
+    c.roundtrip(&["CONFIG", "GET", "port"], want.as_bytes());
+    let mut again = crate::support::Raw::connect(next);
+    again.roundtrip(&["PING"], b"+PONG\r\n");
+    // Both at once, with another setting: all applied together.
+    let third = free_port();
+    c.roundtrip(
+        &[
+            "CONFIG",
+            "SET",
+            "bind",
+            "127.0.0.1",
+            "port",
+            &third.to_string(),
+            "hz",
+            "11",
+        ],
+        b"+OK\r\n",
+    );
+    let mut third_client = crate::support::Raw::connect(third);
+    third_client.roundtrip(&["CONFIG", "GET", "hz"], b"*2\r\n$2\r\nhz\r\n$2\r\n11\r\n");
+}
