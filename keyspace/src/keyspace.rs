@@ -58,6 +58,7 @@ pub struct Keyspace {
     counting: bool,
     hits: u64,
     misses: u64,
+    created: Option<Vec<(usize, Vec<u8>)>>,
 }
 
 impl Keyspace {
@@ -77,6 +78,7 @@ impl Keyspace {
             counting: false,
             hits: 0,
             misses: 0,
+            created: None,
         }
     }
 
@@ -125,6 +127,26 @@ impl Keyspace {
     #[must_use]
     pub const fn keyspace_misses(&self) -> u64 {
         self.misses
+    }
+
+    /// Records (or stops recording) the keys created from now on, for Valkey's `new` keyspace
+    /// notification: every key added where none was, by any command (a key replaced in place
+    /// is not new). [`take_created`](Self::take_created) hands them over in creation order.
+    pub fn record_created(&mut self, on: bool) {
+        match (on, self.created.is_some()) {
+            (true, false) => self.created = Some(Vec::new()),
+            (false, true) => self.created = None,
+            _ => {}
+        }
+    }
+
+    /// The `(db, key)` pairs created since the last call, while recording
+    /// ([`record_created`](Self::record_created)).
+    pub fn take_created(&mut self) -> Vec<(usize, Vec<u8>)> {
+        self.created
+            .as_mut()
+            .map(core::mem::take)
+            .unwrap_or_default()
     }
 
     /// Zeroes the hit and miss counters (CONFIG RESETSTAT).
@@ -508,6 +530,9 @@ impl Keyspace {
             if let Some(i) = self.dbs[db].find(h, e.key()) {
                 self.delete(db, i, h);
             }
+        }
+        if let Some(created) = &mut self.created {
+            created.push((db, e.key().to_vec()));
         }
         self.dbs[db].insert(&self.state, h, e)
     }
