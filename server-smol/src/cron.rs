@@ -31,10 +31,12 @@ fn tick(server: &mut Server) {
     crate::blocking::serve_ready(server, now);
     // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
     if server.pause.active(now).is_none() {
+        crate::notify::arm(server);
         let cycle = server
             .keyspace
             .active_expire(now, EXPIRE_BUDGET, &mut server.changes);
         server.stats.expire_cycle_sampled += cycle.sampled as u64;
+        crate::notify::publish(server, None);
     }
     server.take_changes();
     let tracker = &mut server.changes.tracker;

@@ -184,6 +184,7 @@ fn run(
     let before = (server.changes.watches.any()
         && matches!(info.full_name, "flushall" | "flushdb" | "swapdb"))
     .then(|| server.changes.watches.snapshot(&mut server.keyspace, now));
+    crate::notify::arm(server);
     match handler {
         Handler::Data(h) => {
             let mut cx = Ctx {
@@ -209,6 +210,7 @@ fn run(
         ),
     }
     server.changes.writer = None;
+    crate::notify::publish(server, Some(&mut *client));
     if server.changes.watches.has_db_events() {
         server
             .changes

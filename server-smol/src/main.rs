@@ -24,6 +24,7 @@ mod log;
 mod modules;
 mod monitor;
 mod multi;
+mod notify;
 mod obuf;
 mod pause;
 mod pubsub;

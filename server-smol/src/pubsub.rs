@@ -149,6 +149,49 @@ pub(crate) fn push_to(
     }
 }
 
+/// [`push_to`] when a client is executing (`me`), else straight to the recipient's pushes
+/// (the timer: nobody's cell is borrowed).
+pub(crate) fn push_any(
+    clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
+    me: Option<&mut Client>,
+    id: u64,
+    write: impl FnOnce(Protocol, bool, &mut Vec<u8>),
+) {
+    if let Some(me) = me {
+        return push_to(clients, pending, me, id, write);
+    }
+    if let Some(c) = clients.get(&id)
+        && let Ok(mut c) = c.try_borrow_mut()
+    {
+        let was_empty = c.pushes.is_empty();
+        let (proto, sub) = (c.resp, c.subscribed());
+        write(proto, sub, &mut c.pushes);
+        if was_empty && !c.pushes.is_empty() {
+            pending.push(id);
+        }
+    }
+}
+
+/// Delivers `payload` on `channel` to every receiver ([`PubSub::receivers`]) and returns how
+/// many there were. `me` is the executing client, if any: its own copy goes out after its reply.
+pub(crate) fn publish(
+    pubsub: &PubSub,
+    clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
+    mut me: Option<&mut Client>,
+    channel: &[u8],
+    payload: &[u8],
+) -> usize {
+    let receivers = pubsub.receivers(channel);
+    for &(id, pattern) in &receivers {
+        push_any(clients, pending, me.as_deref_mut(), id, |proto, _, buf| {
+            encode_message(proto, pattern, channel, payload, buf);
+        });
+    }
+    receivers.len()
+}
+
 /// Sends the pushes queued for the clients in `pending` ([`Client::send_pushes`]): one write
 /// per client however many pushes a burst queued for it, before the burst's own replies.
 pub(crate) fn send_pending(clients: &BTreeMap<u64, Rc<RefCell<Client>>>, pending: &mut Vec<u64>) {

@@ -438,6 +438,7 @@ mod tests {
         ("set-max-listpack-value", "64", "8"),
         ("zset-max-listpack-entries", "128", "4"),
         ("zset-max-listpack-value", "64", "8"),
+        ("notify-keyspace-events", "", "KEA"),
     ];
 
     #[test]

@@ -95,6 +95,8 @@ pub(crate) struct Changes {
     pub(crate) watches: crate::multi::Watches,
     /// Clients blocked on keys, and the keys made ready for them.
     pub(crate) blocking: crate::blocking::Blocking,
+    /// Keyspace notifications waiting to be published.
+    pub(crate) notices: crate::notify::Pending,
 }
 
 impl ChangeSink for Changes {
@@ -106,6 +108,7 @@ impl ChangeSink for Changes {
         }
         self.watches.change(db, key, kind);
         self.blocking.change(db, key, kind);
+        self.notices.record(db, key, kind);
         match kind {
             // SWAPDB touches only WATCH, as in Valkey.
             ChangeKind::SwapDb => {}

@@ -10,7 +10,7 @@ use keyspace::{Command, ReplySink};
 use super::{acl, cmd, flags, info};
 use crate::client::Client;
 use crate::dispatch::{Exec, Handler};
-use crate::pubsub::{PubSub, encode_message, push_to};
+use crate::pubsub::PubSub;
 use crate::reply::Reply;
 
 pub(super) fn commands() -> Vec<Command<Handler>> {
@@ -138,19 +138,14 @@ pub(crate) fn leave_all(ex: &mut Exec<'_>) {
 
 /// `PUBLISH channel message`: the number of clients that received it.
 fn publish(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
-    let (channel, payload) = (args[1], args[2]);
     let server = &mut *ex.server;
-    let receivers = server.pubsub.receivers(channel);
-    for &(id, pattern) in &receivers {
-        push_to(
-            &server.clients,
-            &mut server.pending_pushes,
-            ex.client,
-            id,
-            |proto, _, buf| {
-                encode_message(proto, pattern, channel, payload, buf);
-            },
-        );
-    }
-    out.integer(receivers.len() as i64);
+    let n = crate::pubsub::publish(
+        &server.pubsub,
+        &server.clients,
+        &mut server.pending_pushes,
+        Some(&mut *ex.client),
+        args[1],
+        args[2],
+    );
+    out.integer(n as i64);
 }

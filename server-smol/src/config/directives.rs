@@ -415,6 +415,16 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
         get: |s| yes_no_text(s.module_auto_reload),
     },
+    Directive {
+        name: "notify-keyspace-events",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.notify_keyspace_events = crate::notify::parse(a[0]).ok_or(crate::notify::INVALID)?;
+            Ok(())
+        },
+        get: |s| crate::notify::show(s.notify_keyspace_events),
+    },
 ];
 
 #[cfg(test)]

@@ -80,6 +80,8 @@ pub(crate) struct Settings {
     pub(crate) zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value` (alias `zset-max-ziplist-value`).
     pub(crate) zset_max_listpack_value: usize,
+    /// `notify-keyspace-events`: the enabled classes ([`crate::notify::parse`]).
+    pub(crate) notify_keyspace_events: u32,
 }
 
 /// `enable-module-command`: Valkey's protected-config values.
@@ -138,6 +140,7 @@ impl Default for Settings {
             set_max_listpack_value: ks.set_max_listpack_value,
             zset_max_listpack_entries: ks.zset_max_listpack_entries,
             zset_max_listpack_value: ks.zset_max_listpack_value,
+            notify_keyspace_events: 0,
         }
     }
 }

@@ -10,6 +10,7 @@ mod memory;
 mod modules;
 mod monitor;
 mod multi;
+mod notify;
 mod obuf;
 mod pause;
 mod protocol;

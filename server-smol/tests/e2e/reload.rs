@@ -13,16 +13,16 @@ use std::thread::JoinHandle;
 use crate::support::{Raw, Server, eventually};
 
 /// A scratch directory for this test, removed when dropped.
-struct Scratch(PathBuf);
+pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("server-smol-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         Self(dir)
     }
 
-    fn write(&self, name: &str, text: &str) -> String {
+    pub(crate) fn write(&self, name: &str, text: &str) -> String {
         let path = self.0.join(name);
         std::fs::write(&path, text).expect("write");
         path.display().to_string()
@@ -35,7 +35,7 @@ impl Drop for Scratch {
     }
 }
 
-fn sighup(server: &Server) {
+pub(crate) fn sighup(server: &Server) {
     let status = Command::new("kill")
         .args(["-HUP", &server.pid().to_string()])
         .status()
@@ -83,7 +83,7 @@ impl Busy {
     }
 }
 
-fn config_get(raw: &mut Raw, name: &str) -> String {
+pub(crate) fn config_get(raw: &mut Raw, name: &str) -> String {
     raw.cmd(&["CONFIG", "GET", name]);
     String::from_utf8_lossy(&raw.reply()).into_owned()
 }
