@@ -89,6 +89,9 @@ pub(crate) fn execute(
     let resolved = match server.table.resolve(args) {
         Ok(cmd) => Ok((cmd.handler, cmd.info)),
         Err(e) => {
+            if let keyspace::Error::WrongArity { command } = e {
+                server.cmdstats.rejected(command);
+            }
             out.error(&e);
             Err(())
         }
@@ -104,8 +107,9 @@ pub(crate) fn execute(
             if info.full_name.starts_with("client|") {
                 end = CommandEnd::ClientCommand;
             }
+            let name = info.full_name;
             if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
-                reject(client, out, "NOAUTH Authentication required.");
+                reject(server, client, name, out, "NOAUTH Authentication required.");
             } else if client.subscribed()
                 && !client.resp3()
                 && !allowed_when_subscribed(info.full_name)
@@ -115,9 +119,10 @@ pub(crate) fn execute(
                      / RESET are allowed in this context",
                     info.full_name
                 );
-                reject(client, out, &text);
+                reject(server, client, name, out, &text);
             } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
-                reject(client, out, "ERR Command not allowed inside a transaction");
+                let text = "ERR Command not allowed inside a transaction";
+                reject(server, client, name, out, text);
             } else if let Some(queue) = client.multi.as_mut().filter(|_| queues(info.full_name)) {
                 // Once a watched key changed, EXEC can only fail: nothing more is kept.
                 if !server.changes.watches.is_dirty(client.id) {
@@ -139,6 +144,7 @@ pub(crate) fn execute(
         end = CommandEnd::Queued;
     }
     server.stats.error_replies += out.errors - errors;
+    server.cmdstats.take_errors(out);
     finish_reply(client, out, mark);
     if let Some(me) = me {
         // After the reply: the client's own invalidations, even under CLIENT REPLY OFF.
@@ -150,7 +156,8 @@ pub(crate) fn execute(
 
 /// A command refused before it runs; inside MULTI it dooms the transaction (Valkey's
 /// `rejectCommand` and `flagTransaction`).
-fn reject(client: &mut Client, out: &mut Reply, text: &str) {
+fn reject(server: &mut Server, client: &mut Client, name: &str, out: &mut Reply, text: &str) {
+    server.cmdstats.rejected(name);
     if let Some(q) = client.multi.as_mut() {
         q.flag();
     }
@@ -185,6 +192,7 @@ fn run(
         && matches!(info.full_name, "flushall" | "flushdb" | "swapdb"))
     .then(|| server.changes.watches.snapshot(&mut server.keyspace, now));
     crate::notify::arm(server);
+    let started = crate::commandstats::begin(server, out);
     match handler {
         Handler::Data(h) => {
             let mut cx = Ctx {
@@ -228,6 +236,7 @@ fn run(
     if let Some(me) = me {
         record_reads(server, me, info, args);
     }
+    crate::commandstats::end(server, client, info, args, started, out);
     crate::monitor::feed(server, client, info, args);
     client.argv_mem = 0;
     server.stats.commands_processed += 1;

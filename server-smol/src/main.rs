@@ -14,6 +14,7 @@ mod blocking;
 mod client;
 mod clock;
 mod commands;
+mod commandstats;
 mod config;
 mod conn;
 mod cron;
@@ -32,6 +33,7 @@ mod reload;
 mod reply;
 mod run;
 mod server;
+mod slowlog;
 mod stream;
 mod tracking;
 

@@ -439,6 +439,8 @@ mod tests {
         ("zset-max-listpack-entries", "128", "4"),
         ("zset-max-listpack-value", "64", "8"),
         ("notify-keyspace-events", "", "KEA"),
+        ("slowlog-log-slower-than", "10000", "-1"),
+        ("slowlog-max-len", "128", "0"),
     ];
 
     #[test]

@@ -169,6 +169,8 @@ async fn start(
         pause: Pause::default(),
         pending_pushes: Vec::new(),
         monitors: Vec::new(),
+        cmdstats: crate::commandstats::CommandStats::default(),
+        slowlog: crate::slowlog::SlowLog::default(),
         modules: crate::modules::Modules::default(),
         reload: crate::reload::Reloads::new(options),
         io: Rc::default(),

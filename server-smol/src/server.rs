@@ -169,6 +169,10 @@ pub(crate) struct Server {
     pub(crate) pause: Pause,
     /// Clients in MONITOR mode, in the order they entered it.
     pub(crate) monitors: Vec<u64>,
+    /// INFO commandstats and errorstats.
+    pub(crate) cmdstats: crate::commandstats::CommandStats,
+    /// SLOWLOG.
+    pub(crate) slowlog: crate::slowlog::SlowLog,
     /// Clients with pushes queued during the running burst, sent at its end.
     pub(crate) pending_pushes: Vec<u64>,
     /// Native modules.

@@ -25,24 +25,34 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 9] = [
     "server",
     "clients",
     "memory",
     "stats",
     "replication",
     "modules",
+    "commandstats",
+    "errorstats",
     "keyspace",
 ];
 
+/// The sections `INFO` and `INFO default` leave out (only named, `all` or `everything`).
+const NOT_DEFAULT: [&str; 1] = ["commandstats"];
+
 fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let mut wanted = [false; SECTIONS.len()];
+    let default = SECTIONS.map(|s| !NOT_DEFAULT.contains(&s));
     if args.len() == 1 {
-        wanted = [true; SECTIONS.len()];
+        wanted = default;
     }
     for arg in &args[1..] {
         let is = |n: &str| arg.eq_ignore_ascii_case(n.as_bytes());
-        if is("all") || is("everything") || is("default") {
+        if is("default") {
+            for (w, d) in wanted.iter_mut().zip(default) {
+                *w |= d;
+            }
+        } else if is("all") || is("everything") {
             wanted = [true; SECTIONS.len()];
         } else if let Some(i) = SECTIONS.iter().position(|s| is(s)) {
             wanted[i] = true;
@@ -63,6 +73,14 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             "stats" => stats(ex, &mut text),
             "replication" => replication(ex, &mut text),
             "modules" => crate::modules::info(&ex.server.modules, &mut text),
+            "commandstats" => {
+                text.push_str("# Commandstats\r\n");
+                ex.server.cmdstats.info_commands(&mut text);
+            }
+            "errorstats" => {
+                text.push_str("# Errorstats\r\n");
+                ex.server.cmdstats.info_errors(&mut text);
+            }
             _ => keyspace(ex, &mut text),
         }
     }

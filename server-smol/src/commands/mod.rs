@@ -15,6 +15,7 @@ mod monitor;
 pub(crate) mod multi;
 mod pubsub;
 mod shutdown;
+mod slowlog;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
@@ -103,5 +104,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.extend(multi::commands());
     all.extend(blocking::commands());
     all.push(shutdown::command());
+    all.push(slowlog::command());
     all
 }

@@ -425,6 +425,26 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
         get: |s| crate::notify::show(s.notify_keyspace_events),
     },
+    Directive {
+        name: "slowlog-log-slower-than",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.slowlog_log_slower_than = int(a[0], -1, i64::MAX)?;
+            Ok(())
+        },
+        get: |s| s.slowlog_log_slower_than.to_string(),
+    },
+    Directive {
+        name: "slowlog-max-len",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.slowlog_max_len = int(a[0], 0, LONG_MAX)? as u64;
+            Ok(())
+        },
+        get: |s| s.slowlog_max_len.to_string(),
+    },
 ];
 
 #[cfg(test)]

@@ -82,6 +82,10 @@ pub(crate) struct Settings {
     pub(crate) zset_max_listpack_value: usize,
     /// `notify-keyspace-events`: the enabled classes ([`crate::notify::parse`]).
     pub(crate) notify_keyspace_events: u32,
+    /// `slowlog-log-slower-than`: microseconds; negative logs nothing, 0 everything.
+    pub(crate) slowlog_log_slower_than: i64,
+    /// `slowlog-max-len`.
+    pub(crate) slowlog_max_len: u64,
 }
 
 /// `enable-module-command`: Valkey's protected-config values.
@@ -141,6 +145,8 @@ impl Default for Settings {
             zset_max_listpack_entries: ks.zset_max_listpack_entries,
             zset_max_listpack_value: ks.zset_max_listpack_value,
             notify_keyspace_events: 0,
+            slowlog_log_slower_than: 10_000,
+            slowlog_max_len: 128,
         }
     }
 }

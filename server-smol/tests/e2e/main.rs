@@ -18,6 +18,7 @@ mod pubsub;
 mod redis_py;
 mod reload;
 mod shutdown;
+mod slowlog;
 mod startup;
 mod support;
 mod tracking;

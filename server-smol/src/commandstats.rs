@@ -1,0 +1,210 @@
+//! Per-command and per-error counters (INFO commandstats and errorstats) and the bookkeeping
+//! after each command that feeds them and the slow log, as Valkey's `call()` does: calls and
+//! microseconds once the command has run (a blocked command when it is served, times out or
+//! is unblocked), `failed_calls` when it answered an error itself, `rejected_calls` when it was
+//! refused before running (arity, NOAUTH, subscribed mode...).
+
+use core::fmt::Write;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use keyspace::command::{CommandInfo, Flags};
+
+use crate::client::Client;
+use crate::clock;
+use crate::reply::Reply;
+use crate::server::Server;
+use crate::slowlog::{self, Entry};
+
+/// One command's counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    calls: u64,
+    usec: u64,
+    rejected: u64,
+    failed: u64,
+}
+
+/// The counters behind INFO commandstats and errorstats (CONFIG RESETSTAT clears them).
+#[derive(Debug, Default)]
+pub(crate) struct CommandStats {
+    /// By full name (`get`, `client|list`).
+    commands: HashMap<Box<str>, Counts>,
+    /// By error code (`ERR`, `WRONGTYPE`), in name order.
+    errors: BTreeMap<Box<str>, u64>,
+    /// The error count of the reply buffer after the last command finished: a command failed
+    /// if it added errors after that (so EXEC does not fail because a queued command did).
+    errors_seen: u64,
+}
+
+impl CommandStats {
+    fn counts(&mut self, name: &str) -> &mut Counts {
+        if !self.commands.contains_key(name) {
+            self.commands.insert(name.into(), Counts::default());
+        }
+        self.commands.get_mut(name).expect("inserted above")
+    }
+
+    /// A command refused before it ran.
+    pub(crate) fn rejected(&mut self, name: &str) {
+        self.counts(name).rejected += 1;
+    }
+
+    /// Counts the error codes `out` wrote since they were last taken.
+    pub(crate) fn take_errors(&mut self, out: &mut Reply) {
+        for code in out.error_codes.drain(..) {
+            *self.errors.entry(code).or_default() += 1;
+        }
+    }
+
+    /// Clears every counter (CONFIG RESETSTAT).
+    pub(crate) fn reset(&mut self) {
+        self.commands.clear();
+        self.errors.clear();
+    }
+
+    /// The INFO commandstats section (without its header), commands in name order.
+    pub(crate) fn info_commands(&self, t: &mut String) {
+        let mut names: Vec<&Box<str>> = self.commands.keys().collect();
+        names.sort();
+        for name in names {
+            let c = self.commands[name];
+            if c.calls == 0 && c.rejected == 0 && c.failed == 0 {
+                continue;
+            }
+            let per_call = if c.calls == 0 {
+                0.0
+            } else {
+                c.usec as f64 / c.calls as f64
+            };
+            let _ = write!(
+                t,
+                "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},\
+                 failed_calls={}\r\n",
+                c.calls, c.usec, c.rejected, c.failed
+            );
+        }
+    }
+
+    /// The INFO errorstats section (without its header).
+    pub(crate) fn info_errors(&self, t: &mut String) {
+        for (code, n) in &self.errors {
+            let _ = write!(t, "errorstat_{code}:count={n}\r\n");
+        }
+    }
+}
+
+/// What [`begin`] noted before a handler ran.
+pub(crate) struct Started {
+    at: Instant,
+}
+
+/// Notes the start of a command.
+pub(crate) fn begin(server: &mut Server, out: &Reply) -> Started {
+    server.cmdstats.errors_seen = out.errors;
+    Started {
+        at: clock::monotonic(),
+    }
+}
+
+/// After a handler ran: counts the call (unless the command blocked: it counts once served,
+/// timed out or unblocked) and offers it to the slow log.
+pub(crate) fn end(
+    server: &mut Server,
+    client: &Client,
+    info: &CommandInfo,
+    args: &[&[u8]],
+    started: Started,
+    out: &Reply,
+) {
+    let micros = u64::try_from(started.at.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let failed = out.errors > server.cmdstats.errors_seen;
+    server.cmdstats.errors_seen = out.errors;
+    if client.blocked.is_some() {
+        return;
+    }
+    done(server, client, info, args, micros, failed);
+}
+
+/// A blocked command's end by timeout or CLIENT UNBLOCK (`args` as it was called).
+pub(crate) fn unblocked(server: &mut Server, client: &Client, args: &[Vec<u8>], failed: bool) {
+    let refs: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
+    let Ok(cmd) = server.table.resolve(&refs) else {
+        return;
+    };
+    let info = cmd.info;
+    done(server, client, &info, &refs, 0, failed);
+}
+
+fn done(
+    server: &mut Server,
+    client: &Client,
+    info: &CommandInfo,
+    args: &[&[u8]],
+    micros: u64,
+    failed: bool,
+) {
+    let c = server.cmdstats.counts(info.full_name);
+    c.calls += 1;
+    c.usec += micros;
+    if failed {
+        c.failed += 1;
+    }
+    if info.flags.contains(Flags::SKIP_SLOWLOG) {
+        return;
+    }
+    let s = &server.settings;
+    server
+        .slowlog
+        .push_if_needed(s.slowlog_log_slower_than, s.slowlog_max_len, micros, || {
+            Entry {
+                id: 0,
+                time: clock::unix_micros() / 1_000_000,
+                micros,
+                args: slowlog::entry_args(args, |i| slowlog::redacted(info.full_name, args, i)),
+                addr: client.addr.clone(),
+                name: client.name.clone(),
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_list_used_commands_and_error_codes() {
+        let mut s = CommandStats::default();
+        *s.counts("get") = Counts {
+            calls: 3,
+            usec: 10,
+            rejected: 0,
+            failed: 1,
+        };
+        s.rejected("client|list");
+        s.counts("unused");
+        let mut t = String::new();
+        s.info_commands(&mut t);
+        assert_eq!(
+            t,
+            "cmdstat_client|list:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0\r\n\
+             cmdstat_get:calls=3,usec=10,usec_per_call=3.33,rejected_calls=0,failed_calls=1\r\n"
+        );
+        let mut r = Reply::new();
+        r.error_text("WRONGTYPE Operation against a key holding the wrong kind of value");
+        r.error_text("ERR syntax error");
+        r.error_text("ERR x");
+        s.take_errors(&mut r);
+        t.clear();
+        s.info_errors(&mut t);
+        assert_eq!(
+            t,
+            "errorstat_ERR:count=2\r\nerrorstat_WRONGTYPE:count=1\r\n"
+        );
+        s.reset();
+        t.clear();
+        s.info_commands(&mut t);
+        s.info_errors(&mut t);
+        assert_eq!(t, "");
+    }
+}
