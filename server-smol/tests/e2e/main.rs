@@ -5,6 +5,7 @@ mod admin;
 mod blocking;
 mod client_cmd;
 mod collections;
+mod commandstats;
 mod connection;
 mod memory;
 mod modules;
