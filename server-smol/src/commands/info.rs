@@ -289,6 +289,7 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
     field!(t, "keyspace_misses", s.keyspace.keyspace_misses());
     field!(t, "pubsub_channels", s.pubsub.channel_count());
     field!(t, "pubsub_patterns", s.pubsub.pattern_count());
+    field!(t, "pubsubshard_channels", s.pubsub.shard_channel_count());
     let tracking = s.changes.tracker.stats();
     field!(t, "tracking_total_keys", tracking.total_keys);
     field!(t, "tracking_total_items", tracking.total_items);

@@ -14,6 +14,7 @@ mod module;
 mod monitor;
 pub(crate) mod multi;
 mod pubsub;
+mod pubsub_info;
 mod shutdown;
 mod slowlog;
 
@@ -99,6 +100,7 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(command::command());
     all.push(info::command());
     all.extend(pubsub::commands());
+    all.push(pubsub_info::command());
     all.push(module::command());
     all.push(monitor::command());
     all.extend(multi::commands());

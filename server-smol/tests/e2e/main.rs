@@ -16,6 +16,7 @@ mod obuf;
 mod pause;
 mod protocol;
 mod pubsub;
+mod pubsub_shard;
 mod redis_py;
 mod reload;
 mod shutdown;
