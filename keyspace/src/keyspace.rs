@@ -59,6 +59,7 @@ pub struct Keyspace {
     hits: u64,
     misses: u64,
     created: Option<Vec<(usize, Vec<u8>)>>,
+    missed: Option<Vec<(usize, Vec<u8>)>>,
 }
 
 impl Keyspace {
@@ -79,6 +80,7 @@ impl Keyspace {
             hits: 0,
             misses: 0,
             created: None,
+            missed: None,
         }
     }
 
@@ -147,6 +149,35 @@ impl Keyspace {
             .as_mut()
             .map(core::mem::take)
             .unwrap_or_default()
+    }
+
+    /// Records (or stops recording) the keys counted as misses from now on
+    /// ([`count_lookups`](Self::count_lookups)), for Valkey's `keymiss` keyspace notification.
+    /// [`take_missed`](Self::take_missed) hands them over in lookup order.
+    pub fn record_missed(&mut self, on: bool) {
+        match (on, self.missed.is_some()) {
+            (true, false) => self.missed = Some(Vec::new()),
+            (false, true) => self.missed = None,
+            _ => {}
+        }
+    }
+
+    /// The `(db, key)` pairs counted as misses since the last call, while recording
+    /// ([`record_missed`](Self::record_missed)).
+    pub fn take_missed(&mut self) -> Vec<(usize, Vec<u8>)> {
+        self.missed
+            .as_mut()
+            .map(core::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn miss(&mut self, db: usize, key: &[u8]) {
+        if self.counting {
+            self.misses += 1;
+            if let Some(missed) = &mut self.missed {
+                missed.push((db, key.to_vec()));
+            }
+        }
     }
 
     /// Zeroes the hit and miss counters (CONFIG RESETSTAT).
@@ -426,16 +457,15 @@ impl Keyspace {
     ) -> Option<(usize, u64)> {
         let h = self.hash(key);
         let Some(i) = self.dbs[db].find(h, key) else {
-            self.misses += u64::from(self.counting);
+            self.miss(db, key);
             return None;
         };
         if self.dbs[db].table.get(i).is_expired(now) {
-            self.misses += u64::from(self.counting);
-            if self.expiry_paused {
-                return None;
+            if !self.expiry_paused {
+                self.delete(db, i, h);
+                events.change(db, key, ChangeKind::Expired);
             }
-            self.delete(db, i, h);
-            events.change(db, key, ChangeKind::Expired);
+            self.miss(db, key);
             return None;
         }
         self.hits += u64::from(self.counting);

@@ -2,7 +2,8 @@
 //! an enabled class is published on `__keyspace@<db>__:<key>` (message: the event name) and/or
 //! `__keyevent@<db>__:<event>` (message: the key). The keyspace's change events carry the event
 //! name and class; the keys a command created come from the keyspace too (the `new` event,
-//! published before the first other event of that key). The events of one command are
+//! published before the first other event of that key), and so do the keys a read command
+//! missed (the `keymiss` event, published after the command's other events). The events of one command are
 //! published when it returns, before its reply is sent: other clients' copies leave at the end
 //! of the burst, the executing client's own copies right after its reply, as Valkey postpones
 //! pushes to the running client.
@@ -132,22 +133,28 @@ impl Pending {
 }
 
 /// Before a command or an expire cycle: takes the current `notify-keyspace-events`, and has
-/// the keyspace record the keys it creates while `n` is on.
+/// the keyspace record the keys it creates while `n` is on, the keys it misses while `m` is.
 pub(crate) fn arm(server: &mut Server) {
     let pending = &mut server.changes.notices;
     pending.flags = server.settings.notify_keyspace_events;
-    let new = pending.on() && pending.flags & NEW != 0;
-    server.keyspace.record_created(new);
+    let on = pending.on();
+    server
+        .keyspace
+        .record_created(on && pending.flags & NEW != 0);
+    server
+        .keyspace
+        .record_missed(on && pending.flags & KEY_MISS != 0);
 }
 
 /// Publishes what [`arm`] let through since; `me` is the executing client, if any.
 pub(crate) fn publish(server: &mut Server, mut me: Option<&mut Client>) {
     let flags = server.changes.notices.flags;
-    if server.changes.notices.queue.is_empty() && flags & NEW == 0 {
+    if server.changes.notices.queue.is_empty() && flags & (NEW | KEY_MISS) == 0 {
         return;
     }
     let queue = core::mem::take(&mut server.changes.notices.queue);
     let mut created = server.keyspace.take_created();
+    let missed = server.keyspace.take_missed();
     let mut send = |server: &mut Server, db: usize, key: &[u8], class: u32, name: &str| {
         if flags & class == 0 {
             return;
@@ -182,6 +189,9 @@ pub(crate) fn publish(server: &mut Server, mut me: Option<&mut Client>) {
     }
     for (db, key) in created {
         send(server, db, &key, NEW, "new");
+    }
+    for (db, key) in missed {
+        send(server, db, &key, KEY_MISS, "keymiss");
     }
     if me.is_none() {
         crate::pubsub::send_pending(&server.clients, &mut server.pending_pushes);

@@ -270,3 +270,31 @@ fn created_keys_are_recorded_only_when_asked_and_only_when_new() {
     ks.set(0, b"c", b"1", Millis(0), &mut Discard);
     assert!(ks.take_created().is_empty());
 }
+
+#[test]
+fn missed_keys_of_read_commands_are_recorded_only_when_asked() {
+    let mut ks = Keyspace::new(Config::default());
+    let table = crate::data_table();
+    let mut out: Vec<crate::Item> = Vec::new();
+    let mut cx = crate::Ctx {
+        keyspace: &mut ks,
+        db: 0,
+        now: Millis(0),
+        events: &mut Discard,
+    };
+    cx.call(&table, &[b"SET", b"a", b"1"], &mut out);
+    cx.call(&table, &[b"SET", b"gone", b"1", b"PX", b"5"], &mut out);
+    cx.call(&table, &[b"GET", b"nope"], &mut out);
+    assert!(cx.keyspace.take_missed().is_empty(), "not recording yet");
+    cx.keyspace.record_missed(true);
+    cx.now = Millis(10);
+    cx.call(&table, &[b"MGET", b"a", b"b", b"gone"], &mut out);
+    cx.call(&table, &[b"INCR", b"c"], &mut out); // a write: no miss
+    assert_eq!(
+        cx.keyspace.take_missed(),
+        vec![(0, b"b".to_vec()), (0, b"gone".to_vec())]
+    );
+    cx.keyspace.record_missed(false);
+    cx.call(&table, &[b"GET", b"nope"], &mut out);
+    assert!(cx.keyspace.take_missed().is_empty());
+}

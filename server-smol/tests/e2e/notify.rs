@@ -259,6 +259,30 @@ fn new_keys_are_announced_once_before_their_event() {
 }
 
 #[test]
+fn read_misses_are_announced_only_with_m() {
+    let server = Server::start(&["--notify-keyspace-events", "Em"]);
+    let mut sub = keyevents(&server);
+    let mut c = server.raw();
+    run(
+        &mut c,
+        &[
+            &["SET", "here", "v"],
+            &["MGET", "here", "gone"],
+            &["INCR", "counter"], // a write's lookup is no miss
+            &["GET", "other"],
+        ],
+    );
+    assert_eq!(next(&mut sub, 2), ["keymiss gone", "keymiss other"]);
+    c.roundtrip(
+        &["CONFIG", "SET", "notify-keyspace-events", "EA"],
+        b"+OK\r\n",
+    );
+    c.roundtrip(&["GET", "gone"], b"$-1\r\n"); // `A` leaves `m` out
+    c.roundtrip(&["DEL", "here"], b":1\r\n");
+    assert_eq!(next(&mut sub, 1), ["del here"]);
+}
+
+#[test]
 fn a_resp3_client_gets_its_own_notification_after_its_reply() {
     let server = Server::start(&["--notify-keyspace-events", "KA"]);
     let mut c = resp3(&server);
