@@ -5,6 +5,7 @@
 //! refused before running (arity, NOAUTH, subscribed mode...).
 
 use core::fmt::Write;
+use core::hash::{BuildHasherDefault, Hash, Hasher};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
@@ -25,11 +26,54 @@ struct Counts {
     failed: u64,
 }
 
+/// A command's full name, compared and hashed by address: names come from the command table
+/// (module command names are interned), so each name has one address and counting a call
+/// costs no string hashing.
+#[derive(Clone, Copy, Debug)]
+struct Name(&'static str);
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Name {}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.as_ptr().addr());
+    }
+}
+
+/// 2^64 divided by the golden ratio.
+const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Spreads an address over the hash bits (Fibonacci hashing); [`Name`] writes only that.
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FIBONACCI);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(FIBONACCI);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The counters behind INFO commandstats and errorstats (CONFIG RESETSTAT clears them).
 #[derive(Debug, Default)]
 pub(crate) struct CommandStats {
     /// By full name (`get`, `client|list`).
-    commands: HashMap<Box<str>, Counts>,
+    commands: HashMap<Name, Counts, BuildHasherDefault<AddrHasher>>,
     /// By error code (`ERR`, `WRONGTYPE`), in name order.
     errors: BTreeMap<Box<str>, u64>,
     /// The error count of the reply buffer after the last command finished: a command failed
@@ -38,15 +82,12 @@ pub(crate) struct CommandStats {
 }
 
 impl CommandStats {
-    fn counts(&mut self, name: &str) -> &mut Counts {
-        if !self.commands.contains_key(name) {
-            self.commands.insert(name.into(), Counts::default());
-        }
-        self.commands.get_mut(name).expect("inserted above")
+    fn counts(&mut self, name: &'static str) -> &mut Counts {
+        self.commands.entry(Name(name)).or_default()
     }
 
     /// A command refused before it ran.
-    pub(crate) fn rejected(&mut self, name: &str) {
+    pub(crate) fn rejected(&mut self, name: &'static str) {
         self.counts(name).rejected += 1;
     }
 
@@ -65,10 +106,15 @@ impl CommandStats {
 
     /// The INFO commandstats section (without its header), commands in name order.
     pub(crate) fn info_commands(&self, t: &mut String) {
-        let mut names: Vec<&Box<str>> = self.commands.keys().collect();
-        names.sort();
-        for name in names {
-            let c = self.commands[name];
+        let mut by_name: BTreeMap<&str, Counts> = BTreeMap::new();
+        for (name, c) in &self.commands {
+            let sum = by_name.entry(name.0).or_default();
+            sum.calls += c.calls;
+            sum.usec += c.usec;
+            sum.rejected += c.rejected;
+            sum.failed += c.failed;
+        }
+        for (name, c) in by_name {
             if c.calls == 0 && c.rejected == 0 && c.failed == 0 {
                 continue;
             }
@@ -134,6 +180,18 @@ pub(crate) fn unblocked(server: &mut Server, client: &Client, args: &[Vec<u8>], 
     };
     let info = cmd.info;
     done(server, client, &info, &refs, 0, failed);
+}
+
+/// A command refused for its arity: its table name, counted as rejected.
+pub(crate) fn rejected_arity(server: &mut Server, args: &[&[u8]]) {
+    let Some(cmd) = server.table.get(args[0]) else {
+        return;
+    };
+    let name = match args.get(1).and_then(|a| cmd.subcommand(a)) {
+        Some(sub) => sub.info.full_name,
+        None => cmd.info.full_name,
+    };
+    server.cmdstats.rejected(name);
 }
 
 fn done(

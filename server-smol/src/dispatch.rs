@@ -89,10 +89,11 @@ pub(crate) fn execute(
     let resolved = match server.table.resolve(args) {
         Ok(cmd) => Ok((cmd.handler, cmd.info)),
         Err(e) => {
-            if let keyspace::Error::WrongArity { command } = e {
-                server.cmdstats.rejected(command);
-            }
+            let arity = matches!(e, keyspace::Error::WrongArity { .. });
             out.error(&e);
+            if arity {
+                crate::commandstats::rejected_arity(server, args);
+            }
             Err(())
         }
     };
@@ -156,7 +157,13 @@ pub(crate) fn execute(
 
 /// A command refused before it runs; inside MULTI it dooms the transaction (Valkey's
 /// `rejectCommand` and `flagTransaction`).
-fn reject(server: &mut Server, client: &mut Client, name: &str, out: &mut Reply, text: &str) {
+fn reject(
+    server: &mut Server,
+    client: &mut Client,
+    name: &'static str,
+    out: &mut Reply,
+    text: &str,
+) {
     server.cmdstats.rejected(name);
     if let Some(q) = client.multi.as_mut() {
         q.flag();
