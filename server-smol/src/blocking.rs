@@ -190,7 +190,7 @@ fn release(server: &mut Server, client: &mut Client, out: &mut Reply, error: boo
     if error {
         out.error_text("UNBLOCKED client unblocked via CLIENT UNBLOCK");
         server.stats.error_replies += 1;
-        server.cmdstats.take_errors(out);
+        server.cmdstats.take_errors(out, &server.log);
     } else {
         out.null_array();
     }

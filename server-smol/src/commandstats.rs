@@ -13,6 +13,7 @@ use keyspace::command::{CommandInfo, Flags};
 
 use crate::client::Client;
 use crate::clock;
+use crate::log::Logger;
 use crate::reply::Reply;
 use crate::server::Server;
 use crate::slowlog::{self, Entry};
@@ -76,6 +77,9 @@ pub(crate) struct CommandStats {
     commands: HashMap<Name, Counts, BuildHasherDefault<AddrHasher>>,
     /// By error code (`ERR`, `WRONGTYPE`), in name order.
     errors: BTreeMap<Box<str>, u64>,
+    /// More than [`MAX_ERROR_CODES`] codes were seen: only `ERRORSTATS_DISABLED` is shown
+    /// until CONFIG RESETSTAT.
+    errors_disabled: bool,
     /// The error count of the reply buffer after the last command finished: a command failed
     /// if it added errors after that (so EXEC does not fail because a queued command did).
     errors_seen: u64,
@@ -91,10 +95,30 @@ impl CommandStats {
         self.counts(name).rejected += 1;
     }
 
-    /// Counts the error codes `out` wrote since they were last taken.
-    pub(crate) fn take_errors(&mut self, out: &mut Reply) {
+    /// Counts the error codes `out` wrote since they were last taken. A code beyond the first
+    /// [`MAX_ERROR_CODES`] replaces them all with `ERRORSTATS_DISABLED` (logged with the codes
+    /// seen), as Valkey's `incrementErrorCount` does.
+    pub(crate) fn take_errors(&mut self, out: &mut Reply, log: &Logger) {
         for code in out.error_codes.drain(..) {
-            *self.errors.entry(code).or_default() += 1;
+            if self.errors_disabled {
+                continue;
+            }
+            if let Some(n) = self.errors.get_mut(&code) {
+                *n += 1;
+            } else if self.errors.len() >= MAX_ERROR_CODES {
+                let seen: Vec<&str> = self.errors.keys().map(|k| &**k).collect();
+                log.warning(&format!(
+                    "Errorstats stopped adding new errors because the number of errors reached \
+                     the limit, may be misuse of lua error_reply, please check INFO ERRORSTATS, \
+                     and Current errors code list: {}",
+                    seen.join(", ")
+                ));
+                self.errors.clear();
+                self.errors.insert(DISABLED.into(), 1);
+                self.errors_disabled = true;
+            } else {
+                self.errors.insert(code, 1);
+            }
         }
     }
 
@@ -102,6 +126,7 @@ impl CommandStats {
     pub(crate) fn reset(&mut self) {
         self.commands.clear();
         self.errors.clear();
+        self.errors_disabled = false;
     }
 
     /// The INFO commandstats section (without its header), commands in name order.
@@ -123,6 +148,7 @@ impl CommandStats {
             } else {
                 c.usec as f64 / c.calls as f64
             };
+            let name = safe_info(name);
             let _ = write!(
                 t,
                 "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},rejected_calls={},\
@@ -135,9 +161,19 @@ impl CommandStats {
     /// The INFO errorstats section (without its header).
     pub(crate) fn info_errors(&self, t: &mut String) {
         for (code, n) in &self.errors {
-            let _ = write!(t, "errorstat_{code}:count={n}\r\n");
+            let _ = write!(t, "errorstat_{}:count={n}\r\n", safe_info(code));
         }
     }
+}
+
+/// Distinct error codes errorstats keeps (Valkey's `ERROR_STATS_NUMBER`).
+const MAX_ERROR_CODES: usize = 128;
+/// The one code shown once there were more.
+const DISABLED: &str = "ERRORSTATS_DISABLED";
+
+/// A name as INFO can carry it: `#`, `:`, CR and LF become `_` (Valkey's `getSafeInfoString`).
+fn safe_info(name: &str) -> String {
+    name.replace(['#', ':', '\r', '\n'], "_")
 }
 
 /// What [`begin`] noted before a handler ran.
@@ -252,17 +288,55 @@ mod tests {
         r.error_text("WRONGTYPE Operation against a key holding the wrong kind of value");
         r.error_text("ERR syntax error");
         r.error_text("ERR x");
-        s.take_errors(&mut r);
+        let quiet = Logger {
+            level: crate::log::Level::Nothing,
+            file: String::new(),
+        };
+        s.take_errors(&mut r, &quiet);
         t.clear();
         s.info_errors(&mut t);
         assert_eq!(
             t,
             "errorstat_ERR:count=2\r\nerrorstat_WRONGTYPE:count=1\r\n"
         );
+        r.error_text("A:B#C x");
+        s.take_errors(&mut r, &quiet);
+        t.clear();
+        s.info_errors(&mut t);
+        assert!(t.starts_with("errorstat_A_B_C:count=1\r\n"), "{t}");
         s.reset();
         t.clear();
         s.info_commands(&mut t);
         s.info_errors(&mut t);
         assert_eq!(t, "");
+    }
+
+    #[test]
+    fn error_codes_beyond_the_limit_disable_errorstats_until_reset() {
+        let quiet = Logger {
+            level: crate::log::Level::Nothing,
+            file: String::new(),
+        };
+        let mut s = CommandStats::default();
+        let mut r = Reply::new();
+        for i in 0..MAX_ERROR_CODES {
+            r.error_text(&format!("E{i} x"));
+        }
+        r.error_text("E0 again");
+        s.take_errors(&mut r, &quiet);
+        assert_eq!(s.errors.len(), MAX_ERROR_CODES);
+        assert_eq!(s.errors.get("E0"), Some(&2));
+        r.error_text("NEW x");
+        r.error_text("E1 x");
+        s.take_errors(&mut r, &quiet);
+        let mut t = String::new();
+        s.info_errors(&mut t);
+        assert_eq!(t, "errorstat_ERRORSTATS_DISABLED:count=1\r\n");
+        s.reset();
+        r.error_text("ERR x");
+        s.take_errors(&mut r, &quiet);
+        t.clear();
+        s.info_errors(&mut t);
+        assert_eq!(t, "errorstat_ERR:count=1\r\n");
     }
 }

@@ -145,7 +145,7 @@ pub(crate) fn execute(
         end = CommandEnd::Queued;
     }
     server.stats.error_replies += out.errors - errors;
-    server.cmdstats.take_errors(out);
+    server.cmdstats.take_errors(out, &server.log);
     finish_reply(client, out, mark);
     if let Some(me) = me {
         // After the reply: the client's own invalidations, even under CLIENT REPLY OFF.

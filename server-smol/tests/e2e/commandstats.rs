@@ -160,3 +160,36 @@ fn commandstats_is_not_a_default_section_but_errorstats_is() {
         }
     }
 }
+
+#[test]
+fn a_blocked_command_counts_once_when_unblocked_with_an_error() {
+    let server = Server::start(&["--slowlog-log-slower-than", "0"]);
+    let mut blocked = server.raw();
+    blocked.cmd(&["CLIENT", "ID"]);
+    let id = String::from_utf8(blocked.reply()).expect("utf8");
+    let id = id.trim_start_matches(':').trim_end().to_string();
+    blocked.cmd(&["BLPOP", "list", "0"]);
+    let mut c = server.raw();
+    crate::support::eventually("the client to block", || {
+        field(&info(&mut c, &["clients"]), "blocked_clients")
+            .filter(|n| n == "1")
+            .map(|_| ())
+    });
+    assert_eq!(counts(&mut c, "blpop"), None, "not counted while blocked");
+    c.roundtrip(&["CONFIG", "RESETSTAT"], b"+OK\r\n");
+    c.roundtrip(&["CLIENT", "UNBLOCK", &id, "ERROR"], b":1\r\n");
+    blocked.expect(b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    assert_eq!(counts(&mut c, "blpop"), Some((1, 0, 1)));
+    let errors = info(&mut c, &["errorstats"]);
+    assert!(
+        errors.contains("errorstat_UNBLOCKED:count=1\r\n"),
+        "{errors}"
+    );
+    assert_eq!(
+        field(&info(&mut c, &["stats"]), "total_error_replies").as_deref(),
+        Some("1")
+    );
+    c.cmd(&["SLOWLOG", "GET", "-1"]);
+    let log = String::from_utf8(c.reply()).expect("utf8");
+    assert_eq!(log.matches("$5\r\nBLPOP\r\n").count(), 1, "{log}");
+}
