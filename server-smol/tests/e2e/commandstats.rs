@@ -193,3 +193,31 @@ fn a_blocked_command_counts_once_when_unblocked_with_an_error() {
     let log = String::from_utf8(c.reply()).expect("utf8");
     assert_eq!(log.matches("$5\r\nBLPOP\r\n").count(), 1, "{log}");
 }
+
+#[test]
+fn a_transaction_aborted_by_a_refused_command_fails_exec() {
+    let server = Server::start(&[]);
+    let mut c = server.raw();
+    c.roundtrip(&["MULTI"], b"+OK\r\n");
+    c.roundtrip(
+        &["SET"],
+        b"-ERR wrong number of arguments for 'set' command\r\n",
+    );
+    c.roundtrip(
+        &["EXEC"],
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n",
+    );
+    assert_eq!(counts(&mut c, "set"), Some((0, 1, 0)));
+    assert_eq!(counts(&mut c, "multi"), Some((1, 0, 0)));
+    assert_eq!(counts(&mut c, "exec"), Some((1, 0, 1)));
+    let errors = info(&mut c, &["errorstats"]);
+    // In code order, as Valkey's radix tree keeps them.
+    assert!(
+        errors.contains("errorstat_ERR:count=1\r\nerrorstat_EXECABORT:count=1\r\n"),
+        "{errors}"
+    );
+    assert_eq!(
+        field(&info(&mut c, &["stats"]), "total_error_replies").as_deref(),
+        Some("2")
+    );
+}
