@@ -240,6 +240,25 @@ fn keyspace_channels_carry_the_event_and_classes_filter() {
 }
 
 #[test]
+fn both_channel_kinds_are_published_keyspace_first() {
+    let server = Server::start(&["--notify-keyspace-events", "KEA"]);
+    let mut sub = server.raw();
+    sub.cmd(&["PSUBSCRIBE", "*"]);
+    sub.reply();
+    let mut c = server.raw();
+    c.roundtrip(&["SELECT", "9"], b"+OK\r\n");
+    c.roundtrip(&["SET", "foo", "bar"], b"+OK\r\n");
+    assert_eq!(
+        strings(&sub.reply()),
+        ["pmessage", "*", "__keyspace@9__:foo", "set"]
+    );
+    assert_eq!(
+        strings(&sub.reply()),
+        ["pmessage", "*", "__keyevent@9__:set", "foo"]
+    );
+}
+
+#[test]
 fn new_keys_are_announced_once_before_their_event() {
     let server = Server::start(&["--notify-keyspace-events", "KEn$"]);
     let mut sub = keyevents(&server);
