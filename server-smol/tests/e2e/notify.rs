@@ -214,6 +214,39 @@ fn commands_publish_valkeys_event_names_in_order() {
         (c.reply() == b"$-1\r\n").then_some(())
     });
     assert_eq!(next(&mut sub, 1), ["expired e"]);
+    // A past time deletes; GETEX sets or removes the time; GETDEL deletes.
+    run(
+        &mut c,
+        &[
+            &["SET", "p", "v"],
+            &["EXPIRE", "p", "-1"],
+            &["SET", "g", "v"],
+            &["GETEX", "g", "EX", "100"],
+            &["GETEX", "g", "PERSIST"],
+            &["GETDEL", "g"],
+            &["MSET", "m1", "a", "m2", "b"],
+            &["LMOVE", "src", "dst", "LEFT", "RIGHT"], // nothing to move: nothing
+            &["RPUSH", "src", "x"],
+            &["LMOVE", "src", "dst", "LEFT", "RIGHT"],
+        ],
+    );
+    assert_eq!(
+        next(&mut sub, 12),
+        [
+            "set p",
+            "del p",
+            "set g",
+            "expire g",
+            "persist g",
+            "del g",
+            "set m1",
+            "set m2",
+            "rpush src",
+            "rpush dst",
+            "lpop src",
+            "del src",
+        ]
+    );
     // FLUSHALL publishes nothing.
     c.roundtrip(&["SET", "x", "1"], b"+OK\r\n");
     c.roundtrip(&["FLUSHALL"], b"+OK\r\n");
