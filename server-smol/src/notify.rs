@@ -124,9 +124,15 @@ impl Pending {
         self.flags & (KEYSPACE | KEYEVENT) != 0 && self.flags & !(KEYSPACE | KEYEVENT) != 0
     }
 
-    /// Keeps a change event for publishing, if notifications are on.
+    /// Keeps a change event for publishing if its class is on (any event while `n` is on: a
+    /// `new` goes before the key's first event, whatever its class).
     pub(crate) fn record(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
-        if self.on() {
+        if !self.on() {
+            return;
+        }
+        let wanted =
+            self.flags & NEW != 0 || event(kind).is_some_and(|(class, _)| self.flags & class != 0);
+        if wanted {
             self.queue.push((db, key.to_vec(), kind));
         }
     }
@@ -230,7 +236,7 @@ mod tests {
 
     #[test]
     fn events_are_kept_only_when_a_channel_kind_and_a_class_are_on() {
-        for (flags, kept) in [("", 0), ("K", 0), ("g", 0), ("Kg", 1), ("En", 1)] {
+        for (flags, kept) in [("", 0), ("K", 0), ("g", 0), ("Kg", 1), ("En", 1), ("Ex", 0)] {
             let mut p = Pending {
                 flags: parse(flags.as_bytes()).expect("valid"),
                 queue: Vec::new(),
