@@ -4,7 +4,7 @@
 //! subscriptions of that family (channels and patterns together; shard channels alone). The
 //! RESP2 subscribed-mode restriction is in `dispatch`; PUBSUB introspection in `pubsub_info`.
 
-use keyspace::command::{AclCategories as A, Flags as F};
+use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
 use keyspace::{Command, ReplySink};
 
 use super::{acl, cmd, flags, info};
@@ -12,7 +12,6 @@ use crate::client::Client;
 use crate::dispatch::{Exec, Handler};
 use crate::pubsub::PubSub;
 use crate::reply::Reply;
-use keyspace::command::CommandInfo;
 
 pub(super) fn commands() -> Vec<Command<Handler>> {
     let sub_flags = flags(&[F::PUBSUB, F::NOSCRIPT, F::LOADING, F::STALE]);
