@@ -260,3 +260,33 @@ fn bad_arguments_get_valkeys_errors() {
     // The default threshold (10 ms) keeps quick commands out.
     c.roundtrip(&["SLOWLOG", "LEN"], b":0\r\n");
 }
+
+#[test]
+fn the_settings_come_from_the_file_and_follow_a_reload() {
+    use crate::reload::{Scratch, config_get, sighup};
+    let dir = Scratch::new("slowlog");
+    let path = dir.write(
+        "s.conf",
+        "port 0\nslowlog-log-slower-than -1\nslowlog-max-len 2\n",
+    );
+    let server = Server::start_exact(&[&path]);
+    let mut raw = Raw::connect(server.port);
+    raw.roundtrip(&["PING"], b"+PONG\r\n");
+    raw.roundtrip(&["SLOWLOG", "LEN"], b":0\r\n");
+    std::fs::write(
+        &path,
+        "port 0\nslowlog-log-slower-than 0\nslowlog-max-len 2\n",
+    )
+    .expect("write");
+    sighup(&server);
+    server.wait_log("Config reloaded");
+    assert!(config_get(&mut raw, "slowlog-log-slower-than").ends_with("$1\r\n0\r\n"));
+    for _ in 0..3 {
+        raw.roundtrip(&["PING"], b"+PONG\r\n");
+    }
+    raw.roundtrip(&["SLOWLOG", "LEN"], b":2\r\n");
+    raw.roundtrip(&["CONFIG", "SET", "slowlog-max-len", "7"], b"+OK\r\n");
+    raw.roundtrip(&["CONFIG", "REWRITE"], b"+OK\r\n");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("slowlog-max-len 7\n"), "{text}");
+}
