@@ -70,7 +70,7 @@ impl Db {
         access: Option<[u8; 3]>,
     ) {
         if let Some((_, id)) = self.table.get(i).object() {
-            self.objects.remove(id);
+            self.objects.discard(id);
         }
         let slot = self.table.get_mut(i);
         let had = slot.expire().is_some();
@@ -119,7 +119,10 @@ impl Db {
     /// Removes the entry in slot `i`, whose key hashes to `h`, and drops its collection if it
     /// has one (the returned entry then refers to nothing).
     pub(crate) fn remove(&mut self, state: &foldhash::fast::FixedState, i: usize, h: u64) -> Entry {
-        let (e, _) = self.detach(state, i, h);
+        let (e, object) = self.detach(state, i, h);
+        if let Some(o) = object {
+            self.objects.drop_object(o);
+        }
         e
     }
 

@@ -73,6 +73,8 @@ pub enum Kind {
     Set,
     /// A sorted set.
     ZSet,
+    /// A module data type's value ([`crate::ModuleValue`]); TYPE names its type.
+    Module,
 }
 
 impl Kind {
@@ -84,6 +86,7 @@ impl Kind {
             Self::Hash => "hash",
             Self::Set => "set",
             Self::ZSet => "zset",
+            Self::Module => "module",
         }
     }
 
@@ -93,6 +96,7 @@ impl Kind {
             Self::Hash => 2,
             Self::Set => 3,
             Self::ZSet => 4,
+            Self::Module => 5,
         }
     }
 
@@ -102,6 +106,7 @@ impl Kind {
             2 => Some(Self::Hash),
             3 => Some(Self::Set),
             4 => Some(Self::ZSet),
+            5 => Some(Self::Module),
             _ => None,
         }
     }

@@ -120,6 +120,8 @@ pub enum Error<'a> {
     NumkeysTooMany,
     /// SINTERCARD/ZINTERCARD LIMIT below zero.
     LimitNegative,
+    /// COPY of a module data type's value (the host does not duplicate them).
+    ModuleCopy,
     /// A container command (OBJECT, MEMORY) with an unknown subcommand.
     UnknownSubcommand {
         /// The container's name as given (written uppercase: `OBJECT`).
@@ -153,6 +155,7 @@ impl Error<'_> {
             Self::OffsetOutOfRange => "ERR offset is out of range",
             Self::NoSuchKey => "ERR no such key",
             Self::SameObject => "ERR source and destination objects are the same",
+            Self::ModuleCopy => "ERR not supported for this module key",
             Self::DbIndexOutOfRange => "ERR DB index is out of range",
             Self::InvalidFirstDbIndex => "ERR invalid first DB index",
             Self::InvalidSecondDbIndex => "ERR invalid second DB index",

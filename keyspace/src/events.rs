@@ -105,6 +105,10 @@ pub enum ChangeKind {
     ZInterStore,
     /// ZDIFFSTORE stored its result.
     ZDiffStore,
+    /// A module stored a value of its data type (ModuleTypeSetValue). Valkey publishes no
+    /// keyspace notification for it (the module notifies if it wants to); [`Self::notifies`]
+    /// is false.
+    ModuleWrite,
 }
 
 impl ChangeKind {
@@ -159,6 +163,7 @@ impl ChangeKind {
             Self::ZUnionStore => "zunionstore",
             Self::ZInterStore => "zinterstore",
             Self::ZDiffStore => "zdiffstore",
+            Self::ModuleWrite => "module",
         }
     }
 
@@ -203,6 +208,12 @@ impl ChangeKind {
 }
 
 impl ChangeKind {
+    /// Whether Valkey publishes a keyspace notification for the event.
+    #[must_use]
+    pub const fn notifies(self) -> bool {
+        !matches!(self, Self::ModuleWrite)
+    }
+
     /// Whether the event may let a client blocked on the key proceed (elements were added to
     /// a collection, or a collection arrived under the key; for [`ChangeKind::SwapDb`], any key
     /// of the database): the server re-tries its blocked BLPOP/BLMOVE/BLMPOP clients on such keys,

@@ -6,7 +6,7 @@ pub use crate::config::{AccessTracking, Config};
 use crate::db::{Db, hash_key};
 use crate::entry::{Entry, Kind, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
-use crate::object::Object;
+use crate::object::{ModuleValue, Object};
 use crate::time::Millis;
 
 /// How much the active expire cycle samples per round, as Valkey does
@@ -280,6 +280,63 @@ impl Keyspace {
     #[must_use]
     pub fn holds_expired(&self, db: usize, key: &[u8], now: Millis) -> bool {
         self.stored(db, key).is_some_and(|e| e.is_expired(now))
+    }
+
+    /// Stores a module data type's value under `key`, replacing whatever was there (its TTL
+    /// too), as ModuleTypeSetValue does. A value it replaces waits to be freed
+    /// ([`Self::take_dropped_module_values`]).
+    pub fn set_module_value(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        value: ModuleValue,
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) {
+        let (existing, h) = self.lookup_or_hash(db, key, now, events, false);
+        if let Some(i) = existing {
+            self.delete(db, i, h);
+        }
+        self.insert_object(db, h, key, Object::Module(value), now);
+        events.change(db, key, ChangeKind::ModuleWrite);
+    }
+
+    /// The module data type's value stored under `key`, if that is what it holds.
+    pub fn module_value(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        now: Millis,
+        events: &mut dyn ChangeSink,
+    ) -> Option<&ModuleValue> {
+        let (i, _) = self.lookup(db, key, now, events, true)?;
+        match self.object(db, i) {
+            Some(Object::Module(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Module values whose keys are gone (deleted, overwritten, expired, evicted, flushed)
+    /// since the last call: the host frees them.
+    pub fn take_dropped_module_values(&mut self) -> Vec<ModuleValue> {
+        let mut all = Vec::new();
+        for d in &mut self.dbs {
+            all.append(&mut d.objects.dropped);
+        }
+        all
+    }
+
+    /// TYPE's name for the value in slot `i`: a module value's type name, or the value's type.
+    pub(crate) fn type_name(&self, db: usize, i: usize) -> &str {
+        match self.object(db, i) {
+            Some(Object::Module(m)) => core::str::from_utf8(&m.type_name).unwrap_or("module"),
+            _ => self.entry(db, i).value().type_name(),
+        }
+    }
+
+    /// Where `key`'s entry lives in memory (DEBUG OBJECT's `Value at:`), expired or not.
+    pub fn address(&self, db: usize, key: &[u8]) -> Option<usize> {
+        self.stored(db, key).map(|e| core::ptr::from_ref(e).addr())
     }
 
     fn stored(&self, db: usize, key: &[u8]) -> Option<&Entry> {

@@ -58,6 +58,7 @@ pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
 pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace, Peeked};
+pub use object::ModuleValue;
 pub use reply::{Item, Recorded, Recorded3, ReplySink, Tally};
 pub use time::Millis;
 

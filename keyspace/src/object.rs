@@ -19,6 +19,21 @@ pub(crate) enum Object {
     Set(Set),
     /// A sorted set.
     ZSet(ZSet),
+    /// A module data type's value.
+    Module(ModuleValue),
+}
+
+/// A module data type's value. The host owns what `handle` stands for; the keyspace keeps it
+/// with its key, moves it with RENAME/MOVE/SWAPDB, and hands it back once the key is gone
+/// ([`crate::Keyspace::take_dropped_module_values`]) so the host can free it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleValue {
+    /// The type's 9-character name (TYPE's reply).
+    pub type_name: [u8; 9],
+    /// The host's handle of the value.
+    pub handle: u64,
+    /// The value's size in bytes as the type reports it (MEMORY USAGE).
+    pub bytes: usize,
 }
 
 impl Object {
@@ -28,6 +43,7 @@ impl Object {
             Self::Hash(_) => Kind::Hash,
             Self::Set(_) => Kind::Set,
             Self::ZSet(_) => Kind::ZSet,
+            Self::Module(_) => Kind::Module,
         }
     }
 
@@ -38,6 +54,8 @@ impl Object {
             Self::Hash(h) => h.encoding(),
             Self::Set(s) => s.encoding(),
             Self::ZSet(z) => z.encoding(),
+            // Valkey's module objects are OBJ_ENCODING_RAW.
+            Self::Module(_) => "raw",
         }
     }
 
@@ -48,6 +66,7 @@ impl Object {
             Self::Hash(h) => h.memory(),
             Self::Set(s) => s.memory(),
             Self::ZSet(z) => z.memory(),
+            Self::Module(m) => m.bytes,
         }
     }
 }
@@ -59,6 +78,8 @@ pub(crate) struct Objects {
     free: Vec<u32>,
     /// Sum of [`Object::memory`] over the store, kept up to date by the callers of `get_mut`.
     pub(crate) bytes: usize,
+    /// Module values whose keys are gone, for the host to free.
+    pub(crate) dropped: Vec<ModuleValue>,
 }
 
 impl Objects {
@@ -109,7 +130,28 @@ impl Objects {
             + self.free.capacity() * size_of::<u32>()
     }
 
+    /// Drops `o`, keeping a module value for the host to free.
+    pub(crate) fn drop_object(&mut self, o: Object) {
+        if let Object::Module(m) = o {
+            self.dropped.push(m);
+        }
+    }
+
+    /// Removes object `id` for good ([`Self::remove`] is for a caller that re-attaches it).
+    pub(crate) fn discard(&mut self, id: u32) {
+        let o = self.remove(id);
+        self.drop_object(o);
+    }
+
+    /// Empties the store; its module values wait to be freed.
     pub(crate) fn clear(&mut self) {
+        let mut dropped = core::mem::take(&mut self.dropped);
+        for o in self.slots.drain(..).flatten() {
+            if let Object::Module(m) = o {
+                dropped.push(m);
+            }
+        }
         *self = Self::default();
+        self.dropped = dropped;
     }
 }

@@ -26,11 +26,14 @@ pub(crate) async fn run(shared: Rc<RefCell<Server>>) {
 
 /// One tick.
 fn tick(server: &mut Server) {
+    if server.debug.cron_paused {
+        return;
+    }
     let now = clock::unix_millis();
     server.end_pause_if_due(now);
     crate::blocking::serve_ready(server, now);
     // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
-    if server.pause.active(now).is_none() {
+    if server.pause.active(now).is_none() && !server.debug.active_expire_off {
         crate::notify::arm(server);
         let cycle = server
             .keyspace

@@ -349,3 +349,29 @@ pub(crate) fn finish_reply(client: &mut Client, out: &mut Reply, mark: usize) {
     }
     client.reply_skip = core::mem::take(&mut client.reply_skip_next);
 }
+
+/// Runs keyspace data command `args` in `db` for the server itself (DEBUG, the upgrade's
+/// dump, the module API), its reply to `out`: no client, no tracking record, no stats; its
+/// change events go where every change goes. `false` if `args` is not a data command.
+pub(crate) fn call_data(
+    server: &mut Server,
+    db: usize,
+    now: Millis,
+    args: &[&[u8]],
+    out: &mut dyn ReplySink,
+) -> bool {
+    let Ok(cmd) = server.table.resolve(args) else {
+        return false;
+    };
+    let Some(Handler::Data(h)) = cmd.handler else {
+        return false;
+    };
+    let mut cx = Ctx {
+        keyspace: &mut server.keyspace,
+        db,
+        now,
+        events: &mut server.changes,
+    };
+    h(&mut cx, args, out);
+    true
+}

@@ -68,13 +68,6 @@ fn refuse(ex: &LocalExecutor<'static>, stream: Stream, reply: &'static [u8]) {
     }
 }
 
-/// Binds every `bind` address on `port` (0: the first bind picks a free port and the others
-/// use it). An address starting with `-` may fail to bind without stopping the server; `*`
-/// is every IPv4 address and `::*` every IPv6 address, as in Valkey.
-pub(crate) async fn bind_all(binds: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
-    Ok(bind_keeping(binds, port, &[]).await?.new)
-}
-
 /// What [`bind_keeping`] opened and which of the open addresses it wants kept.
 #[derive(Debug, Default)]
 pub(crate) struct Bound {
@@ -84,8 +77,11 @@ pub(crate) struct Bound {
     pub(crate) kept: Vec<SocketAddr>,
 }
 
-/// [`bind_all`], except that an address already listening (in `open`) is kept, not bound
-/// again: a reload can add or drop addresses while the unchanged ones keep accepting.
+/// Binds every `bind` address on `port` (0: the first bind picks a free port and the others
+/// use it), except that an address already listening (in `open`) is kept, not bound again: a
+/// reload or an upgrade can add or drop addresses while the unchanged ones keep accepting. An
+/// address starting with `-` may fail to bind without stopping the server; `*` is every IPv4
+/// address and `::*` every IPv6 address, as in Valkey.
 pub(crate) async fn bind_keeping(
     binds: &[String],
     port: u16,

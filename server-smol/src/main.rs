@@ -21,6 +21,7 @@ mod cron;
 mod dispatch;
 mod io_loop;
 mod listen;
+mod listening;
 mod log;
 mod modules;
 mod monitor;
@@ -36,6 +37,7 @@ mod server;
 mod slowlog;
 mod stream;
 mod tracking;
+mod upgrade;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,10 +49,15 @@ const USAGE: &str = "Usage: server-smol [/path/to/valkey.conf] [options]\n      
                      server-smol -v or --version\n       server-smol -h or --help\n\n\
                      Examples:\n       server-smol (run the server with default config)\n       \
                      server-smol /etc/valkey/6379.conf\n       server-smol --port 7777\n       \
-                     server-smol /etc/myvalkey.conf --loglevel verbose\n";
+                     server-smol /etc/myvalkey.conf --loglevel verbose\n       \
+                     server-smol /etc/myvalkey.conf --upgrade (take over from the server \
+                     running with it)\n";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--upgrade`: take over from the server running with this configuration ([`upgrade`]).
+    let upgrade = args.iter().any(|a| a == "--upgrade");
+    args.retain(|a| a != "--upgrade");
     match args.first().map(String::as_str) {
         Some("-v" | "--version") => {
             println!("server-smol v={VERSION} bits={}", usize::BITS);
@@ -74,5 +81,5 @@ fn main() -> ExitCode {
         }
     };
     let file = file.map(|f| std::fs::canonicalize(&f).unwrap_or(f));
-    run::run(settings, file, options.to_vec())
+    run::run(settings, file, options.to_vec(), upgrade)
 }

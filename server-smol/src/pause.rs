@@ -1,6 +1,6 @@
 //! CLIENT PAUSE state: the mode, the end time, and the clients parked behind it in arrival
-//! order. Valkey's `pauseActions`/`unpauseActions` for the one purpose this server has
-//! (CLIENT PAUSE; no SHUTDOWN or FAILOVER pauses yet).
+//! order. Valkey's `pauseActions`/`unpauseActions` for this server's two purposes: CLIENT
+//! PAUSE, and the binary upgrade's write hold (which CLIENT UNPAUSE does not lift).
 
 use std::collections::VecDeque;
 
@@ -22,25 +22,56 @@ pub(crate) struct Pause {
     mode: Option<Mode>,
     end: u64,
     parked: VecDeque<u64>,
+    /// Writes held while the dataset is handed to a new process ([`crate::upgrade`]).
+    upgrade: bool,
 }
 
 impl Pause {
     /// The mode in force at `now`, if a pause is active.
     pub(crate) fn active(&self, now: Millis) -> Option<Mode> {
-        self.mode.filter(|_| now.0 < self.end)
+        let client = self.client_pause(now);
+        if self.upgrade {
+            return Some(client.unwrap_or(Mode::Write));
+        }
+        client
+    }
+
+    /// Holds writes (at least) until [`Self::release_upgrade`], whatever CLIENT PAUSE and
+    /// CLIENT UNPAUSE do meanwhile.
+    pub(crate) fn hold_for_upgrade(&mut self) {
+        self.upgrade = true;
+    }
+
+    /// Whether the upgrade holds writes.
+    pub(crate) fn upgrading(&self) -> bool {
+        self.upgrade
+    }
+
+    /// Ends the upgrade's hold; the clients to resume if no CLIENT PAUSE still holds them.
+    pub(crate) fn release_upgrade(&mut self, now: Millis) -> Vec<u64> {
+        self.upgrade = false;
+        if self.active(now).is_some() {
+            return Vec::new();
+        }
+        self.unpause()
     }
 
     /// Whether a pause is set, ended or not (the timer and each command end it on time).
     pub(crate) fn is_set(&self) -> bool {
-        self.mode.is_some()
+        self.mode.is_some() || self.upgrade
     }
 
     /// Milliseconds left (INFO `paused_timeout_milliseconds`).
     pub(crate) fn remaining(&self, now: Millis) -> u64 {
-        match self.active(now) {
+        match self.client_pause(now) {
             Some(_) => self.end - now.0,
             None => 0,
         }
+    }
+
+    /// The CLIENT PAUSE mode in force at `now` (the upgrade's hold aside).
+    pub(crate) fn client_pause(&self, now: Millis) -> Option<Mode> {
+        self.mode.filter(|_| now.0 < self.end)
     }
 
     /// `CLIENT PAUSE timeout mode` at `now`, ending at `end`: the end is the later of the two
@@ -57,10 +88,14 @@ impl Pause {
         self.end = self.end.max(end);
     }
 
-    /// Ends the pause; the parked clients in arrival order, to resume in that order.
+    /// Ends the client pause; the parked clients in arrival order, to resume in that order
+    /// (none while the upgrade still holds them).
     pub(crate) fn unpause(&mut self) -> Vec<u64> {
         self.mode = None;
         self.end = 0;
+        if self.upgrade {
+            return Vec::new();
+        }
         self.parked.drain(..).collect()
     }
 
@@ -108,6 +143,30 @@ mod tests {
         // Once it ended, a new one starts afresh.
         p.pause(Millis(2_000), 2_100, Mode::Write);
         assert_eq!(p.active(Millis(2_050)), Some(Mode::Write));
+    }
+
+    #[test]
+    fn the_upgrade_hold_outlives_client_unpause_and_keeps_the_parked_clients() {
+        let mut p = Pause::default();
+        p.hold_for_upgrade();
+        assert_eq!(p.active(Millis(5)), Some(Mode::Write));
+        assert_eq!(p.client_pause(Millis(5)), None);
+        assert_eq!(p.remaining(Millis(5)), 0);
+        p.park(7);
+        p.pause(Millis(5), 100, Mode::All);
+        assert_eq!(p.active(Millis(6)), Some(Mode::All));
+        // CLIENT UNPAUSE (or its timeout) leaves the hold and the queue alone.
+        assert!(p.unpause().is_empty());
+        assert_eq!(p.active(Millis(7)), Some(Mode::Write));
+        assert!(p.is_set());
+        assert_eq!(p.release_upgrade(Millis(8)), [7]);
+        assert_eq!(p.active(Millis(8)), None);
+        // Released while a CLIENT PAUSE is on: the clients wait for that one.
+        p.hold_for_upgrade();
+        p.pause(Millis(10), 100, Mode::Write);
+        p.park(9);
+        assert!(p.release_upgrade(Millis(11)).is_empty());
+        assert_eq!(p.unpause(), [9]);
     }
 
     #[test]

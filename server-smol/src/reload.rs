@@ -5,16 +5,15 @@
 //! alone; an invalid file changes nothing.
 
 use core::cell::RefCell;
-use core::net::SocketAddr;
 use std::rc::Rc;
 
 use std::os::unix::net::UnixListener;
 
 use async_io::Async;
-use smol::net::TcpListener;
-use smol::{LocalExecutor, Task};
+use smol::LocalExecutor;
 
 use crate::config::{self, ConfigError, DIRECTIVES, Settings};
+use crate::listening::Listening;
 use crate::server::Server;
 use crate::{clock, listen};
 
@@ -56,71 +55,6 @@ impl Reloads {
              config_last_reload_time:{}\r\n",
             self.ok, self.failed, self.last_time
         );
-    }
-}
-
-/// The accept loops, one per listening address, and the Unix socket's. Dropping one closes
-/// its socket.
-#[derive(Default)]
-pub(crate) struct Listening {
-    tcp: Vec<(SocketAddr, Task<()>)>,
-    /// The `unixsocket` path and its accept loop.
-    unix: Option<(String, Task<()>)>,
-}
-
-impl Listening {
-    /// Starts the accept loop of the Unix socket at `path` (replacing any other).
-    pub(crate) fn spawn_unix(
-        &mut self,
-        ex: &Rc<LocalExecutor<'static>>,
-        shared: &Rc<RefCell<Server>>,
-        listener: Async<UnixListener>,
-        path: String,
-    ) {
-        let task = ex.spawn(listen::accept_unix_loop(
-            Rc::clone(ex),
-            Rc::clone(shared),
-            listener,
-            path.clone(),
-        ));
-        self.unix = Some((path, task));
-    }
-
-    /// Whether a Unix socket is open.
-    pub(crate) fn has_unix(&self) -> bool {
-        self.unix.is_some()
-    }
-
-    /// Closes the Unix socket, if any, and removes its file.
-    pub(crate) fn close_unix(&mut self) {
-        if let Some((path, task)) = self.unix.take() {
-            drop(task);
-            let _ = std::fs::remove_file(path);
-        }
-    }
-
-    /// Starts an accept loop for each listener.
-    pub(crate) fn spawn(
-        &mut self,
-        ex: &Rc<LocalExecutor<'static>>,
-        shared: &Rc<RefCell<Server>>,
-        listeners: Vec<TcpListener>,
-    ) {
-        for l in listeners {
-            let Ok(addr) = l.local_addr() else { continue };
-            let task = ex.spawn(listen::accept_loop(Rc::clone(ex), Rc::clone(shared), l));
-            self.tcp.push((addr, task));
-        }
-    }
-
-    /// The addresses listening now, in bind order.
-    fn addrs(&self) -> Vec<SocketAddr> {
-        self.tcp.iter().map(|(a, _)| *a).collect()
-    }
-
-    /// Closes every listener whose address is not in `keep`.
-    fn retain(&mut self, keep: &[SocketAddr]) {
-        self.tcp.retain(|(a, _)| keep.contains(a));
     }
 }
 
@@ -285,7 +219,7 @@ pub(crate) async fn reload(
         None
     };
     let unix = if plan.unix {
-        match unix_listener(&plan.next, accepting.unix.as_ref().map(|(p, _)| p.as_str())) {
+        match unix_listener(&plan.next, accepting.unix_path()) {
             Ok(u) => u,
             Err(e) => return fail(e),
         }
@@ -413,6 +347,8 @@ mod tests {
         ("pidfile", "", "/tmp/server-smol.pid"),
         ("unixsocket", "", "/tmp/server-smol.sock"),
         ("unixsocketperm", "0", "700"),
+        ("upgrade-socket", "", "/tmp/server-smol-upgrade.sock"),
+        ("enable-debug-command", "no", "local"),
         ("proto-max-bulk-len", "1mb", "2mb"),
         ("client-query-buffer-limit", "1mb", "2mb"),
         (

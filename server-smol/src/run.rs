@@ -9,15 +9,20 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 
+use async_io::Async;
 use async_signal::{Signal, Signals};
 use smol::LocalExecutor;
 use smol::stream::StreamExt;
+use std::os::fd::AsFd;
+use std::os::unix::net::{UnixListener, UnixStream};
 
 use crate::config::Settings;
+use crate::listening::Listening;
 use crate::log::Logger;
 use crate::pause::Pause;
 use crate::pubsub::PubSub;
 use crate::server::{Changes, OpsMeter, Server, Stats};
+use crate::upgrade::{Handed, Takeover};
 use crate::{VERSION, clock, cron, dispatch, listen};
 
 /// How long shutdown waits for clients to take their last replies.
@@ -43,6 +48,7 @@ pub(crate) fn run(
     settings: Settings,
     config_file: Option<PathBuf>,
     options: Vec<String>,
+    upgrade: bool,
 ) -> ExitCode {
     let log = Logger {
         level: settings.loglevel,
@@ -63,7 +69,7 @@ pub(crate) fn run(
         log.notice("Configuration loaded");
     }
     let ex = Rc::new(LocalExecutor::new());
-    let Some(started) = smol::block_on(start(settings, config_file, options, log)) else {
+    let Some(started) = smol::block_on(start(settings, config_file, options, log, upgrade)) else {
         return ExitCode::FAILURE;
     };
     let io = match crate::io_loop::Loop::new(Rc::clone(&started.shared)) {
@@ -86,19 +92,77 @@ struct Started {
     shared: Rc<RefCell<Server>>,
     listeners: Vec<smol::net::TcpListener>,
     /// The `unixsocket` listener and its path.
-    unix: Option<(async_io::Async<std::os::unix::net::UnixListener>, String)>,
+    unix: Option<(Async<UnixListener>, String)>,
+    /// The `upgrade-socket` listener and its path.
+    upgrade: Option<(Async<UnixListener>, String)>,
     signals: Signals,
     shutdown_asked: smol::channel::Receiver<()>,
     pidfile: String,
 }
 
-/// Binds the listeners, builds the server state and loads the configured modules; `None`
-/// (logged) if any of that fails.
+/// The listening sockets start-up opens (or takes over).
+struct Sockets {
+    tcp: Vec<smol::net::TcpListener>,
+    unix: Option<(Async<UnixListener>, String)>,
+    upgrade: Option<(Async<UnixListener>, String)>,
+    /// Socket files handed over that this configuration no longer names (removed once this
+    /// process serves).
+    stale: Vec<String>,
+}
+
+/// A Unix listener at `path` (`perm` 0: as created): the handed one if it is there, else a
+/// new one; `None` for an empty path.
+fn unix_socket(
+    path: &str,
+    perm: u32,
+    handed: Option<UnixListener>,
+) -> Result<Option<(Async<UnixListener>, String)>, String> {
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let listener = match handed {
+        Some(l) => l,
+        None => listen::bind_unix(path, perm)?,
+    };
+    let listener = Async::new(listener).map_err(|e| e.to_string())?;
+    Ok(Some((listener, path.to_string())))
+}
+
+/// Binds what `settings` names, keeping the `handed` sockets it still names.
+async fn sockets(settings: &Settings, mut handed: Handed) -> Result<Sockets, String> {
+    // `port 0` takes the handed port, so the handed listeners are kept.
+    let port = match settings.port {
+        0 => handed.port().unwrap_or(0),
+        p => p,
+    };
+    let bound = listen::bind_keeping(&settings.bind, port, &handed.addrs()).await?;
+    let mut tcp = bound.new;
+    for l in handed.take_tcp(&bound.kept) {
+        tcp.push(smol::net::TcpListener::try_from(l).map_err(|e| e.to_string())?);
+    }
+    let mut stale = Vec::new();
+    let (unix, old) = Handed::take_path(&mut handed.unix, &settings.unixsocket);
+    stale.extend(old);
+    let unix = unix_socket(&settings.unixsocket, settings.unixsocketperm, unix)?;
+    let (upgrade, old) = Handed::take_path(&mut handed.upgrade, &settings.upgrade_socket);
+    stale.extend(old);
+    let upgrade = unix_socket(&settings.upgrade_socket, 0o600, upgrade)?;
+    Ok(Sockets {
+        tcp,
+        unix,
+        upgrade,
+        stale,
+    })
+}
+
+/// Binds the listeners (or, with `upgrade`, takes them over with the dataset), builds the
+/// server state and loads the configured modules; `None` (logged) if any of that fails.
 async fn start(
     settings: Settings,
     config_file: Option<PathBuf>,
     options: Vec<String>,
     log: Logger,
+    upgrade: bool,
 ) -> Option<Started> {
     let signals = match Signals::new([Signal::Term, Signal::Int, Signal::Hup]) {
         Ok(s) => s,
@@ -107,24 +171,33 @@ async fn start(
             return None;
         }
     };
-    let listeners = match listen::bind_all(&settings.bind, settings.port).await {
-        Ok(l) => l,
+    let (takeover, handed) = if upgrade {
+        if settings.upgrade_socket.is_empty() {
+            log.warning(
+                "--upgrade needs the upgrade-socket of the running server in the configuration",
+            );
+            return None;
+        }
+        match Takeover::connect(&settings.upgrade_socket) {
+            Ok((t, h)) => (Some(t), h),
+            Err(e) => {
+                log.warning(&format!("Upgrade failed: {e}"));
+                return None;
+            }
+        }
+    } else {
+        (None, Handed::default())
+    };
+    let Sockets {
+        tcp: listeners,
+        unix,
+        upgrade: upgrade_socket,
+        stale,
+    } = match sockets(&settings, handed).await {
+        Ok(s) => s,
         Err(e) => {
             log.warning(&e);
             return None;
-        }
-    };
-    let unix = if settings.unixsocket.is_empty() {
-        None
-    } else {
-        match listen::bind_unix(&settings.unixsocket, settings.unixsocketperm)
-            .and_then(|l| async_io::Async::new(l).map_err(|e| e.to_string()))
-        {
-            Ok(l) => Some((l, settings.unixsocket.clone())),
-            Err(e) => {
-                log.warning(&e);
-                return None;
-            }
         }
     };
     let port = listeners
@@ -139,11 +212,6 @@ async fn start(
         ),
     );
     let pidfile = settings.pidfile.clone();
-    if !pidfile.is_empty()
-        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
-    {
-        log.warning(&format!("Failed to write PID file: {e}"));
-    }
     let (shutdown, shutdown_asked) = smol::channel::bounded(1);
     let shared = Rc::new(RefCell::new(Server {
         settings,
@@ -175,6 +243,7 @@ async fn start(
         reload: crate::reload::Reloads::new(options),
         io: Rc::default(),
         shutdown,
+        debug: crate::commands::Knobs::default(),
     }));
     let loaded = crate::modules::load_configured(&mut shared.borrow_mut());
     if let Err(e) = loaded {
@@ -185,23 +254,61 @@ async fn start(
         let mut s = shared.borrow_mut();
         s.used_memory_startup = s.used_memory(None);
     }
+    if let Some(mut takeover) = takeover {
+        let loaded = takeover.load(&mut shared.borrow_mut());
+        match loaded.and_then(|keys| takeover.ready().map(|()| keys)) {
+            Ok(keys) => log.notice(&format!(
+                "Upgrade: took over {keys} keys and the listening sockets; the old process exits"
+            )),
+            Err(e) => {
+                log.warning(&format!("Upgrade failed: {e}"));
+                return None;
+            }
+        }
+        for path in stale {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    if !pidfile.is_empty()
+        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
+    {
+        log.warning(&format!("Failed to write PID file: {e}"));
+    }
     Some(Started {
         shared,
         listeners,
         unix,
+        upgrade: upgrade_socket,
         signals,
         shutdown_asked,
         pidfile,
     })
 }
 
-/// Accepts clients and runs the timer until SIGTERM, SIGINT or SHUTDOWN, then shuts down
-/// gracefully; the event loop serves the connections meanwhile.
+/// What ends serving.
+enum Ending {
+    /// SIGTERM, SIGINT (named) or SHUTDOWN (`None`).
+    Shutdown(Option<&'static str>),
+    /// A new process took over ([`crate::upgrade`]).
+    Handover,
+}
+
+/// What the serving loop waits for.
+enum Event {
+    Hup,
+    Stop(Option<&'static str>),
+    Upgrade(Async<UnixStream>),
+}
+
+/// Accepts clients and runs the timer until SIGTERM, SIGINT or SHUTDOWN (then shuts down
+/// gracefully) or until a new process takes over; the event loop serves the connections
+/// meanwhile.
 async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     let Started {
         shared,
         listeners,
         unix,
+        upgrade,
         mut signals,
         shutdown_asked,
         pidfile,
@@ -212,7 +319,7 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     };
     log.notice(&format!("Running mode=standalone, port={port}."));
     log.notice("Server initialized");
-    let mut accepting = crate::reload::Listening::default();
+    let mut accepting = Listening::default();
     accepting.spawn(&ex, &shared, listeners);
     let timer = ex.spawn(cron::run(Rc::clone(&shared)));
     log.notice("Ready to accept connections tcp");
@@ -220,41 +327,94 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
         accepting.spawn_unix(&ex, &shared, listener, path);
         log.notice("Ready to accept connections unix");
     }
-
-    // SIGHUP reloads and keeps waiting; SIGTERM/SIGINT or a SHUTDOWN command end the wait.
-    let by_signal = async {
-        loop {
-            match signals.next().await {
-                Some(Ok(Signal::Hup)) => {
-                    crate::reload::reload(&ex, &shared, &mut accepting).await;
-                }
-                Some(Ok(Signal::Int)) => break Some("SIGINT"),
-                _ => break Some("SIGTERM"),
+    let (upgrades, upgrade_asked) = smol::channel::bounded(1);
+    if let Some((listener, path)) = upgrade {
+        match listener.as_fd().try_clone_to_owned() {
+            Ok(fd) => {
+                let task = ex.spawn(crate::upgrade::accept_loop(
+                    Rc::clone(&shared),
+                    listener,
+                    upgrades,
+                ));
+                accepting.set_upgrade(path, fd, task);
+                log.notice("Ready to hand over to a new process on the upgrade socket");
             }
+            Err(e) => log.warning(&format!("Can't use the upgrade socket: {e}")),
+        }
+    }
+
+    // SIGHUP reloads and an upgrade that fails changes nothing: both keep waiting.
+    let ending = loop {
+        let signal = async {
+            match signals.next().await {
+                Some(Ok(Signal::Hup)) => Event::Hup,
+                Some(Ok(Signal::Int)) => Event::Stop(Some("SIGINT")),
+                _ => Event::Stop(Some("SIGTERM")),
+            }
+        };
+        let command = async {
+            let _ = shutdown_asked.recv().await;
+            Event::Stop(None)
+        };
+        let upgrade = async {
+            match upgrade_asked.recv().await {
+                Ok(conn) => Event::Upgrade(conn),
+                // No upgrade socket: never.
+                Err(_) => smol::future::pending().await,
+            }
+        };
+        match smol::future::or(signal, smol::future::or(command, upgrade)).await {
+            Event::Hup => crate::reload::reload(&ex, &shared, &mut accepting).await,
+            Event::Stop(name) => break Ending::Shutdown(name),
+            Event::Upgrade(conn) => match crate::upgrade::give(&shared, &accepting, conn).await {
+                Ok(keys) => {
+                    log.notice(&format!(
+                        "Upgrade: the new process loaded {keys} keys and serves; closing \
+                         connections"
+                    ));
+                    break Ending::Handover;
+                }
+                Err(e) => log.warning(&format!("Upgrade failed, serving on: {e}")),
+            },
         }
     };
-    let by_command = async {
-        let _ = shutdown_asked.recv().await;
-        None
-    };
-    if let Some(name) = smol::future::or(by_signal, by_command).await {
-        log.warning(&format!("Received {name} scheduling shutdown..."));
+    match ending {
+        Ending::Shutdown(name) => {
+            if let Some(name) = name {
+                log.warning(&format!("Received {name} scheduling shutdown..."));
+            }
+            log.warning("User requested shutdown...");
+            if accepting.has_unix() {
+                log.notice("Removing the unix socket file.");
+            }
+            accepting.close_unix();
+            accepting.close_upgrade();
+        }
+        // The sockets and their files are the new process's now; closing ours only stops
+        // this process accepting.
+        Ending::Handover => {}
     }
-    log.warning("User requested shutdown...");
-    if accepting.has_unix() {
-        log.notice("Removing the unix socket file.");
-    }
-    accepting.close_unix();
     drop(accepting);
     drop(timer);
-    // Stop reading from every client: each finishes writing what it has, then ends.
+    let handover = matches!(ending, Ending::Handover);
+    // Stop reading from every client: each finishes writing what it has, then ends. After a
+    // hand-over the clients held by it are closed at once: their writes never ran.
     {
         let mut server = shared.borrow_mut();
         server.shutting_down = true;
+        let mut held = Vec::new();
         for c in server.clients.values() {
             if let Ok(c) = c.try_borrow() {
-                c.stop_reading();
+                if handover && c.paused {
+                    c.disconnect();
+                    held.push(c.id);
+                } else {
+                    c.stop_reading();
+                }
             }
+        }
+        for id in held {
+            server.forget_client(id);
         }
     }
     let started = clock::monotonic();
@@ -263,7 +423,7 @@ async fn serve(ex: Rc<LocalExecutor<'static>>, started: Started) -> ExitCode {
     {
         smol::Timer::after(Duration::from_millis(5)).await;
     }
-    if !pidfile.is_empty() {
+    if !pidfile.is_empty() && !handover {
         log.notice("Removing the pid file.");
         let _ = std::fs::remove_file(&pidfile);
     }

@@ -97,10 +97,13 @@ pub(crate) struct Changes {
     pub(crate) blocking: crate::blocking::Blocking,
     /// Keyspace notifications waiting to be published.
     pub(crate) notices: crate::notify::Pending,
+    /// Changes since start (INFO `rdb_changes_since_last_save`: nothing is ever saved).
+    pub(crate) dirty: u64,
 }
 
 impl ChangeSink for Changes {
     fn change(&mut self, db: usize, key: &[u8], kind: ChangeKind) {
+        self.dirty += 1;
         match kind {
             ChangeKind::Expired => self.expired += 1,
             ChangeKind::Evicted => self.evicted += 1,
@@ -183,6 +186,8 @@ pub(crate) struct Server {
     pub(crate) io: Rc<crate::io_loop::Io>,
     /// SHUTDOWN asks the main task to shut down through this.
     pub(crate) shutdown: smol::channel::Sender<()>,
+    /// What DEBUG changed (SET-ACTIVE-EXPIRE, PAUSE-CRON).
+    pub(crate) debug: crate::commands::Knobs,
 }
 
 impl Server {
@@ -239,8 +244,29 @@ impl Server {
     /// Ends the pause and resumes every parked client, in arrival order (each task runs in the
     /// order it is woken).
     pub(crate) fn unpause(&mut self) {
-        self.keyspace.set_expiry_paused(false);
-        for id in self.pause.unpause() {
+        self.keyspace.set_expiry_paused(self.pause.upgrading());
+        let ids = self.pause.unpause();
+        self.resume(ids);
+    }
+
+    /// Holds writes (and expiry) for the binary upgrade, whatever CLIENT UNPAUSE does.
+    pub(crate) fn hold_for_upgrade(&mut self) {
+        self.pause.hold_for_upgrade();
+        self.keyspace.set_expiry_paused(true);
+    }
+
+    /// Ends the upgrade's hold (the upgrade failed): the parked clients resume unless a
+    /// CLIENT PAUSE still holds them.
+    pub(crate) fn release_upgrade(&mut self, now: Millis) {
+        let ids = self.pause.release_upgrade(now);
+        self.keyspace
+            .set_expiry_paused(self.pause.active(now).is_some());
+        self.resume(ids);
+    }
+
+    /// Wakes parked clients, in the given order.
+    fn resume(&mut self, ids: Vec<u64>) {
+        for id in ids {
             if let Some(c) = self.clients.get(&id)
                 && let Ok(mut c) = c.try_borrow_mut()
             {
@@ -250,10 +276,13 @@ impl Server {
         }
     }
 
-    /// Folds the change counters into the stats (after each burst and each timer tick).
+    /// Folds the change counters into the stats and frees dropped module values (after each
+    /// burst and each timer tick).
     pub(crate) fn take_changes(&mut self) {
         self.stats.expired_keys += core::mem::take(&mut self.changes.expired);
         self.stats.evicted_keys += core::mem::take(&mut self.changes.evicted);
+        // Module values whose keys went go to their types' `free`.
+        crate::modules::free_dropped(self);
     }
 }
 

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::events::ChangeKind;
 use crate::glob;
 use crate::num;
+use crate::object::Object;
 use crate::reply::ReplySink;
 
 /// DEL key [key ...] and UNLINK key [key ...]
@@ -54,7 +55,7 @@ pub(super) fn touch(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 /// TYPE key
 pub(super) fn type_(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     match cx.keyspace.lookup(cx.db, args[1], cx.now, cx.events, false) {
-        Some((i, _)) => out.simple(cx.keyspace.entry(cx.db, i).value().type_name()),
+        Some((i, _)) => out.simple(cx.keyspace.type_name(cx.db, i)),
         None => out.simple("none"),
     }
 }
@@ -196,8 +197,11 @@ fn copy_inner(
         out.integer(0);
         return Ok(());
     };
-    let copied = cx.keyspace.entry(cx.db, i).renamed(to);
     let object = cx.keyspace.object(cx.db, i).cloned();
+    if matches!(object, Some(Object::Module(_))) {
+        return Err(Error::ModuleCopy);
+    }
+    let copied = cx.keyspace.entry(cx.db, i).renamed(to);
     let (existing, h2) = cx.keyspace.lookup_or_hash(dst, to, cx.now, cx.events, true);
     if let Some(k) = existing {
         if !replace {
@@ -269,9 +273,9 @@ fn scan_inner(
         let Some((i, _)) = cx.keyspace.lookup(cx.db, k, cx.now, cx.events, false) else {
             return false;
         };
-        let e = cx.keyspace.entry(cx.db, i);
         pattern.is_none_or(|p| glob::matches(p, k))
-            && type_name.is_none_or(|t| t.eq_ignore_ascii_case(e.value().type_name().as_bytes()))
+            && type_name
+                .is_none_or(|t| t.eq_ignore_ascii_case(cx.keyspace.type_name(cx.db, i).as_bytes()))
     });
     out.array(2);
     out.bulk(num::format_u64(next).as_bytes());

@@ -537,5 +537,6 @@ fn unknown_commands_and_table_metadata() {
 
 mod hashes;
 mod lists;
+mod modules;
 mod sets;
 mod zsets;

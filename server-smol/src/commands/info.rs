@@ -1,5 +1,6 @@
-//! INFO: the server, clients, memory, stats, replication and keyspace sections. Every field is
-//! measured; fields for features this server does not have yet are left out, not faked.
+//! INFO: the server, clients, memory, persistence, stats, replication, cpu, modules and
+//! keyspace sections. Every field is measured; fields for features this server does not have
+//! yet are left out, not faked.
 
 use core::fmt::Write;
 
@@ -25,12 +26,14 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 11] = [
     "server",
     "clients",
     "memory",
+    "persistence",
     "stats",
     "replication",
+    "cpu",
     "modules",
     "commandstats",
     "errorstats",
@@ -72,6 +75,13 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             "memory" => memory(ex, &mut text),
             "stats" => stats(ex, &mut text),
             "replication" => replication(ex, &mut text),
+            "persistence" => {
+                let s = &ex.server;
+                let uptime = clock::monotonic().duration_since(s.started).as_secs();
+                let start = (clock::unix_millis().0 / 1000).saturating_sub(uptime);
+                super::info_persistence::persistence(&mut text, s.changes.dirty, start);
+            }
+            "cpu" => super::info_cpu::cpu(&mut text),
             "modules" => crate::modules::info(&ex.server.modules, &mut text),
             "commandstats" => {
                 text.push_str("# Commandstats\r\n");
@@ -209,10 +219,15 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
     field!(t, "total_watched_keys", s.changes.watches.keys());
     field!(t, "total_blocking_keys", s.changes.blocking.keys());
     field!(t, "total_blocking_keys_on_nokey", 0);
-    let (reason, actions) = match s.pause.active(ex.now) {
-        Some(Mode::Write) => ("client_pause", "write"),
-        Some(Mode::All) => ("client_pause", "all"),
-        None => ("none", "none"),
+    let reason = match s.pause.client_pause(ex.now) {
+        Some(_) => "client_pause",
+        None if s.pause.upgrading() => "upgrade_in_progress",
+        None => "none",
+    };
+    let actions = match s.pause.active(ex.now) {
+        Some(Mode::Write) => "write",
+        Some(Mode::All) => "all",
+        None => "none",
     };
     field!(t, "paused_reason", reason);
     field!(t, "paused_actions", actions);

@@ -8,11 +8,15 @@ mod client_tracking;
 mod command;
 mod config;
 mod connection;
+mod debug;
 mod info;
+mod info_cpu;
+mod info_persistence;
 mod memory;
 mod module;
 mod monitor;
 pub(crate) mod multi;
+mod protected;
 mod pubsub;
 mod pubsub_info;
 mod shutdown;
@@ -20,6 +24,8 @@ mod slowlog;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
+
+pub(crate) use debug::Knobs;
 
 use crate::dispatch::{Handler, ServerHandler};
 
@@ -107,5 +113,6 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.extend(blocking::commands());
     all.push(shutdown::command());
     all.push(slowlog::command());
+    all.push(debug::command());
     all
 }

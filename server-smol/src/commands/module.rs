@@ -6,7 +6,6 @@ use keyspace::{Command, ReplySink};
 use modules_core::{LOAD_ERROR, Origin};
 
 use super::{acl, cmd, container, flags, info};
-use crate::config::ModuleCommandGate;
 use crate::dispatch::{Exec, Handler};
 use crate::modules;
 use crate::reply::Reply;
@@ -47,27 +46,10 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-/// Whether `addr` (`ip:port`, or a socket path) is a local connection (Valkey's
-/// `islocalClient`: loopback or a Unix socket).
-fn is_local(addr: &str) -> bool {
-    addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with('/')
-}
-
 /// The PROTECTED check: `true` (and the error written) when the command is not allowed.
 fn refused(ex: &Exec<'_>, out: &mut Reply) -> bool {
-    let allowed = match ex.server.settings.enable_module_command {
-        ModuleCommandGate::Yes => true,
-        ModuleCommandGate::No => false,
-        ModuleCommandGate::Local => is_local(&ex.client.addr),
-    };
-    if !allowed {
-        out.error_text(
-            "ERR MODULE command not allowed. If the enable-module-command option is set to \
-             \"local\", you can run it from a local connection, otherwise you need to set this \
-             option in the configuration file, and then restart the server.",
-        );
-    }
-    !allowed
+    let gate = ex.server.settings.enable_module_command;
+    super::protected::refused(ex, gate, ("MODULE", "enable-module-command"), out)
 }
 
 fn list(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
@@ -181,18 +163,5 @@ fn help(_: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     out.array(HELP.len());
     for line in HELP {
         out.simple(line);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local;
-
-    #[test]
-    fn loopback_and_unix_sockets_are_local() {
-        assert!(is_local("127.0.0.1:5000"));
-        assert!(is_local("[::1]:5000"));
-        assert!(is_local("/tmp/valkey.sock:0"));
-        assert!(!is_local("10.0.0.2:5000"));
     }
 }

@@ -1,7 +1,7 @@
 //! The directive table: name, whether CONFIG SET may change it, how to set and show it.
 
 use super::units::{parse_int, parse_memory};
-use super::{ModuleCommandGate, Settings};
+use super::{ProtectedGate, Settings};
 use crate::log::Level;
 
 /// One directive.
@@ -197,6 +197,16 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         get: |s| format!("{:o}", s.unixsocketperm),
     },
     Directive {
+        name: "upgrade-socket",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.upgrade_socket = text(a[0]);
+            Ok(())
+        },
+        get: |s| s.upgrade_socket.clone(),
+    },
+    Directive {
         name: "proto-max-bulk-len",
         mutable: true,
         multi_arg: false,
@@ -308,22 +318,20 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         mutable: false,
         multi_arg: false,
         set: |s, a| {
-            s.enable_module_command = match a[0].to_ascii_lowercase().as_slice() {
-                b"no" => ModuleCommandGate::No,
-                b"yes" => ModuleCommandGate::Yes,
-                b"local" => ModuleCommandGate::Local,
-                _ => return Err("argument(s) must be one of the following: no, yes, local".into()),
-            };
+            s.enable_module_command = ProtectedGate::parse(a[0])?;
             Ok(())
         },
-        get: |s| {
-            match s.enable_module_command {
-                ModuleCommandGate::No => "no",
-                ModuleCommandGate::Yes => "yes",
-                ModuleCommandGate::Local => "local",
-            }
-            .into()
+        get: |s| s.enable_module_command.name().into(),
+    },
+    Directive {
+        name: "enable-debug-command",
+        mutable: false,
+        multi_arg: false,
+        set: |s, a| {
+            s.enable_debug_command = ProtectedGate::parse(a[0])?;
+            Ok(())
         },
+        get: |s| s.enable_debug_command.name().into(),
     },
     Directive {
         name: "list-max-listpack-size",

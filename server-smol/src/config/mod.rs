@@ -33,6 +33,9 @@ pub(crate) struct Settings {
     pub(crate) unixsocket: String,
     /// `unixsocketperm`: its file mode (0: as created).
     pub(crate) unixsocketperm: u32,
+    /// `upgrade-socket` (ours): where a new process started with `--upgrade` asks this one to
+    /// hand over (empty: no binary upgrade).
+    pub(crate) upgrade_socket: String,
     /// `proto-max-bulk-len`.
     pub(crate) proto_max_bulk_len: u64,
     /// `client-query-buffer-limit`.
@@ -59,7 +62,9 @@ pub(crate) struct Settings {
     /// `tracking-table-max-keys`: keys the tracking table may hold (0 = unlimited).
     pub(crate) tracking_table_max_keys: u64,
     /// `enable-module-command`: who may run MODULE LOAD/UNLOAD/...
-    pub(crate) enable_module_command: ModuleCommandGate,
+    pub(crate) enable_module_command: ProtectedGate,
+    /// `enable-debug-command`: who may run DEBUG.
+    pub(crate) enable_debug_command: ProtectedGate,
     /// `module-auto-reload`: reload a module when its file changes.
     pub(crate) module_auto_reload: bool,
     /// `loadmodule` lines, in file order, loaded at start-up.
@@ -88,15 +93,36 @@ pub(crate) struct Settings {
     pub(crate) slowlog_max_len: u64,
 }
 
-/// `enable-module-command`: Valkey's protected-config values.
+/// `enable-module-command` / `enable-debug-command`: Valkey's protected-config values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ModuleCommandGate {
+pub(crate) enum ProtectedGate {
     /// `no` (the default).
     No,
     /// `yes`.
     Yes,
     /// `local`: loopback and Unix-socket connections only.
     Local,
+}
+
+impl ProtectedGate {
+    /// Reads `no`, `yes` or `local` (any case), with Valkey's error otherwise.
+    pub(crate) fn parse(arg: &[u8]) -> Result<Self, String> {
+        match arg.to_ascii_lowercase().as_slice() {
+            b"no" => Ok(Self::No),
+            b"yes" => Ok(Self::Yes),
+            b"local" => Ok(Self::Local),
+            _ => Err("argument(s) must be one of the following: no, yes, local".into()),
+        }
+    }
+
+    /// The value as CONFIG GET shows it.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::No => "no",
+            Self::Yes => "yes",
+            Self::Local => "local",
+        }
+    }
 }
 
 /// One `loadmodule path [arg ...]` line.
@@ -122,6 +148,7 @@ impl Default for Settings {
             pidfile: String::new(),
             unixsocket: String::new(),
             unixsocketperm: 0,
+            upgrade_socket: String::new(),
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1024 * 1024 * 1024,
             client_output_buffer_limit: crate::obuf::Limits::default(),
@@ -133,7 +160,8 @@ impl Default for Settings {
             extended_redis_compatibility: false,
             extended_redis_compatibility_version: "7.2.4".to_string(),
             tracking_table_max_keys: tracking_core::DEFAULT_MAX_KEYS as u64,
-            enable_module_command: ModuleCommandGate::No,
+            enable_module_command: ProtectedGate::No,
+            enable_debug_command: ProtectedGate::No,
             module_auto_reload: false,
             loadmodule: Vec::new(),
             list_max_listpack_size: ks.list_max_listpack_size,

@@ -24,6 +24,7 @@ use modules_core::{
     FileIdentity, InstanceId, LoadFailure, LoadRequest, ModuleId, Origin, Registry,
 };
 
+pub(crate) use ffi::free_dropped;
 pub(crate) use reload::{auto_reload_tick, change_args, unload};
 pub(crate) use rewrite::rewrite_included;
 
@@ -383,6 +384,17 @@ fn host_of(modules: &Modules, id: InstanceId) -> Option<u64> {
 
 impl Modules {
     /// Whether a loaded module already exports a type named `name`.
+    /// The data type named `name`, of a running module or of the one loading.
+    pub(crate) fn find_type(&self, name: &[u8]) -> Option<&ModuleType> {
+        let loading = self.loading.iter().flat_map(|l| l.types.iter());
+        self.instances
+            .values()
+            .flat_map(|i| i.types.iter())
+            .chain(loading)
+            .find(|t| t.name[..] == *name)
+            .map(|t| &**t)
+    }
+
     pub(crate) fn type_name_taken(&self, name: &[u8]) -> bool {
         self.instances
             .values()

@@ -362,3 +362,55 @@ fn config_set_proto_max_bulk_len_reaches_the_string_commands() {
         b"-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n",
     );
 }
+
+#[test]
+fn info_persistence_and_cpu_sections() {
+    let server = Server::start(&[]);
+    let mut r = server.redis(false);
+    let before = info(&mut r, &["persistence"]);
+    assert_eq!(before.get("loading").map(String::as_str), Some("0"));
+    assert_eq!(before.get("aof_enabled").map(String::as_str), Some("0"));
+    assert_eq!(
+        before.get("rdb_bgsave_in_progress").map(String::as_str),
+        Some("0")
+    );
+    let changes = |m: &HashMap<String, String>| -> u64 {
+        m["rdb_changes_since_last_save"].parse().expect("number")
+    };
+    let _: () = redis::cmd("MSET")
+        .arg(&["a", "1", "b", "2", "c", "3"])
+        .query(&mut r)
+        .expect("mset");
+    let after = info(&mut r, &["persistence"]);
+    assert_eq!(
+        changes(&after) - changes(&before),
+        3,
+        "one change per key written"
+    );
+    assert!(
+        !after.contains_key("used_cpu_sys"),
+        "only the section asked for"
+    );
+
+    let cpu = info(&mut r, &["cpu"]);
+    for field in [
+        "used_cpu_sys",
+        "used_cpu_user",
+        "used_cpu_sys_children",
+        "used_cpu_user_children",
+        "used_cpu_sys_main_thread",
+        "used_cpu_user_main_thread",
+    ] {
+        let v = &cpu[field];
+        let (secs, micros) = v.split_once('.').expect("seconds.micros");
+        assert!(
+            secs.parse::<u64>().is_ok() && micros.len() == 6,
+            "{field}:{v}"
+        );
+    }
+    // The default INFO has both sections, in Valkey's order.
+    let text: String = redis::cmd("INFO").query(&mut r).expect("info");
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(at("# Memory") < at("# Persistence") && at("# Persistence") < at("# Stats"));
+    assert!(at("# Replication") < at("# CPU") && at("# CPU") < at("# Keyspace"));
+}

@@ -340,6 +340,68 @@ fn a_module_with_a_data_type_cannot_be_unloaded_and_stores_new_args() {
 }
 
 #[test]
+fn module_data_type_values_live_in_the_keyspace_and_are_freed_when_their_keys_go() {
+    let dtype = module("dtype");
+    let server = Server::start(&["--enable-module-command", "yes", "--hz", "100"]);
+    let mut r = server.redis(false);
+    assert_eq!(ok(&mut r, &["MODULE", "LOAD", &dtype]), Value::Okay);
+    let freed = |r: &mut redis::Connection| ok(r, &["dtype.freed"]);
+    assert_eq!(ok(&mut r, &["dtype.set", "k", "hello"]), Value::Okay);
+    assert_eq!(
+        ok(&mut r, &["dtype.get", "k"]),
+        Value::BulkString(b"hello".to_vec())
+    );
+    assert_eq!(ok(&mut r, &["dtype.get", "none"]), Value::Nil);
+    assert_eq!(
+        ok(&mut r, &["TYPE", "k"]),
+        Value::SimpleString("dtype-v01".into())
+    );
+    assert_eq!(
+        ok(&mut r, &["OBJECT", "ENCODING", "k"]),
+        Value::BulkString(b"raw".to_vec())
+    );
+    assert!(err(&mut r, &["GET", "k"]).starts_with("WRONGTYPE"));
+    assert_eq!(
+        err(&mut r, &["COPY", "k", "k2"]),
+        "ERR not supported for this module key"
+    );
+    // MEMORY USAGE counts what the type's mem_usage reports.
+    let Value::Int(bytes) = ok(&mut r, &["MEMORY", "USAGE", "k"]) else {
+        panic!("MEMORY USAGE answers an integer");
+    };
+    assert!(bytes >= 24 + 5, "{bytes}");
+    // A string key is not the module's type: the module sees that.
+    assert_eq!(ok(&mut r, &["SET", "s", "v"]), Value::Okay);
+    assert!(err(&mut r, &["dtype.get", "s"]).contains("wrong Valkey type"));
+    // RENAME carries the value; nothing is freed.
+    assert_eq!(ok(&mut r, &["RENAME", "k", "moved"]), Value::Okay);
+    assert_eq!(
+        ok(&mut r, &["dtype.get", "moved"]),
+        Value::BulkString(b"hello".to_vec())
+    );
+    assert_eq!(freed(&mut r), Value::Int(0));
+
+    // Every way a key goes hands the value to the type's free, once.
+    assert_eq!(ok(&mut r, &["DEL", "moved"]), Value::Int(1));
+    assert_eq!(freed(&mut r), Value::Int(1));
+    assert_eq!(ok(&mut r, &["dtype.set", "a", "1"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["dtype.set", "a", "2"]), Value::Okay);
+    assert_eq!(freed(&mut r), Value::Int(2), "overwritten by the module");
+    assert_eq!(ok(&mut r, &["SET", "a", "string"]), Value::Okay);
+    assert_eq!(freed(&mut r), Value::Int(3), "overwritten by SET");
+    assert_eq!(ok(&mut r, &["dtype.set", "t", "x"]), Value::Okay);
+    assert_eq!(ok(&mut r, &["PEXPIRE", "t", "1"]), Value::Int(1));
+    eventually("active expiry to free the value", || {
+        (freed(&mut r) == Value::Int(4)).then_some(())
+    });
+    for k in ["f1", "f2"] {
+        assert_eq!(ok(&mut r, &["dtype.set", k, "y"]), Value::Okay);
+    }
+    assert_eq!(ok(&mut r, &["FLUSHALL"]), Value::Okay);
+    assert_eq!(freed(&mut r), Value::Int(6));
+}
+
+#[test]
 fn set_argument_restarts_the_module_and_rolls_back_when_it_refuses() {
     let strict = module("strict");
     let server = Server::start(&["--enable-module-command", "yes"]);
@@ -613,6 +675,21 @@ fn module_key_functions_work_on_the_real_keyspace() {
     assert_eq!(ok(&mut r, &["hello.len", "k"]), ints(&[1, 11]));
     assert_eq!(ok(&mut r, &["SET", "i", "-42"]), Value::Okay);
     assert_eq!(ok(&mut r, &["hello.len", "i"]), ints(&[1, 3]));
+    // Collections: KeyType's code and their number of elements.
+    assert_eq!(ok(&mut r, &["RPUSH", "l", "a", "b", "c"]), Value::Int(3));
+    assert_eq!(ok(&mut r, &["hello.len", "l"]), ints(&[2, 3]));
+    assert_eq!(
+        ok(&mut r, &["HSET", "h", "f", "v", "g", "w"]),
+        Value::Int(2)
+    );
+    assert_eq!(ok(&mut r, &["hello.len", "h"]), ints(&[3, 2]));
+    assert_eq!(ok(&mut r, &["SADD", "s", "1"]), Value::Int(1));
+    assert_eq!(ok(&mut r, &["hello.len", "s"]), ints(&[4, 1]));
+    assert_eq!(
+        ok(&mut r, &["ZADD", "z", "1", "a", "2", "b"]),
+        Value::Int(2)
+    );
+    assert_eq!(ok(&mut r, &["hello.len", "z"]), ints(&[5, 2]));
     // A missing key opened for reading is NULL.
     assert_eq!(ok(&mut r, &["hello.len", "nope"]), Value::Nil);
     // DeleteKey.

@@ -113,6 +113,9 @@ fn table() -> &'static [(&'static str, usize)] {
             "DeleteKey" => super::keys::delete_key as unsafe extern "C" fn(_) -> _,
             "ValueLength" => super::keys::value_length as unsafe extern "C" fn(_) -> _,
             "CreateDataType" => create_data_type as unsafe extern "C" fn(_, _, _, _) -> _,
+            "ModuleTypeSetValue" => super::types::set_value as unsafe extern "C" fn(_, _, _) -> _,
+            "ModuleTypeGetType" => super::types::get_type as unsafe extern "C" fn(_) -> _,
+            "ModuleTypeGetValue" => super::types::get_value as unsafe extern "C" fn(_) -> _,
             "UpdateRuntimeArgs" => update_runtime_args as unsafe extern "C" fn(_, _, _) -> _,
         };
         all.to_vec()
@@ -414,7 +417,7 @@ unsafe extern "C" fn create_data_type(
     ctx: *mut ModuleCtx,
     name: *const c_char,
     encver: c_int,
-    _methods: *mut c_void,
+    methods: *mut c_void,
 ) -> *mut ModuleType {
     guard(null_mut(), || {
         // SAFETY: a context we made; a NUL-terminated name.
@@ -439,7 +442,13 @@ unsafe extern "C" fn create_data_type(
             }
             let mut n = [0u8; 9];
             n.copy_from_slice(name);
-            let t = Box::new(ModuleType { name: n });
+            // SAFETY: NULL or the module's `ValkeyModuleTypeMethods`, which outlives the type.
+            let (mem_usage, free) = unsafe { super::types::callbacks(methods) };
+            let t = Box::new(ModuleType {
+                name: n,
+                mem_usage,
+                free,
+            });
             let p: *const ModuleType = &*t;
             l.types.push(t);
             Some(p.cast_mut())

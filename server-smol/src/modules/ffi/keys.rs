@@ -14,7 +14,7 @@ use super::{ERR, MString, ModuleCtx, OK, guard, mstring, with_server};
 use crate::server::Server;
 
 /// `VALKEYMODULE_WRITE`.
-const WRITE: c_int = 2;
+pub(super) const WRITE: c_int = 2;
 /// `VALKEYMODULE_KEYTYPE_EMPTY`.
 const KEYTYPE_EMPTY: c_int = 0;
 /// `VALKEYMODULE_KEYTYPE_STRING`.
@@ -22,13 +22,13 @@ const KEYTYPE_STRING: c_int = 1;
 
 /// `ValkeyModuleKey`.
 pub(crate) struct Key {
-    db: usize,
-    name: Vec<u8>,
-    mode: c_int,
+    pub(super) db: usize,
+    pub(super) name: Vec<u8>,
+    pub(super) mode: c_int,
     /// The string being read or written in place (DMA), if loaded.
-    buf: Option<Vec<u8>>,
+    pub(super) buf: Option<Vec<u8>>,
     /// `buf` changed and must be written back.
-    dirty: bool,
+    pub(super) dirty: bool,
 }
 
 /// What a key holds.
@@ -81,7 +81,7 @@ fn key_type_code(type_name: &str) -> c_int {
 }
 
 /// Runs `f` on the handle `key` and the server; `fallback` without a server call in progress.
-fn with_key<R>(
+pub(super) fn with_key<R>(
     key: *mut Key,
     fallback: R,
     f: impl FnOnce(&mut Key, &mut Server, keyspace::Millis) -> R,
@@ -321,10 +321,26 @@ pub(super) unsafe extern "C" fn delete_key(key: *mut Key) -> c_int {
 /// buffers valid for the lengths given.
 pub(super) unsafe extern "C" fn value_length(key: *mut Key) -> usize {
     guard(0, || {
-        // Lengths of non-string values are not reported (0), for want of a keyspace API.
-        with_key(key, 0, |k, server, now| match &k.buf {
-            Some(b) => b.len(),
-            None => read(server, k.db, &k.name, now).map_or(0, |v| v.map_or(0, |v| v.len())),
+        with_key(key, 0, |k, server, now| {
+            if let Some(b) = &k.buf {
+                return b.len();
+            }
+            // Valkey: the string's length, a collection's number of elements, 0 otherwise.
+            let count: &[u8] = match lookup(server, k.db, &k.name, now) {
+                Found::Missing => return 0,
+                Found::String(v) => return v.len(),
+                Found::Other("list") => b"LLEN",
+                Found::Other("hash") => b"HLEN",
+                Found::Other("set") => b"SCARD",
+                Found::Other("zset") => b"ZCARD",
+                Found::Other(_) => return 0,
+            };
+            let mut out = keyspace::Recorded::new();
+            crate::dispatch::call_data(server, k.db, now, &[count, &k.name], &mut out);
+            match out.first() {
+                Some(&keyspace::Item::Integer(n)) => usize::try_from(n).unwrap_or(0),
+                _ => 0,
+            }
         })
     })
 }

@@ -13,8 +13,10 @@ mod cmdinfo;
 mod keys;
 mod reply;
 mod strings;
+mod types;
 
 pub(crate) use api::{remember_name, set_logger};
+pub(crate) use types::free_dropped;
 
 use core::cell::Cell;
 use core::ffi::{c_char, c_int, c_void};
@@ -332,6 +334,10 @@ pub(crate) fn call_command(
 pub(crate) struct ModuleType {
     /// The 9-character type name.
     pub(crate) name: [u8; 9],
+    /// The type's `mem_usage` callback (MEMORY USAGE).
+    pub(crate) mem_usage: Option<types::MemUsageFn>,
+    /// The type's `free` callback, for values whose keys are gone.
+    pub(crate) free: Option<types::FreeFn>,
 }
 
 /// The C string at `p` as bytes (empty for NULL).
