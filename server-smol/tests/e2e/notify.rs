@@ -292,6 +292,17 @@ fn both_channel_kinds_are_published_keyspace_first() {
 }
 
 #[test]
+fn the_active_expire_cycle_publishes_expired_keys() {
+    let server = Server::start(&["--notify-keyspace-events", "Ex"]);
+    let mut sub = keyevents(&server);
+    let mut c = server.raw();
+    c.roundtrip(&["SELECT", "3"], b"+OK\r\n");
+    c.roundtrip(&["SET", "short", "v", "PX", "1"], b"+OK\r\n");
+    // Nobody reads the key: the timer's cycle removes it and says so.
+    assert_eq!(next(&mut sub, 1), ["expired short db3"]);
+}
+
+#[test]
 fn new_keys_are_announced_once_before_their_event() {
     let server = Server::start(&["--notify-keyspace-events", "KEn$"]);
     let mut sub = keyevents(&server);
