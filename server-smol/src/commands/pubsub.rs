@@ -4,7 +4,9 @@
 //! subscriptions of that family (channels and patterns together; shard channels alone). The
 //! RESP2 subscribed-mode restriction is in `dispatch`; PUBSUB introspection in `pubsub_info`.
 
-use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
+use keyspace::command::{
+    AclCategories as A, BeginSearch, CommandInfo, FindKeys, Flags as F, KeySpec, KeySpecFlags,
+};
 use keyspace::{Command, ReplySink};
 
 use super::{acl, cmd, flags, info};
@@ -44,36 +46,68 @@ pub(super) fn commands() -> Vec<Command<Handler>> {
             publish,
         ),
         cmd(
-            channels_as_keys(info("ssubscribe", "ssubscribe", -2, sub_flags, sub_acl)),
+            channels_as_keys(
+                info("ssubscribe", "ssubscribe", -2, sub_flags, sub_acl),
+                -1,
+                ALL_CHANNELS,
+            ),
             ssubscribe,
         ),
         cmd(
-            channels_as_keys(info("sunsubscribe", "sunsubscribe", -1, sub_flags, sub_acl)),
+            channels_as_keys(
+                info("sunsubscribe", "sunsubscribe", -1, sub_flags, sub_acl),
+                -1,
+                ALL_CHANNELS,
+            ),
             sunsubscribe,
         ),
         cmd(
-            CommandInfo {
-                last_key: 1,
-                ..channels_as_keys(info(
+            channels_as_keys(
+                info(
                     "spublish",
                     "spublish",
                     3,
                     flags(&[F::PUBSUB, F::LOADING, F::STALE, F::FAST, F::MAY_REPLICATE]),
                     acl(&[A::PUBSUB, A::FAST]),
-                ))
-            },
+                ),
+                1,
+                ONE_CHANNEL,
+            ),
             spublish,
         ),
     ]
 }
 
-/// The shard commands name their channels where keys go (Valkey's `NOT_KEY` key specs), from
-/// the first argument on.
-const fn channels_as_keys(info: CommandInfo) -> CommandInfo {
+/// The shard channels of SSUBSCRIBE / SUNSUBSCRIBE: every argument (Valkey's `NOT_KEY` key
+/// spec, so COMMAND GETKEYS and tracking skip them).
+const ALL_CHANNELS: &[KeySpec] = &[channels_spec(-1)];
+/// SPUBLISH's shard channel: the first argument.
+const ONE_CHANNEL: &[KeySpec] = &[channels_spec(0)];
+
+const fn channels_spec(last_key: i32) -> KeySpec {
+    KeySpec {
+        flags: KeySpecFlags::NOT_KEY,
+        begin: BeginSearch::Index(1),
+        find: FindKeys::Range {
+            last_key,
+            step: 1,
+            limit: 0,
+        },
+    }
+}
+
+/// The shard commands name their channels where keys go, from the first argument on (legacy
+/// range and key spec, as Valkey describes them).
+const fn channels_as_keys(
+    info: CommandInfo,
+    last_key: i32,
+    specs: &'static [KeySpec],
+) -> CommandInfo {
     CommandInfo {
         first_key: 1,
-        last_key: -1,
+        last_key,
         step: 1,
+        key_specs: specs,
         ..info
     }
 }

@@ -150,4 +150,14 @@ fn resp3_shard_subscribers_get_pushes_and_reset_leaves() {
         &["EXEC"],
         b"*1\r\n-ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client\r\n",
     );
+    // Shard channels sit where keys go, under a `not_key` key spec: COMMAND shows them, key
+    // extraction skips them.
+    c.roundtrip(
+        &["COMMAND", "GETKEYS", "SPUBLISH", "ch", "m"],
+        b"-ERR The command has no key arguments\r\n",
+    );
+    c.cmd(&["COMMAND", "INFO", "SSUBSCRIBE"]);
+    let info = String::from_utf8(c.reply()).expect("utf8");
+    assert!(info.contains(":1\r\n:-1\r\n:1\r\n"), "{info}");
+    assert!(info.contains("+not_key\r\n"), "{info}");
 }
