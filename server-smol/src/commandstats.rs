@@ -13,6 +13,7 @@ use keyspace::command::{CommandInfo, Flags};
 
 use crate::client::Client;
 use crate::clock;
+use crate::latency::{self, Histogram};
 use crate::log::Logger;
 use crate::reply::Reply;
 use crate::server::Server;
@@ -75,6 +76,8 @@ impl Hasher for AddrHasher {
 pub(crate) struct CommandStats {
     /// By full name (`get`, `client|list`).
     commands: HashMap<Name, Counts, BuildHasherDefault<AddrHasher>>,
+    /// Latency histograms by full name, while `latency-tracking` is on (INFO latencystats).
+    latency: HashMap<Name, Histogram, BuildHasherDefault<AddrHasher>>,
     /// By error code (`ERR`, `WRONGTYPE`), in name order.
     errors: BTreeMap<Box<str>, u64>,
     /// More than [`MAX_ERROR_CODES`] codes were seen: only `ERRORSTATS_DISABLED` is shown
@@ -125,6 +128,7 @@ impl CommandStats {
     /// Clears every counter (CONFIG RESETSTAT).
     pub(crate) fn reset(&mut self) {
         self.commands.clear();
+        self.latency.clear();
         self.errors.clear();
         self.errors_disabled = false;
     }
@@ -155,6 +159,16 @@ impl CommandStats {
                  failed_calls={}\r\n",
                 c.calls, c.usec, c.rejected, c.failed
             );
+        }
+    }
+
+    /// The INFO latencystats section (without its header), commands in name order.
+    pub(crate) fn info_latency(&self, t: &mut String, percentiles: &[String]) {
+        let mut names: Vec<(&str, &Histogram)> =
+            self.latency.iter().map(|(n, h)| (n.0, h)).collect();
+        names.sort_unstable_by_key(|(n, _)| *n);
+        for (name, h) in names {
+            latency::info_line(t, &safe_info(name), h, percentiles);
         }
     }
 
@@ -243,6 +257,14 @@ fn done(
     c.usec += micros;
     if failed {
         c.failed += 1;
+    }
+    if server.settings.latency_tracking {
+        let h = server
+            .cmdstats
+            .latency
+            .entry(Name(info.full_name))
+            .or_default();
+        h.record(micros.saturating_mul(1000));
     }
     if info.flags.contains(Flags::SKIP_SLOWLOG) {
         return;

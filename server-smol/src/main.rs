@@ -20,6 +20,7 @@ mod conn;
 mod cron;
 mod dispatch;
 mod io_loop;
+mod latency;
 mod listen;
 mod listening;
 mod log;

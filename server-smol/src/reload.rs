@@ -377,6 +377,8 @@ mod tests {
         ("notify-keyspace-events", "", "KEA"),
         ("slowlog-log-slower-than", "10000", "-1"),
         ("slowlog-max-len", "128", "0"),
+        ("latency-tracking", "yes", "no"),
+        ("latency-tracking-info-percentiles", "50 99 99.9", "0 100"),
     ];
 
     #[test]

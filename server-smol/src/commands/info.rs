@@ -26,7 +26,7 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "server",
     "clients",
     "memory",
@@ -37,11 +37,12 @@ const SECTIONS: [&str; 11] = [
     "modules",
     "commandstats",
     "errorstats",
+    "latencystats",
     "keyspace",
 ];
 
 /// The sections `INFO` and `INFO default` leave out (only named, `all` or `everything`).
-const NOT_DEFAULT: [&str; 1] = ["commandstats"];
+const NOT_DEFAULT: [&str; 2] = ["commandstats", "latencystats"];
 
 fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let mut wanted = [false; SECTIONS.len()];
@@ -90,6 +91,11 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             "errorstats" => {
                 text.push_str("# Errorstats\r\n");
                 ex.server.cmdstats.info_errors(&mut text);
+            }
+            "latencystats" => {
+                text.push_str("# Latencystats\r\n");
+                let percentiles = &ex.server.settings.latency_tracking_info_percentiles;
+                ex.server.cmdstats.info_latency(&mut text, percentiles);
             }
             _ => keyspace(ex, &mut text),
         }

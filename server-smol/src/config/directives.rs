@@ -453,6 +453,26 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
         get: |s| s.slowlog_max_len.to_string(),
     },
+    Directive {
+        name: "latency-tracking",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.latency_tracking = yes_no(a[0])?;
+            Ok(())
+        },
+        get: |s| yes_no_text(s.latency_tracking),
+    },
+    Directive {
+        name: "latency-tracking-info-percentiles",
+        mutable: true,
+        multi_arg: true,
+        set: |s, a| {
+            s.latency_tracking_info_percentiles = crate::latency::parse_percentiles(a)?;
+            Ok(())
+        },
+        get: |s| s.latency_tracking_info_percentiles.join(" "),
+    },
 ];
 
 #[cfg(test)]

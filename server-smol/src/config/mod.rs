@@ -91,6 +91,10 @@ pub(crate) struct Settings {
     pub(crate) slowlog_log_slower_than: i64,
     /// `slowlog-max-len`.
     pub(crate) slowlog_max_len: u64,
+    /// `latency-tracking`: keep a latency histogram per command (INFO latencystats).
+    pub(crate) latency_tracking: bool,
+    /// `latency-tracking-info-percentiles`, each as CONFIG GET shows it (`50`, `99.9`).
+    pub(crate) latency_tracking_info_percentiles: Vec<String>,
 }
 
 /// `enable-module-command` / `enable-debug-command`: Valkey's protected-config values.
@@ -175,6 +179,8 @@ impl Default for Settings {
             notify_keyspace_events: 0,
             slowlog_log_slower_than: 10_000,
             slowlog_max_len: 128,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: vec!["50".into(), "99".into(), "99.9".into()],
         }
     }
 }

@@ -8,6 +8,7 @@ mod collections;
 mod commandstats;
 mod connection;
 mod debug;
+mod latencystats;
 mod memory;
 mod modules;
 mod monitor;
