@@ -57,10 +57,23 @@ fn get(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             found.push((pattern, d));
         }
     }
-    out.map(found.len());
+    // Module configurations (`<module>.<name>`), after the server's own.
+    let mut module: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    for &pattern in &args[2..] {
+        for (name, value) in crate::modules::config_matches(ex.server, pattern) {
+            if !module.iter().any(|(n, _)| *n == name) {
+                module.push((name, value));
+            }
+        }
+    }
+    out.map(found.len() + module.len());
     for (name, d) in found {
         out.bulk(name);
         out.bulk_str(&ex.server.settings.get(d));
+    }
+    for (name, value) in module {
+        out.bulk(&name);
+        out.bulk(&value);
     }
 }
 
@@ -70,8 +83,25 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     }
     let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut chosen: Vec<(&'static Directive, &[u8])> = Vec::new();
+    let mut module: Vec<(*const crate::modules::ModuleConfig, Vec<u8>)> = Vec::new();
     let mut failed: Option<(String, &str)> = None;
     for pair in args[2..].chunks(2) {
+        match crate::modules::config_target(ex.server, pair[0]) {
+            Ok(None) => {}
+            Ok(Some(c)) => {
+                if module.iter().any(|(m, _)| core::ptr::eq(*m, c)) && failed.is_none() {
+                    failed = Some((lossy(pair[0]), "duplicate parameter"));
+                }
+                module.push((c, pair[1].to_vec()));
+                continue;
+            }
+            Err(why) => {
+                if failed.is_none() {
+                    failed = Some((lossy(pair[0]), why));
+                }
+                continue;
+            }
+        }
         let Some(d) = lookup(pair[0]) else {
             if failed.is_some() {
                 continue;
@@ -109,6 +139,15 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
                 d.name
             ));
         }
+    }
+    // The module configurations last: they are set (and applied) for real, and restored by
+    // the module path itself if one fails; the server's own are not committed then.
+    if !module.is_empty()
+        && let Err((name, why)) = crate::modules::config_set(ex.server, &module)
+    {
+        return out.error_text(&format!(
+            "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
+        ));
     }
     ex.server.log.level = next.loglevel;
     let limits = next.keyspace_limits(*ex.server.keyspace.config());
@@ -155,7 +194,8 @@ fn rewrite(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
         Err(e) => return out.error_text(&format!("ERR Rewriting config file: {}", strerror(&e))),
     };
     let modules = ex.server.modules.registry.rewrite();
-    let new = config::rewrite(&old, &ex.server.settings, &modules.main);
+    let module_settings = crate::modules::config_settings(ex.server);
+    let new = config::rewrite(&old, &ex.server.settings, &modules.main, &module_settings);
     let written = replace_file(&path, &new)
         .and_then(|()| crate::modules::rewrite_included(&modules.included));
     match written {

@@ -95,17 +95,14 @@ fn loadex(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             return out.error_text(&format!("ERR {LOAD_ERROR}"));
         }
     }
-    if !configs.is_empty() {
-        // No module config API (Register*Config / LoadConfigs) is offered, so no module can
-        // take these: Valkey's "Loadex configurations were not applied".
-        ex.server.log.warning(&format!(
-            "Module {} failed to load: {}",
-            String::from_utf8_lossy(args[2]),
-            modules_core::LoadFailure::LoadexConfigsUnused
-        ));
-        return out.error_text(&format!("ERR {LOAD_ERROR}"));
+    let configs = configs
+        .into_iter()
+        .map(|(n, v)| (n.to_vec(), v.to_vec()))
+        .collect();
+    match modules::loadex(ex.server, args[2], module_args, configs) {
+        Ok(()) => out.ok(),
+        Err(_) => out.error_text(&format!("ERR {LOAD_ERROR}")),
     }
-    load_reply(ex, args[2], module_args, out);
 }
 
 fn unload(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {

@@ -159,6 +159,17 @@ fn apply_text(
             for file in include_targets(&String::from_utf8_lossy(&args[0]))? {
                 load_file(settings, &file, depth + 1)?;
             }
+        } else if name.contains(&b'.') {
+            // A module configuration: kept for the module's LoadConfigs (Valkey's
+            // module_configs_queue), its arguments joined by spaces.
+            if args.is_empty() {
+                return Err(fail("Module config specified without value".into()));
+            }
+            let value = args.join(&b' ');
+            settings
+                .module_configs
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            settings.module_configs.push((name.clone(), value));
         } else {
             return Err(fail("Bad directive or wrong number of arguments".into()));
         }

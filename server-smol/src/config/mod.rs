@@ -4,11 +4,11 @@
 mod directives;
 mod file;
 mod rewrite;
-mod units;
+pub(crate) mod units;
 
 pub(crate) use directives::{DIRECTIVES, Directive, lookup};
 pub(crate) use file::{ConfigError, load};
-pub(crate) use rewrite::rewrite;
+pub(crate) use rewrite::{ModuleSetting, rewrite};
 pub(crate) use units::parse_memory;
 
 use crate::log::Level;
@@ -69,6 +69,8 @@ pub(crate) struct Settings {
     pub(crate) module_auto_reload: bool,
     /// `loadmodule` lines, in file order, loaded at start-up.
     pub(crate) loadmodule: Vec<LoadModule>,
+    /// `<module>.<name> value` lines, for the modules' LoadConfigs at start-up.
+    pub(crate) module_configs: Vec<(Vec<u8>, Vec<u8>)>,
     /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
     pub(crate) list_max_listpack_size: i64,
     /// `hash-max-listpack-entries` (alias `hash-max-ziplist-entries`).
@@ -168,6 +170,7 @@ impl Default for Settings {
             enable_debug_command: ProtectedGate::No,
             module_auto_reload: false,
             loadmodule: Vec::new(),
+            module_configs: Vec::new(),
             list_max_listpack_size: ks.list_max_listpack_size,
             hash_max_listpack_entries: ks.hash_max_listpack_entries,
             hash_max_listpack_value: ks.hash_max_listpack_value,

@@ -29,10 +29,49 @@ fn line_for(d: &Directive, settings: &Settings) -> Vec<u8> {
     line
 }
 
+/// What an old line of the file sets.
+enum Line {
+    Include,
+    LoadModule,
+    /// The directive at this index of [`DIRECTIVES`].
+    Directive(usize),
+    /// A module configuration: the index of its [`ModuleSetting`], if a module has it.
+    Module(Option<usize>),
+}
+
+/// A module configuration as CONFIG REWRITE sees it: its name, current value, and whether that
+/// is its default.
+pub(crate) struct ModuleSetting {
+    pub(crate) name: Vec<u8>,
+    pub(crate) value: Vec<u8>,
+    pub(crate) is_default: bool,
+}
+
+/// `name value`, the value quoted to read back as one argument.
+fn module_line(m: &ModuleSetting) -> Vec<u8> {
+    let mut line = m.name.clone();
+    line.push(b' ');
+    if m.value.is_empty() {
+        line.extend_from_slice(b"\"\"");
+    } else {
+        quote_arg(&m.value, &mut line);
+    }
+    line
+}
+
 /// The new file content for `old` (the current file, empty if there is none). `loadmodule`
 /// lines are replaced by `modules` (the registry's lines, in load order), written where the
-/// first old one was, or appended.
-pub(crate) fn rewrite(old: &[u8], settings: &Settings, modules: &[Vec<u8>]) -> Vec<u8> {
+/// first old one was, or appended. Module configuration lines (`<module>.<name> value`) are
+/// rewritten from `module_settings` like directives; lines of configurations no module has
+/// any more are dropped.
+pub(crate) fn rewrite(
+    old: &[u8],
+    settings: &Settings,
+    modules: &[Vec<u8>],
+    module_settings: &[ModuleSetting],
+) -> Vec<u8> {
+    // For each module setting, the indices of the lines that set it.
+    let mut module_uses: Vec<Vec<usize>> = vec![Vec::new(); module_settings.len()];
     // Where the first old `loadmodule` line was.
     let mut modules_at: Option<usize> = None;
     let defaults = Settings::default();
@@ -53,24 +92,41 @@ pub(crate) fn rewrite(old: &[u8], settings: &Settings, modules: &[Vec<u8>]) -> V
         let known = split_args(trimmed).ok().and_then(|argv| {
             let name = argv.first()?;
             if name.eq_ignore_ascii_case(b"include") {
-                return Some(None);
+                return Some(Line::Include);
             }
             if name.eq_ignore_ascii_case(b"loadmodule") {
-                return Some(Some(usize::MAX));
+                return Some(Line::LoadModule);
             }
-            let d = lookup(name)?;
-            Some(DIRECTIVES.iter().position(|x| core::ptr::eq(x, d)))
+            if let Some(d) = lookup(name) {
+                return Some(Line::Directive(
+                    DIRECTIVES.iter().position(|x| core::ptr::eq(x, d))?,
+                ));
+            }
+            name.contains(&b'.').then(|| {
+                Line::Module(
+                    module_settings
+                        .iter()
+                        .position(|m| m.name.eq_ignore_ascii_case(name)),
+                )
+            })
         });
         match known {
-            Some(Some(usize::MAX)) => {
+            Some(Line::LoadModule) => {
                 modules_at.get_or_insert(lines.len());
                 lines.push(None);
             }
-            Some(Some(i)) => {
+            Some(Line::Directive(i)) => {
                 uses[i].push(lines.len());
                 lines.push(Some(trimmed.to_vec()));
             }
-            Some(None) => lines.push(Some(trimmed.to_vec())),
+            // A module configuration: rewritten below, or dropped if no module has it now.
+            Some(Line::Module(which)) => {
+                if let Some(i) = which {
+                    module_uses[i].push(lines.len());
+                }
+                lines.push(None);
+            }
+            Some(Line::Include) => lines.push(Some(trimmed.to_vec())),
             None => {
                 let mut kept = b"# ??? ".to_vec();
                 kept.extend_from_slice(trimmed);
@@ -90,6 +146,15 @@ pub(crate) fn rewrite(old: &[u8], settings: &Settings, modules: &[Vec<u8>]) -> V
         }
         for &later in at {
             lines[later] = None;
+        }
+    }
+    for (m, at) in module_settings.iter().zip(&module_uses) {
+        let mut at = at.iter();
+        match at.next() {
+            Some(&first) if !m.is_default => lines[first] = Some(module_line(m)),
+            Some(_) => {}
+            None if !m.is_default => appended.push(module_line(m)),
+            None => {}
         }
     }
     let mut modules = modules.iter().cloned();
@@ -135,7 +200,7 @@ mod tests {
     fn keeps_comments_and_order_and_updates_in_place() {
         let old = b"# my server\nport 7000\n\n# limits\nmaxclients 50\ntimeout 10\nsave 900 1\n";
         let s = with(&[("port", "7000"), ("maxclients", "80"), ("hz", "20")]);
-        let new = rewrite(old, &s, &[]);
+        let new = rewrite(old, &s, &[], &[]);
         assert_eq!(
             String::from_utf8(new).expect("utf8"),
             "# my server\nport 7000\n\n# limits\nmaxclients 80\n# ??? save 900 1\n\
@@ -151,18 +216,18 @@ mod tests {
             b"loadmodule /m/a.so 2".to_vec(),
             b"loadmodule /m/b.so \"x y\"".to_vec(),
         ];
-        let new = rewrite(old, &s, &lines);
+        let new = rewrite(old, &s, &lines, &[]);
         assert_eq!(
             String::from_utf8(new).expect("utf8"),
             "port 7000\nloadmodule /m/a.so 2\nloadmodule /m/b.so \"x y\"\n# keep\n"
         );
         // No old line: appended after the signature; no module left: the lines go.
-        let new = rewrite(b"port 7000\n", &s, &lines[..1]);
+        let new = rewrite(b"port 7000\n", &s, &lines[..1], &[]);
         assert_eq!(
             String::from_utf8(new).expect("utf8"),
             "port 7000\n# Generated by CONFIG REWRITE\nloadmodule /m/a.so 2\n"
         );
-        let new = rewrite(old, &s, &[]);
+        let new = rewrite(old, &s, &[], &[]);
         assert_eq!(String::from_utf8(new).expect("utf8"), "port 7000\n# keep\n");
     }
 
@@ -170,7 +235,7 @@ mod tests {
     fn duplicates_collapse_and_quoting_reads_back() {
         let old = b"requirepass a\nrequirepass b\n";
         let s = with(&[("requirepass", "a b\"c"), ("bind", "127.0.0.1 ::1")]);
-        let new = rewrite(old, &s, &[]);
+        let new = rewrite(old, &s, &[], &[]);
         assert_eq!(
             String::from_utf8(new.clone()).expect("utf8"),
             "requirepass \"a b\\\"c\"\n# Generated by CONFIG REWRITE\nbind 127.0.0.1 ::1\n"
@@ -196,10 +261,11 @@ mod tests {
     #[test]
     fn the_signature_is_written_once() {
         let s = with(&[("hz", "20"), ("timeout", "3")]);
-        let once = rewrite(b"", &s, &[]);
+        let once = rewrite(b"", &s, &[], &[]);
         let twice = rewrite(
             &once,
             &with(&[("hz", "20"), ("timeout", "3"), ("maxclients", "9")]),
+            &[],
             &[],
         );
         assert_eq!(

@@ -24,7 +24,7 @@ use modules_core::{
     FileIdentity, InstanceId, LoadFailure, LoadRequest, ModuleId, Origin, Registry,
 };
 
-pub(crate) use ffi::free_dropped;
+pub(crate) use ffi::{ModuleConfig, config_get, config_set, free_dropped};
 pub(crate) use reload::{auto_reload_tick, change_args, unload};
 pub(crate) use rewrite::rewrite_included;
 
@@ -68,6 +68,10 @@ pub(crate) struct LoadState {
     pub(crate) commands: Vec<PendingCommand>,
     pub(crate) command_refs: Vec<Box<CommandRef>>,
     pub(crate) types: Vec<Box<ModuleType>>,
+    /// Configurations registered by OnLoad.
+    pub(crate) configs: Vec<ModuleConfig>,
+    /// LoadConfigs ran and every value was accepted.
+    pub(crate) configs_loaded: bool,
     /// UpdateRuntimeArgs called from inside OnLoad (applied once registered).
     pub(crate) runtime_args: Option<Vec<Vec<u8>>>,
 }
@@ -82,6 +86,8 @@ impl LoadState {
             commands: Vec::new(),
             command_refs: Vec::new(),
             types: Vec::new(),
+            configs: Vec::new(),
+            configs_loaded: false,
             runtime_args: None,
         }
     }
@@ -99,6 +105,7 @@ pub(crate) struct Instance {
     lib: Rc<Library>,
     commands: Vec<&'static str>,
     types: Vec<Box<ModuleType>>,
+    configs: Vec<ModuleConfig>,
     _command_refs: Vec<Box<CommandRef>>,
 }
 
@@ -121,6 +128,9 @@ pub(crate) struct Modules {
     commands: HashMap<&'static str, ModuleCommand>,
     /// The load in progress (OnLoad running).
     pub(crate) loading: Option<LoadState>,
+    /// `<module>.<name> value` pairs waiting for a module's LoadConfigs: the config file's (at
+    /// start-up), MODULE LOADEX's, or a restarted instance's current values.
+    pub(crate) pending_configs: Vec<(Vec<u8>, Vec<u8>)>,
     next_host: u64,
     /// When the files were last checked for hot reload (ms).
     pub(crate) last_file_check: u64,
@@ -291,6 +301,17 @@ fn start(
     let ok = lib.on_load(server, host, args);
     let state = server.modules.loading.take();
     let declared = state_named(state.as_ref());
+    if state
+        .as_ref()
+        .is_some_and(|s| ok && !s.configs.is_empty() && !s.configs_loaded)
+    {
+        server.log.warning(
+            "Module Configurations were not set, likely a missing LoadConfigs call. Unloading \
+             the module.",
+        );
+        let _ = lib.on_unload(server, host);
+        return Err(LoadFailure::OnLoadFailed);
+    }
     let Some(state) = state.filter(|_| ok && declared) else {
         server.log.warning(&format!(
             "Module {shown} initialization failed. Module not loaded"
@@ -357,6 +378,7 @@ fn commit(server: &mut Server, started: Started, module: ModuleId, instance: Ins
             lib,
             commands: names,
             types: state.types,
+            configs: state.configs,
             _command_refs: state.command_refs,
         },
     );
@@ -383,7 +405,6 @@ fn host_of(modules: &Modules, id: InstanceId) -> Option<u64> {
 }
 
 impl Modules {
-    /// Whether a loaded module already exports a type named `name`.
     /// The data type named `name`, of a running module or of the one loading.
     pub(crate) fn find_type(&self, name: &[u8]) -> Option<&ModuleType> {
         let loading = self.loading.iter().flat_map(|l| l.types.iter());
@@ -395,6 +416,27 @@ impl Modules {
             .map(|t| &**t)
     }
 
+    /// Every configuration of the running modules, in load order.
+    pub(crate) fn configs(&self) -> impl Iterator<Item = &ModuleConfig> {
+        let mut order: Vec<&Instance> = self.instances.values().collect();
+        order.sort_by_key(|i| self.registry.iter().position(|m| m.id() == i.module));
+        order.into_iter().flat_map(|i| i.configs.iter())
+    }
+
+    /// The configurations of instance `host`, with their names.
+    fn configs_of(&self, host: u64) -> Vec<(Vec<u8>, *const ModuleConfig)> {
+        self.instances
+            .get(&host)
+            .map(|i| {
+                i.configs
+                    .iter()
+                    .map(|c| (c.full.as_bytes().to_vec(), core::ptr::from_ref(c)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether a loaded module already exports a type named `name`.
     pub(crate) fn type_name_taken(&self, name: &[u8]) -> bool {
         self.instances
             .values()
@@ -434,6 +476,30 @@ pub(crate) fn load(
     args: Vec<Vec<u8>>,
     origin: Origin,
 ) -> Result<(), LoadFailure> {
+    load_inner(server, path, args, origin, false)
+}
+
+/// MODULE LOADEX: [`load`] with `configs` for the module's LoadConfigs; a configuration it
+/// did not take fails the load (Valkey's "Loadex configurations were not applied").
+pub(crate) fn loadex(
+    server: &mut Server,
+    path: &[u8],
+    args: Vec<Vec<u8>>,
+    configs: Vec<(Vec<u8>, Vec<u8>)>,
+) -> Result<(), LoadFailure> {
+    server.modules.pending_configs = configs;
+    let r = load_inner(server, path, args, Origin::Command, true);
+    server.modules.pending_configs.clear();
+    r
+}
+
+fn load_inner(
+    server: &mut Server,
+    path: &[u8],
+    args: Vec<Vec<u8>>,
+    origin: Origin,
+    strict: bool,
+) -> Result<(), LoadFailure> {
     let p = path_of(path);
     let shown = p.display().to_string();
     let identity = file_identity(&p);
@@ -446,6 +512,15 @@ pub(crate) fn load(
         open(server, &p)?
     };
     let started = start(server, lib, &shown, &args, None)?;
+    if strict && !server.modules.pending_configs.is_empty() {
+        server.log.warning(
+            "Loadex configurations were not applied, likely due to invalid arguments. Unloading \
+             the module.",
+        );
+        let Started { lib, host, .. } = started;
+        let _ = lib.on_unload(server, host);
+        return Err(LoadFailure::LoadexConfigsUnused);
+    }
     let name = started.state.name.clone().unwrap_or_default();
     let version = started.state.version;
     let loaded = server.modules.registry.load(LoadRequest {
@@ -481,6 +556,7 @@ pub(crate) fn load(
 /// start (Valkey aborts: "Can't load module from X: server aborting").
 pub(crate) fn load_configured(server: &mut Server) -> Result<(), String> {
     let lines = server.settings.loadmodule.clone();
+    server.modules.pending_configs = server.settings.module_configs.clone();
     for line in lines {
         if load(server, &line.path, line.args, line.origin).is_err() {
             return Err(format!(
@@ -489,7 +565,78 @@ pub(crate) fn load_configured(server: &mut Server) -> Result<(), String> {
             ));
         }
     }
+    if !core::mem::take(&mut server.modules.pending_configs).is_empty() {
+        return Err(
+            "Module Configuration detected without loadmodule directive or no ApplyConfig call: \
+             aborting"
+                .into(),
+        );
+    }
     Ok(())
+}
+
+/// Every module configuration with its current value (CONFIG REWRITE).
+pub(crate) fn config_settings(server: &mut Server) -> Vec<crate::config::ModuleSetting> {
+    let all: Vec<(Vec<u8>, Vec<u8>, *const ModuleConfig)> = server
+        .modules
+        .configs()
+        .map(|c| {
+            (
+                c.full.as_bytes().to_vec(),
+                c.default.clone(),
+                core::ptr::from_ref(c),
+            )
+        })
+        .collect();
+    all.into_iter()
+        .map(|(name, default, c)| {
+            let value = config_get(server, c);
+            crate::config::ModuleSetting {
+                is_default: value == default,
+                name,
+                value,
+            }
+        })
+        .collect()
+}
+
+/// CONFIG GET's module configurations matching `pattern` (a glob; hidden ones only by their
+/// exact name), with their values.
+pub(crate) fn config_matches(server: &mut Server, pattern: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let glob = pattern.iter().any(|b| matches!(b, b'*' | b'?' | b'['));
+    let found: Vec<(Vec<u8>, *const ModuleConfig)> = server
+        .modules
+        .configs()
+        .filter(|c| {
+            if glob {
+                !c.hidden() && keyspace::glob::matches_nocase(pattern, c.full.as_bytes())
+            } else {
+                c.full.as_bytes().eq_ignore_ascii_case(pattern)
+            }
+        })
+        .map(|c| (c.full.as_bytes().to_vec(), core::ptr::from_ref(c)))
+        .collect();
+    found
+        .into_iter()
+        .map(|(name, c)| (name, config_get(server, c)))
+        .collect()
+}
+
+/// A module configuration CONFIG SET names: `Ok(None)` if no module has it, `Err` with
+/// Valkey's reason if it cannot be set.
+pub(crate) fn config_target(
+    server: &Server,
+    name: &[u8],
+) -> Result<Option<*const ModuleConfig>, &'static str> {
+    match server
+        .modules
+        .configs()
+        .find(|c| c.full.as_bytes().eq_ignore_ascii_case(name))
+    {
+        None => Ok(None),
+        Some(c) if !c.mutable() => Err("can't set immutable config"),
+        Some(c) => Ok(Some(core::ptr::from_ref(c))),
+    }
 }
 
 /// MODULE LIST / HELLO `modules`: one 4-field map per module, in load order.

@@ -145,11 +145,19 @@ fn run(server: &mut Server, plan: &ReloadPlan) -> ReloadOutcome {
             None => return ReloadOutcome::NotStarted(LoadFailure::ImageUnavailable),
         },
     };
+    // The configurations keep their current values across the restart.
+    let carried: Vec<(Vec<u8>, Vec<u8>)> = server
+        .modules
+        .configs_of(old_host)
+        .into_iter()
+        .map(|(name, c)| (name, super::config_get(server, c)))
+        .collect();
     if !old_lib.on_unload(server, old_host) {
         return ReloadOutcome::UnloadRefused;
     }
     let retired = retire(server, old_host);
     let shown = path.display().to_string();
+    server.modules.pending_configs.clone_from(&carried);
     let failure = match start(
         server,
         attempt_lib,
@@ -169,13 +177,15 @@ fn run(server: &mut Server, plan: &ReloadPlan) -> ReloadOutcome {
                 let version = started.state.version;
                 commit(server, started, plan.module, plan.attempt.instance);
                 drop(retired);
+                server.modules.pending_configs.clear();
                 return ReloadOutcome::Loaded { name, version };
             }
         }
         Err(f) => f,
     };
     let fallback = lib_for(plan.fallback.image).unwrap_or(old_lib);
-    match start(
+    server.modules.pending_configs = carried;
+    let outcome = match start(
         server,
         fallback,
         &shown,
@@ -191,7 +201,9 @@ fn run(server: &mut Server, plan: &ReloadPlan) -> ReloadOutcome {
             failure,
             fallback_failure,
         },
-    }
+    };
+    server.modules.pending_configs.clear();
+    outcome
 }
 
 /// Logs how a reload ended.

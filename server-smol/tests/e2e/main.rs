@@ -10,6 +10,7 @@ mod connection;
 mod debug;
 mod latencystats;
 mod memory;
+mod module_configs;
 mod modules;
 mod monitor;
 mod multi;

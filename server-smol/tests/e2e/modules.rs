@@ -39,14 +39,14 @@ fn modules_dir() -> &'static Path {
 }
 
 /// The path of test module `name`.
-fn module(name: &str) -> String {
+pub(crate) fn module(name: &str) -> String {
     let p = modules_dir().join(format!("libtest_module_{name}.so"));
     assert!(p.exists(), "{} was not built", p.display());
     p.display().to_string()
 }
 
 /// A fresh scratch directory.
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("server-smol-mod-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
@@ -61,11 +61,11 @@ fn q(r: &mut redis::Connection, args: &[&str]) -> redis::RedisResult<Value> {
     c.query(r)
 }
 
-fn ok(r: &mut redis::Connection, args: &[&str]) -> Value {
+pub(crate) fn ok(r: &mut redis::Connection, args: &[&str]) -> Value {
     q(r, args).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
 
-fn err(r: &mut redis::Connection, args: &[&str]) -> String {
+pub(crate) fn err(r: &mut redis::Connection, args: &[&str]) -> String {
     match q(r, args) {
         Ok(v) => panic!("{args:?} succeeded: {v:?}"),
         Err(e) => {
@@ -76,7 +76,7 @@ fn err(r: &mut redis::Connection, args: &[&str]) -> String {
     }
 }
 
-fn bulk(s: &str) -> Value {
+pub(crate) fn bulk(s: &str) -> Value {
     Value::BulkString(s.as_bytes().to_vec())
 }
 
@@ -250,8 +250,10 @@ fn bad_modules_get_the_load_error_and_the_reason_in_the_log() {
         ),
         (&["MODULE", "LOAD", &hello], "Module name is busy"),
         (
-            &["MODULE", "LOADEX", &hello, "CONFIG", "a", "b"],
-            "Loadex configurations",
+            &[
+                "MODULE", "LOADEX", &strict, "CONFIG", "strict.a", "b", "ARGS", "1",
+            ],
+            "Loadex configurations were not applied",
         ),
         (
             &["MODULE", "LOADEX", &hello, "BOGUS"],

@@ -2,8 +2,12 @@
 //! `open_key` / StringDMA, plus `hello.setargs` calling `UpdateRuntimeArgs`.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use valkey_module::alloc::ValkeyAlloc;
+use valkey_module::configuration::{ConfigurationContext, ConfigurationFlags};
+use valkey_module::{ConfigurationValue, enum_configuration};
 use valkey_module::redisvalue::ValkeyValueKey;
 use valkey_module::{
     Context, NextArg, Status, ValkeyError, ValkeyResult, ValkeyString, ValkeyValue, raw,
@@ -186,6 +190,52 @@ fn init(ctx: &Context, args: &[ValkeyString]) -> Status {
     Status::Ok
 }
 
+enum_configuration! {
+    /// `hello.mode`.
+    #[derive(Copy, PartialEq)]
+    enum Mode {
+        Fast = 1,
+        Safe = 2,
+    }
+}
+
+/// `hello.level`: a number from 0 to 100.
+static LEVEL: AtomicI64 = AtomicI64::new(0);
+/// `hello.greeting`: refuses values containing "bad".
+static GREETING: Mutex<String> = Mutex::new(String::new());
+/// `hello.loud`.
+static LOUD: AtomicBool = AtomicBool::new(false);
+/// `hello.mode`.
+static MODE: Mutex<Mode> = Mutex::new(Mode::Fast);
+/// `hello.limit`: immutable, a memory size.
+static LIMIT: AtomicI64 = AtomicI64::new(0);
+
+/// Refuses a greeting containing "bad" (the module's own validation).
+fn check_greeting(
+    ctx: &ConfigurationContext,
+    _: &str,
+    v: &'static Mutex<String>,
+) -> Result<(), ValkeyError> {
+    let text: ValkeyString = v.get(ctx);
+    if text.to_string_lossy().contains("bad") {
+        return Err(ValkeyError::Str("Cannot set greeting to a bad value"));
+    }
+    Ok(())
+}
+
+/// `hello.config`: the configurations as the module sees them.
+fn hello_config(_: &Context, _args: Vec<ValkeyString>) -> ValkeyResult {
+    let greeting = GREETING.lock().map(|g| g.clone()).unwrap_or_default();
+    let mode = MODE.lock().map(|m| *m as i64).unwrap_or(0);
+    Ok(ValkeyValue::Array(vec![
+        ValkeyValue::Integer(LEVEL.load(Ordering::SeqCst)),
+        ValkeyValue::BulkString(greeting),
+        ValkeyValue::Integer(i64::from(LOUD.load(Ordering::SeqCst))),
+        ValkeyValue::Integer(mode),
+        ValkeyValue::Integer(LIMIT.load(Ordering::SeqCst)),
+    ]))
+}
+
 valkey_module! {
     name: "hello",
     version: 3,
@@ -202,5 +252,22 @@ valkey_module! {
         ["hello.len", hello_len, "readonly", 1, 1, 1],
         ["hello.kinds", hello_kinds, "readonly", 0, 0, 0],
         ["hello.autoset", hello_autoset, "write", 1, 1, 1],
+        ["hello.config", hello_config, "readonly", 0, 0, 0],
     ],
+    configurations: [
+        i64: [
+            ["level", &LEVEL, 5, 0, 100, ConfigurationFlags::DEFAULT, None],
+            ["limit", &LIMIT, 1024, 0, 1 << 30, ConfigurationFlags::IMMUTABLE | ConfigurationFlags::MEMORY, None],
+        ],
+        string: [
+            ["greeting", &GREETING, "hi there", ConfigurationFlags::DEFAULT, None, Some(Box::new(check_greeting))],
+        ],
+        bool: [
+            ["loud", &LOUD, false, ConfigurationFlags::DEFAULT, None],
+        ],
+        enum: [
+            ["mode", &MODE, Mode::Fast, ConfigurationFlags::DEFAULT, None],
+        ],
+        module_args_as_configuration: false,
+    ]
 }

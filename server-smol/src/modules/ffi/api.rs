@@ -117,6 +117,11 @@ fn table() -> &'static [(&'static str, usize)] {
             "ModuleTypeGetType" => super::types::get_type as unsafe extern "C" fn(_) -> _,
             "ModuleTypeGetValue" => super::types::get_value as unsafe extern "C" fn(_) -> _,
             "UpdateRuntimeArgs" => update_runtime_args as unsafe extern "C" fn(_, _, _) -> _,
+            "RegisterStringConfig" => super::configs::register_string as unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _,
+            "RegisterBoolConfig" => super::configs::register_bool as unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _,
+            "RegisterNumericConfig" => super::configs::register_numeric as unsafe extern "C" fn(_, _, _, _, _, _, _, _, _, _) -> _,
+            "RegisterEnumConfig" => super::configs::register_enum as unsafe extern "C" fn(_, _, _, _, _, _, _, _, _, _, _) -> _,
+            "LoadConfigs" => super::configs::load_configs as unsafe extern "C" fn(_) -> _,
         };
         all.to_vec()
     })
@@ -161,7 +166,7 @@ pub(super) unsafe extern "C" fn get_api(name: *const c_char, slot: *mut *mut c_v
 /// # Safety
 ///
 /// `ctx` is NULL or a context this host made.
-unsafe fn host_of(ctx: *mut ModuleCtx) -> Option<u64> {
+pub(super) unsafe fn host_of(ctx: *mut ModuleCtx) -> Option<u64> {
     // SAFETY: per the contract.
     unsafe { ctx.as_ref() }.map(|c| c.host)
 }

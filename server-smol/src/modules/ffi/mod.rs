@@ -10,12 +10,14 @@
 
 mod api;
 mod cmdinfo;
+mod configs;
 mod keys;
 mod reply;
 mod strings;
 mod types;
 
 pub(crate) use api::{remember_name, set_logger};
+pub(crate) use configs::{ModuleConfig, get as config_get, set as config_set};
 pub(crate) use types::free_dropped;
 
 use core::cell::Cell;
