@@ -1,7 +1,7 @@
 //! [`Config`]: what a [`Keyspace`](crate::Keyspace) is built with, and the limits it may change at
 //! run time.
 
-/// What each entry records about its accesses, for OBJECT IDLETIME/FREQ and (later) eviction.
+/// What each entry records about its accesses, for OBJECT IDLETIME/FREQ and eviction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccessTracking {
     /// Nothing (3 bytes per key saved; OBJECT IDLETIME and FREQ answer with an error).
@@ -11,10 +11,84 @@ pub enum AccessTracking {
     /// A logarithmic access counter with decay (Valkey's LFU).
     Lfu {
         /// `lfu-log-factor` (Valkey's default: 10).
-        log_factor: u8,
-        /// `lfu-decay-time` in minutes (Valkey's default: 1).
-        decay_minutes: u16,
+        log_factor: u32,
+        /// `lfu-decay-time` in minutes (Valkey's default: 1; 0 never decays).
+        decay_minutes: u32,
     },
+}
+
+/// `maxmemory-policy`: which keys [`Keyspace::evict`](crate::Keyspace::evict) removes when
+/// memory is over the limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EvictionPolicy {
+    /// Evict nothing: commands that would use more memory are refused (the default).
+    NoEviction,
+    /// The least recently used keys, approximated by sampling.
+    AllKeysLru,
+    /// The least frequently used keys, approximated by sampling.
+    AllKeysLfu,
+    /// Random keys.
+    AllKeysRandom,
+    /// The least recently used among keys with an expire time.
+    VolatileLru,
+    /// The least frequently used among keys with an expire time.
+    VolatileLfu,
+    /// Random keys among those with an expire time.
+    VolatileRandom,
+    /// The keys with an expire time nearest to now.
+    VolatileTtl,
+}
+
+impl EvictionPolicy {
+    /// Every policy, in the order Valkey lists them.
+    pub const ALL: [Self; 8] = [
+        Self::VolatileLru,
+        Self::VolatileLfu,
+        Self::VolatileRandom,
+        Self::VolatileTtl,
+        Self::AllKeysLru,
+        Self::AllKeysLfu,
+        Self::AllKeysRandom,
+        Self::NoEviction,
+    ];
+
+    /// The name `maxmemory-policy` takes and CONFIG GET and INFO show.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::NoEviction => "noeviction",
+            Self::AllKeysLru => "allkeys-lru",
+            Self::AllKeysLfu => "allkeys-lfu",
+            Self::AllKeysRandom => "allkeys-random",
+            Self::VolatileLru => "volatile-lru",
+            Self::VolatileLfu => "volatile-lfu",
+            Self::VolatileRandom => "volatile-random",
+            Self::VolatileTtl => "volatile-ttl",
+        }
+    }
+
+    /// The policy named `name` (ASCII case-insensitive).
+    #[must_use]
+    pub fn from_name(name: &[u8]) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name().as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether it picks among every key (`allkeys-*`) rather than keys with an expire time.
+    #[must_use]
+    pub const fn all_keys(self) -> bool {
+        matches!(
+            self,
+            Self::AllKeysLru | Self::AllKeysLfu | Self::AllKeysRandom
+        )
+    }
+
+    /// Whether it ranks keys by access frequency, so entries must keep an LFU counter.
+    #[must_use]
+    pub const fn is_lfu(self) -> bool {
+        matches!(self, Self::AllKeysLfu | Self::VolatileLfu)
+    }
 }
 
 /// How a keyspace is set up. Start from [`Config::default`] and adjust.
@@ -49,6 +123,10 @@ pub struct Config {
     pub zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value` (alias `zset-max-ziplist-value`, default 64).
     pub zset_max_listpack_value: usize,
+    /// `maxmemory-policy` (default `noeviction`).
+    pub maxmemory_policy: EvictionPolicy,
+    /// `maxmemory-samples`: keys sampled per database for each eviction (default 5).
+    pub maxmemory_samples: usize,
 }
 
 impl Default for Config {
@@ -66,6 +144,8 @@ impl Default for Config {
             set_max_listpack_value: 64,
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
+            maxmemory_policy: EvictionPolicy::NoEviction,
+            maxmemory_samples: 5,
         }
     }
 }
@@ -121,6 +201,14 @@ impl Config {
     pub const fn zset_max_listpack(mut self, entries: usize, value: usize) -> Self {
         self.zset_max_listpack_entries = entries;
         self.zset_max_listpack_value = value;
+        self
+    }
+
+    /// Sets `maxmemory-policy` and `maxmemory-samples` (at least 1).
+    #[must_use]
+    pub const fn eviction(mut self, policy: EvictionPolicy, samples: usize) -> Self {
+        self.maxmemory_policy = policy;
+        self.maxmemory_samples = if samples == 0 { 1 } else { samples };
         self
     }
 

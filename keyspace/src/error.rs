@@ -175,7 +175,7 @@ impl Error<'_> {
                 "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
             }
             Self::LruNotSelected => {
-                "ERR An LRU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
+                "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."
             }
             Self::MustBePositive => "ERR value is out of range, must be positive",
             Self::OutOfLongRange => {

@@ -2,12 +2,17 @@
 
 use alloc::vec::Vec;
 
-pub use crate::config::{AccessTracking, Config};
+use crate::access::{
+    LFU_INIT_VAL, lfu_decayed, lfu_field, lfu_log_incr, lfu_minutes, lru_clock, lru_field,
+    lru_idle_ticks,
+};
+pub use crate::config::{AccessTracking, Config, EvictionPolicy};
 use crate::db::{Db, hash_key};
 use crate::entry::{Entry, Kind, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
 use crate::object::{ModuleValue, Object};
 use crate::time::Millis;
+pub use evict::{EvictOutcome, MemoryGauge};
 
 /// How much the active expire cycle samples per round, as Valkey does
 /// (`ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
@@ -60,6 +65,10 @@ pub struct Keyspace {
     misses: u64,
     created: Option<Vec<(usize, Vec<u8>)>>,
     missed: Option<Vec<(usize, Vec<u8>)>>,
+    /// Eviction candidates kept across [`evict`](Self::evict) calls (Valkey's eviction pool).
+    pool: evict::Pool,
+    /// The database the random policies try after the last one they evicted from.
+    evict_db: usize,
 }
 
 impl Keyspace {
@@ -81,6 +90,8 @@ impl Keyspace {
             misses: 0,
             created: None,
             missed: None,
+            pool: evict::Pool::default(),
+            evict_db: 0,
         }
     }
 
@@ -187,11 +198,18 @@ impl Keyspace {
     }
 
     /// Takes the settings of `config` a running server may change (CONFIG SET):
-    /// `proto-max-bulk-len` and the encoding thresholds. The number of databases, the hash seed
-    /// and the access tracking stay as built. Existing values keep their encoding until a
-    /// command converts them, as in Valkey.
+    /// `proto-max-bulk-len`, the encoding thresholds, the eviction policy and samples, and the
+    /// access tracking between LRU and LFU (each entry's field is then read the new way, as
+    /// Valkey reinterprets `robj.lru` when `maxmemory-policy` changes). The number of databases,
+    /// the hash seed and whether entries have an access field at all stay as built. Existing
+    /// values keep their encoding until a command converts them, as in Valkey.
     pub fn set_limits(&mut self, config: &Config) {
         let c = &mut self.config;
+        if (c.access == AccessTracking::Off) == (config.access == AccessTracking::Off) {
+            c.access = config.access;
+        }
+        c.maxmemory_policy = config.maxmemory_policy;
+        c.maxmemory_samples = config.maxmemory_samples.max(1);
         c.proto_max_bulk_len = config.proto_max_bulk_len;
         c.list_max_listpack_size = config.list_max_listpack_size;
         c.hash_max_listpack_entries = config.hash_max_listpack_entries;
@@ -789,21 +807,17 @@ impl Keyspace {
                     return;
                 };
                 let counter = lfu_decayed(a, now, decay_minutes);
-                let counter = self.lfu_log_incr(counter, log_factor);
+                let r = self.random_unit();
+                let counter = lfu_log_incr(counter, log_factor, r);
                 self.entry_mut(db, i)
                     .set_access(lfu_field(lfu_minutes(now), counter));
             }
         }
     }
 
-    fn lfu_log_incr(&mut self, counter: u8, log_factor: u8) -> u8 {
-        if counter == 255 {
-            return 255;
-        }
-        let r = (self.next_random() >> 11) as f64 / (1u64 << 53) as f64;
-        let base = f64::from(counter.saturating_sub(LFU_INIT_VAL));
-        let p = 1.0 / (base * f64::from(log_factor) + 1.0);
-        if r < p { counter + 1 } else { counter }
+    /// A uniform draw in `[0, 1)`.
+    fn random_unit(&mut self) -> f64 {
+        (self.next_random() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// OBJECT IDLETIME of slot `i` in seconds, if LRU tracking is on.
@@ -812,14 +826,7 @@ impl Keyspace {
             return None;
         }
         let a = self.entry(db, i).access()?;
-        let then = u32::from_le_bytes([a[0], a[1], a[2], 0]);
-        let clock = lru_clock(now);
-        let idle = if clock >= then {
-            clock - then
-        } else {
-            clock + (LRU_CLOCK_MAX - then)
-        };
-        Some(u64::from(idle))
+        Some(u64::from(lru_idle_ticks(a, now)))
     }
 
     /// OBJECT FREQ of slot `i`, if LFU tracking is on.
@@ -831,47 +838,6 @@ impl Keyspace {
     }
 }
 
-const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
-const LFU_INIT_VAL: u8 = 5;
-
-fn lru_clock(now: Millis) -> u32 {
-    ((now.0 / 1000) & u64::from(LRU_CLOCK_MAX)) as u32
-}
-
-fn lru_field(clock: u32) -> [u8; 3] {
-    let b = clock.to_le_bytes();
-    [b[0], b[1], b[2]]
-}
-
-fn lfu_minutes(now: Millis) -> u16 {
-    ((now.0 / 1000 / 60) & 0xFFFF) as u16
-}
-
-fn lfu_field(minutes: u16, counter: u8) -> [u8; 3] {
-    let m = minutes.to_le_bytes();
-    [counter, m[0], m[1]]
-}
-
-fn lfu_decayed(a: [u8; 3], now: Millis, decay_minutes: u16) -> u8 {
-    let counter = a[0];
-    let ldt = u16::from_le_bytes([a[1], a[2]]);
-    let now_m = lfu_minutes(now);
-    let elapsed = if now_m >= ldt {
-        u32::from(now_m - ldt)
-    } else {
-        65535 - u32::from(ldt) + u32::from(now_m)
-    };
-    let periods = if decay_minutes == 0 {
-        0
-    } else {
-        elapsed / u32::from(decay_minutes)
-    };
-    if periods > u32::from(counter) {
-        0
-    } else {
-        counter - periods as u8
-    }
-}
-
+mod evict;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! The data store of a Valkey-compatible server: databases, string, list, hash, set and sorted
-//! set values, expiry, memory accounting, change events, the command table and the data commands.
+//! set values, expiry, memory accounting, maxmemory eviction ([`Keyspace::evict`]), change
+//! events, the command table and the data commands.
 //!
 //! What it deliberately does not do: read a clock (time is the `now: Millis` argument), touch a
 //! socket, or produce RESP bytes (replies go through [`ReplySink`]; the server encodes them).
@@ -29,6 +30,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+mod access;
 mod cmd;
 pub mod command;
 mod config;
@@ -57,7 +59,10 @@ pub use command::{Command, CommandInfo, CommandTable, Ctx, Handler};
 pub use entry::{Encoding, Kind, Value};
 pub use error::Error;
 pub use events::{Change, ChangeKind, ChangeSink, Discard};
-pub use keyspace::{AccessTracking, Config, ExpireCycle, KEYS_PER_LOOP, Keyspace, Peeked};
+pub use keyspace::{
+    AccessTracking, Config, EvictOutcome, EvictionPolicy, ExpireCycle, KEYS_PER_LOOP, Keyspace,
+    MemoryGauge, Peeked,
+};
 pub use object::ModuleValue;
 pub use reply::{Item, Recorded, Recorded3, ReplySink, Tally};
 pub use time::Millis;

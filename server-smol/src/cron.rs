@@ -1,6 +1,6 @@
-//! The server timer, `hz` times a second: the end of a CLIENT PAUSE, active expiry, the
-//! tracking-table limit and BCAST batches, idle-client timeouts, the ops meter and the memory
-//! peak.
+//! The server timer, `hz` times a second: the end of a CLIENT PAUSE, active expiry, eviction a
+//! time limit cut short, the tracking-table limit and BCAST batches, idle-client timeouts, the
+//! ops meter and the memory peak.
 
 use core::cell::RefCell;
 use core::time::Duration;
@@ -32,15 +32,17 @@ fn tick(server: &mut Server) {
     let now = clock::unix_millis();
     server.end_pause_if_due(now);
     crate::blocking::serve_ready(server, now);
+    crate::notify::arm(server);
     // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
     if server.pause.active(now).is_none() && !server.debug.active_expire_off {
-        crate::notify::arm(server);
         let cycle = server
             .keyspace
             .active_expire(now, EXPIRE_BUDGET, &mut server.changes);
         server.stats.expire_cycle_sampled += cycle.sampled as u64;
-        crate::notify::publish(server, None);
     }
+    crate::evict::tick(server, now);
+    // The `expired` and `evicted` notifications of this tick.
+    crate::notify::publish(server, None);
     server.take_changes();
     let tracker = &mut server.changes.tracker;
     if tracker.any_tracking() {

@@ -1,8 +1,9 @@
 //! One command table for everything, and running one request through it with Valkey's checks in
-//! Valkey's order: lookup and arity (the table's errors), authentication, the RESP2 subscribed
-//! mode, then the handler. Around it, client-side caching's bookkeeping: the table limit before
-//! the command, reads recorded after a READONLY one, the client's own invalidations after its
-//! reply. Whether a request must wait for CLIENT PAUSE is decided before it runs
+//! Valkey's order: lookup and arity (the table's errors), authentication, MULTI's refusals,
+//! maxmemory (eviction, then OOM), the RESP2 subscribed mode, then the handler. Around it,
+//! client-side caching's bookkeeping: the table limit and `maxmemory` eviction before the
+//! command (what they invalidate reaches even this client before its reply), reads recorded
+//! after a READONLY one, the client's own invalidations after its reply. Whether a request must wait for CLIENT PAUSE is decided before it runs
 //! ([`must_wait`]).
 
 use keyspace::command::{CommandInfo, Flags};
@@ -71,7 +72,7 @@ pub(crate) fn execute(
 ) {
     take_pushes(client, out);
     let me = ClientId::new(client.id);
-    if let Some(me) = me.filter(|_| server.changes.tracker.any_tracking()) {
+    if server.changes.tracker.any_tracking() && me.is_some() {
         // Before the command, so what it evicts reaches this client before its reply.
         let tracker = &mut server.changes.tracker;
         tracker.set_max_keys(
@@ -81,7 +82,6 @@ pub(crate) fn execute(
             tracking::deliver(server, client);
             take_pushes(client, out);
         }
-        server.changes.tracker.begin_command(me);
     }
     let mark = out.buf.len();
     let errors = out.errors;
@@ -111,6 +111,23 @@ pub(crate) fn execute(
             let name = info.full_name;
             if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
                 reject(server, client, name, out, "NOAUTH Authentication required.");
+            } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
+                let text = "ERR Command not allowed inside a transaction";
+                reject(server, client, name, out, text);
+            } else if out_of_memory(server, client, &info, out, now) {
+                if info.full_name == "exec" {
+                    // Valkey's `execCommandAbort`: the transaction is discarded.
+                    server.cmdstats.rejected(name);
+                    client.multi = None;
+                    server.changes.watches.reset(client.id);
+                    out.error_text(&format!(
+                        "EXECABORT Transaction discarded because of: {}",
+                        crate::evict::OOM
+                    ));
+                    crate::monitor::feed(server, client, &info, args);
+                } else {
+                    reject(server, client, name, out, crate::evict::OOM);
+                }
             } else if client.subscribed()
                 && !client.resp3()
                 && !allowed_when_subscribed(info.full_name)
@@ -121,9 +138,6 @@ pub(crate) fn execute(
                     info.full_name
                 );
                 reject(server, client, name, out, &text);
-            } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
-                let text = "ERR Command not allowed inside a transaction";
-                reject(server, client, name, out, text);
             } else if let Some(queue) = client.multi.as_mut().filter(|_| queues(info.full_name)) {
                 // Once a watched key changed, EXEC can only fail: nothing more is kept.
                 if !server.changes.watches.is_dirty(client.id) {
@@ -131,6 +145,10 @@ pub(crate) fn execute(
                 }
                 out.simple("QUEUED");
             } else if let Some(handler) = handler {
+                // From here until its reply, the client's own invalidations are held.
+                if let Some(me) = me.filter(|_| server.changes.tracker.any_tracking()) {
+                    server.changes.tracker.begin_command(me);
+                }
                 run(server, client, handler, &info, args, out, now);
             }
         }
@@ -153,6 +171,27 @@ pub(crate) fn execute(
         tracking::deliver(server, client);
     }
     take_pushes(client, out);
+}
+
+/// Valkey's maxmemory step of `processCommand`: evicts if a limit is set, hands what that
+/// invalidated to the tracking clients (this one's pushes go out before its reply), and says
+/// whether the command is refused for lack of memory.
+fn out_of_memory(
+    server: &mut Server,
+    client: &mut Client,
+    info: &CommandInfo,
+    out: &mut Reply,
+    now: Millis,
+) -> bool {
+    crate::notify::arm(server);
+    let refused = crate::evict::refuses(server, client, info, now);
+    // The `evicted` notifications: published now, before the command runs (or is refused).
+    crate::notify::publish(server, Some(&mut *client));
+    if server.changes.tracker.has_deliveries() {
+        tracking::deliver(server, client);
+    }
+    take_pushes(client, out);
+    refused
 }
 
 /// A command refused before it runs; inside MULTI it dooms the transaction (Valkey's

@@ -19,6 +19,7 @@ mod config;
 mod conn;
 mod cron;
 mod dispatch;
+mod evict;
 mod io_loop;
 mod latency;
 mod listen;

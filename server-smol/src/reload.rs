@@ -256,6 +256,8 @@ pub(crate) async fn reload(
     s.log.level = plan.next.loglevel;
     let limits = plan.next.keyspace_limits(*s.keyspace.config());
     s.keyspace.set_limits(&limits);
+    // A lowered limit is met by the timer's next tick.
+    s.eviction.running |= plan.next.maxmemory != s.settings.maxmemory && plan.next.maxmemory > 0;
     s.settings = plan.next;
     s.reload.ok += 1;
     s.reload.last_ok = Some(true);
@@ -379,6 +381,12 @@ mod tests {
         ("slowlog-max-len", "128", "0"),
         ("latency-tracking", "yes", "no"),
         ("latency-tracking-info-percentiles", "50 99 99.9", "0 100"),
+        ("maxmemory", "0", "100mb"),
+        ("maxmemory-policy", "noeviction", "allkeys-lru"),
+        ("maxmemory-samples", "5", "10"),
+        ("maxmemory-eviction-tenacity", "10", "100"),
+        ("lfu-log-factor", "10", "0"),
+        ("lfu-decay-time", "1", "0"),
     ];
 
     #[test]

@@ -235,6 +235,7 @@ async fn start(
         shutting_down: false,
         pubsub: PubSub::default(),
         pause: Pause::default(),
+        eviction: crate::evict::Eviction::default(),
         pending_pushes: Vec::new(),
         monitors: Vec::new(),
         cmdstats: crate::commandstats::CommandStats::default(),

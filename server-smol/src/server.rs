@@ -170,6 +170,8 @@ pub(crate) struct Server {
     pub(crate) pubsub: PubSub,
     /// CLIENT PAUSE state and the parked clients.
     pub(crate) pause: Pause,
+    /// `maxmemory` eviction between runs.
+    pub(crate) eviction: crate::evict::Eviction,
     /// Clients in MONITOR mode, in the order they entered it.
     pub(crate) monitors: Vec<u64>,
     /// INFO commandstats and errorstats.

@@ -152,12 +152,37 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     ex.server.log.level = next.loglevel;
     let limits = next.keyspace_limits(*ex.server.keyspace.config());
     ex.server.keyspace.set_limits(&limits);
+    let maxmemory_changed = next.maxmemory != ex.server.settings.maxmemory;
     ex.server.settings = next;
+    if maxmemory_changed {
+        update_maxmemory(ex);
+    }
     out.ok();
+}
+
+/// A new `maxmemory` (Valkey's `updateMaxmemory`): a warning when it is below the memory in
+/// use, and eviction down to it at once.
+fn update_maxmemory(ex: &mut Exec<'_>) {
+    let max = ex.server.settings.maxmemory;
+    if max == 0 {
+        crate::evict::perform(ex.server, ex.now);
+        return;
+    }
+    let used = ex.server.used_memory(Some(ex.client));
+    if max < used as u64 {
+        ex.server.log.warning(&format!(
+            "WARNING: the new maxmemory value set via CONFIG SET ({max}) is smaller than the \
+             current memory usage ({used}). This will result in key eviction and/or the \
+             inability to accept new write commands depending on the maxmemory-policy."
+        ));
+    }
+    crate::evict::refresh_client_bytes(ex.server, Some(ex.client));
+    crate::evict::perform(ex.server, ex.now);
 }
 
 fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     ex.server.stats = Stats::default();
+    ex.server.eviction.reset_stats();
     ex.server.keyspace.reset_stats();
     ex.server.ops = crate::server::OpsMeter::default();
     ex.server.used_memory_peak = 0;

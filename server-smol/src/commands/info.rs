@@ -288,9 +288,11 @@ fn memory(ex: &mut Exec<'_>, t: &mut String) {
         human(s.used_memory_peak as u64)
     );
     field!(t, "used_memory_dataset", s.keyspace.used_memory());
-    field!(t, "maxmemory", 0);
-    field!(t, "maxmemory_human", "0B");
-    field!(t, "maxmemory_policy", "noeviction");
+    field!(t, "maxmemory", s.settings.maxmemory);
+    field!(t, "maxmemory_human", human(s.settings.maxmemory));
+    field!(t, "maxmemory_policy", s.settings.maxmemory_policy.name());
+    // Nothing (replication or AOF buffers) is left out of the figure eviction compares.
+    field!(t, "mem_not_counted_for_evict", 0);
     field!(t, "mem_allocator", "libc");
 }
 
@@ -306,6 +308,16 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
     field!(t, "rejected_connections", st.rejected_connections);
     field!(t, "expired_keys", st.expired_keys + s.changes.expired);
     field!(t, "evicted_keys", st.evicted_keys + s.changes.evicted);
+    field!(
+        t,
+        "total_eviction_exceeded_time",
+        s.eviction.total_exceeded_ms()
+    );
+    field!(
+        t,
+        "current_eviction_exceeded_time",
+        s.eviction.current_exceeded_ms()
+    );
     field!(t, "keyspace_hits", s.keyspace.keyspace_hits());
     field!(t, "keyspace_misses", s.keyspace.keyspace_misses());
     field!(t, "pubsub_channels", s.pubsub.channel_count());

@@ -97,6 +97,19 @@ pub(crate) struct Settings {
     pub(crate) latency_tracking: bool,
     /// `latency-tracking-info-percentiles`, each as CONFIG GET shows it (`50`, `99.9`).
     pub(crate) latency_tracking_info_percentiles: Vec<String>,
+    /// `maxmemory`: bytes of used memory past which keys are evicted or writes refused
+    /// (0: no limit).
+    pub(crate) maxmemory: u64,
+    /// `maxmemory-policy`.
+    pub(crate) maxmemory_policy: keyspace::EvictionPolicy,
+    /// `maxmemory-samples`.
+    pub(crate) maxmemory_samples: usize,
+    /// `maxmemory-eviction-tenacity` (0..=100): how long one eviction run may last.
+    pub(crate) maxmemory_eviction_tenacity: u32,
+    /// `lfu-log-factor`.
+    pub(crate) lfu_log_factor: u32,
+    /// `lfu-decay-time`, in minutes.
+    pub(crate) lfu_decay_time: u32,
 }
 
 /// `enable-module-command` / `enable-debug-command`: Valkey's protected-config values.
@@ -184,6 +197,12 @@ impl Default for Settings {
             slowlog_max_len: 128,
             latency_tracking: true,
             latency_tracking_info_percentiles: vec!["50".into(), "99".into(), "99.9".into()],
+            maxmemory: 0,
+            maxmemory_policy: ks.maxmemory_policy,
+            maxmemory_samples: ks.maxmemory_samples,
+            maxmemory_eviction_tenacity: 10,
+            lfu_log_factor: 10,
+            lfu_decay_time: 1,
         }
     }
 }
@@ -194,10 +213,22 @@ impl Settings {
         (d.set)(self, args)
     }
 
-    /// `base` with the keyspace settings these hold: `proto-max-bulk-len` and the encoding
-    /// thresholds (at start-up and after each CONFIG SET).
+    /// `base` with the keyspace settings these hold: `proto-max-bulk-len`, the encoding
+    /// thresholds, the eviction policy and the access tracking it reads (an LFU counter under
+    /// the `*-lfu` policies, the LRU clock otherwise, as Valkey's `robj.lru`), at start-up and
+    /// after each CONFIG SET.
     pub(crate) fn keyspace_limits(&self, base: keyspace::Config) -> keyspace::Config {
+        let access = if self.maxmemory_policy.is_lfu() {
+            keyspace::AccessTracking::Lfu {
+                log_factor: self.lfu_log_factor,
+                decay_minutes: self.lfu_decay_time,
+            }
+        } else {
+            keyspace::AccessTracking::Lru
+        };
         base.proto_max_bulk_len(self.proto_max_bulk_len)
+            .eviction(self.maxmemory_policy, self.maxmemory_samples)
+            .access(access)
             .list_max_listpack_size(self.list_max_listpack_size)
             .hash_max_listpack(self.hash_max_listpack_entries, self.hash_max_listpack_value)
             .set_max(

@@ -31,7 +31,9 @@ fn config_get_takes_globs_and_several_patterns() {
         .expect("config get");
     assert_eq!(got.get("maxclients").map(String::as_str), Some("77"));
     assert_eq!(got.get("HZ").map(String::as_str), Some("20"));
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.get("maxmemory").map(String::as_str), Some("0"));
+    // maxclients, HZ, and maxmemory with its -policy, -samples and -eviction-tenacity.
+    assert_eq!(got.len(), 6, "{got:?}");
     let mut c = server.raw();
     c.roundtrip(&["CONFIG", "GET", "nope*"], b"*0\r\n");
 }

@@ -8,6 +8,7 @@ mod collections;
 mod commandstats;
 mod connection;
 mod debug;
+mod eviction;
 mod latencystats;
 mod memory;
 mod module_configs;

@@ -303,6 +303,42 @@ fn the_active_expire_cycle_publishes_expired_keys() {
 }
 
 #[test]
+fn evictions_are_published_before_the_command_that_caused_them() {
+    const OK: &[u8] = b"+OK\r\n";
+    let server = Server::start(&["--notify-keyspace-events", "Ee"]);
+    let mut admin = server.raw();
+    admin.roundtrip(&["CONFIG", "SET", "maxmemory-policy", "volatile-lru"], OK);
+    let big = "x".repeat(200_000);
+    admin.roundtrip(&["SET", "victim", &big, "EX", "10000"], OK);
+    let mut watcher = keyevents(&server);
+    let mut me = resp3(&server);
+    me.roundtrip(
+        &["SUBSCRIBE", "__keyevent@0__:evicted"],
+        b">3\r\n$9\r\nsubscribe\r\n$22\r\n__keyevent@0__:evicted\r\n:1\r\n",
+    );
+    // Over the limit while a pause holds eviction back: the next command evicts.
+    admin.roundtrip(&["CLIENT", "PAUSE", "100000", "WRITE"], OK);
+    admin.cmd(&["INFO", "memory"]);
+    let memory = String::from_utf8(admin.reply()).expect("utf8");
+    let used: u64 = memory
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix("used_memory:"))
+        .and_then(|v| v.parse().ok())
+        .expect("used_memory");
+    let limit = (used - 100_000).to_string();
+    admin.roundtrip(&["CONFIG", "SET", "maxmemory", &limit], OK);
+    admin.roundtrip(&["CLIENT", "UNPAUSE"], OK);
+    // Evicted before the command ran: its own connection hears it before the reply.
+    me.cmd(&["SET", "mine", "1"]);
+    assert_eq!(
+        strings(&me.reply()),
+        ["message", "__keyevent@0__:evicted", "victim"]
+    );
+    me.expect(OK);
+    assert_eq!(next(&mut watcher, 1), ["evicted victim"]);
+}
+
+#[test]
 fn new_keys_are_announced_once_before_their_event() {
     let server = Server::start(&["--notify-keyspace-events", "KEn$"]);
     let mut sub = keyevents(&server);
