@@ -63,6 +63,8 @@ pub struct Keyspace {
     counting: bool,
     hits: u64,
     misses: u64,
+    created: Option<Vec<(usize, Vec<u8>)>>,
+    missed: Option<Vec<(usize, Vec<u8>)>>,
     /// Eviction candidates kept across [`evict`](Self::evict) calls (Valkey's eviction pool).
     pool: evict::Pool,
     /// The database the random policies try after the last one they evicted from.
@@ -86,6 +88,8 @@ impl Keyspace {
             counting: false,
             hits: 0,
             misses: 0,
+            created: None,
+            missed: None,
             pool: evict::Pool::default(),
             evict_db: 0,
         }
@@ -136,6 +140,55 @@ impl Keyspace {
     #[must_use]
     pub const fn keyspace_misses(&self) -> u64 {
         self.misses
+    }
+
+    /// Records (or stops recording) the keys created from now on, for Valkey's `new` keyspace
+    /// notification: every key added where none was, by any command (a key replaced in place
+    /// is not new). [`take_created`](Self::take_created) hands them over in creation order.
+    pub fn record_created(&mut self, on: bool) {
+        match (on, self.created.is_some()) {
+            (true, false) => self.created = Some(Vec::new()),
+            (false, true) => self.created = None,
+            _ => {}
+        }
+    }
+
+    /// The `(db, key)` pairs created since the last call, while recording
+    /// ([`record_created`](Self::record_created)).
+    pub fn take_created(&mut self) -> Vec<(usize, Vec<u8>)> {
+        self.created
+            .as_mut()
+            .map(core::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Records (or stops recording) the keys counted as misses from now on
+    /// ([`count_lookups`](Self::count_lookups)), for Valkey's `keymiss` keyspace notification.
+    /// [`take_missed`](Self::take_missed) hands them over in lookup order.
+    pub fn record_missed(&mut self, on: bool) {
+        match (on, self.missed.is_some()) {
+            (true, false) => self.missed = Some(Vec::new()),
+            (false, true) => self.missed = None,
+            _ => {}
+        }
+    }
+
+    /// The `(db, key)` pairs counted as misses since the last call, while recording
+    /// ([`record_missed`](Self::record_missed)).
+    pub fn take_missed(&mut self) -> Vec<(usize, Vec<u8>)> {
+        self.missed
+            .as_mut()
+            .map(core::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn miss(&mut self, db: usize, key: &[u8]) {
+        if self.counting {
+            self.misses += 1;
+            if let Some(missed) = &mut self.missed {
+                missed.push((db, key.to_vec()));
+            }
+        }
     }
 
     /// Zeroes the hit and miss counters (CONFIG RESETSTAT).
@@ -479,16 +532,15 @@ impl Keyspace {
     ) -> Option<(usize, u64)> {
         let h = self.hash(key);
         let Some(i) = self.dbs[db].find(h, key) else {
-            self.misses += u64::from(self.counting);
+            self.miss(db, key);
             return None;
         };
         if self.dbs[db].table.get(i).is_expired(now) {
-            self.misses += u64::from(self.counting);
-            if self.expiry_paused {
-                return None;
+            if !self.expiry_paused {
+                self.delete(db, i, h);
+                events.change(db, key, ChangeKind::Expired);
             }
-            self.delete(db, i, h);
-            events.change(db, key, ChangeKind::Expired);
+            self.miss(db, key);
             return None;
         }
         self.hits += u64::from(self.counting);
@@ -583,6 +635,9 @@ impl Keyspace {
             if let Some(i) = self.dbs[db].find(h, e.key()) {
                 self.delete(db, i, h);
             }
+        }
+        if let Some(created) = &mut self.created {
+            created.push((db, e.key().to_vec()));
         }
         self.dbs[db].insert(&self.state, h, e)
     }

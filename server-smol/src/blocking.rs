@@ -190,9 +190,11 @@ fn release(server: &mut Server, client: &mut Client, out: &mut Reply, error: boo
     if error {
         out.error_text("UNBLOCKED client unblocked via CLIENT UNBLOCK");
         server.stats.error_replies += 1;
+        server.cmdstats.take_errors(out, &server.log);
     } else {
         out.null_array();
     }
+    crate::commandstats::unblocked(server, client, &b.args, error);
     true
 }
 

@@ -79,6 +79,8 @@ pub(crate) struct Client {
     pub(crate) channels: BTreeSet<Vec<u8>>,
     /// Patterns it is subscribed to.
     pub(crate) patterns: BTreeSet<Vec<u8>>,
+    /// Shard channels it is subscribed to (SSUBSCRIBE).
+    pub(crate) shard_channels: BTreeSet<Vec<u8>>,
     /// Inside MULTI: the queued transaction.
     pub(crate) multi: Option<crate::multi::Queue>,
     /// Blocked by BLPOP and the like: what it waits for.
@@ -126,6 +128,7 @@ impl Client {
             paused: false,
             channels: BTreeSet::new(),
             patterns: BTreeSet::new(),
+            shard_channels: BTreeSet::new(),
             multi: None,
             blocked: None,
             monitor: false,
@@ -136,7 +139,7 @@ impl Client {
 
     /// Subscribed to at least one channel or pattern (Pub/Sub mode).
     pub(crate) fn subscribed(&self) -> bool {
-        !self.channels.is_empty() || !self.patterns.is_empty()
+        !self.channels.is_empty() || !self.patterns.is_empty() || !self.shard_channels.is_empty()
     }
 
     /// Tells the event loop to look at this connection in the current iteration: it moves
@@ -256,7 +259,7 @@ impl Client {
         out.extend_from_slice(&self.name);
         let _ = write!(
             out,
-            " age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={multi} watch={watched} \
+            " age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={multi} watch={watched} \
              qbuf={} qbuf-free={} argv-mem={} multi-mem={multi_mem} rbs={ocap} rbp={opeak} obl={obl} oll=0 \
              omem={obl} tot-mem={tot_mem} events={events} cmd={} user=default redir={} resp={} \
              lib-name=",
@@ -266,6 +269,7 @@ impl Client {
             self.db,
             self.channels.len(),
             self.patterns.len(),
+            self.shard_channels.len(),
             self.qbuf.0,
             self.qbuf.1 - self.qbuf.0,
             self.argv_mem,

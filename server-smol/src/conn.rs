@@ -345,6 +345,7 @@ fn process(
                         let mark = out.buf.len();
                         out.error_bytes(e.reply().as_bytes());
                         server.stats.error_replies += 1;
+                        server.cmdstats.take_errors(out, &server.log);
                         if me.reply_off || me.reply_skip {
                             out.buf.truncate(mark);
                         }

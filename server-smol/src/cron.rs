@@ -32,6 +32,7 @@ fn tick(server: &mut Server) {
     let now = clock::unix_millis();
     server.end_pause_if_due(now);
     crate::blocking::serve_ready(server, now);
+    crate::notify::arm(server);
     // A pause (WRITE or ALL) suspends expiry: no key is deleted until it ends.
     if server.pause.active(now).is_none() && !server.debug.active_expire_off {
         let cycle = server
@@ -40,6 +41,8 @@ fn tick(server: &mut Server) {
         server.stats.expire_cycle_sampled += cycle.sampled as u64;
     }
     crate::evict::tick(server, now);
+    // The `expired` and `evicted` notifications of this tick.
+    crate::notify::publish(server, None);
     server.take_changes();
     let tracker = &mut server.changes.tracker;
     if tracker.any_tracking() {

@@ -89,7 +89,11 @@ pub(crate) fn execute(
     let resolved = match server.table.resolve(args) {
         Ok(cmd) => Ok((cmd.handler, cmd.info)),
         Err(e) => {
+            let arity = matches!(e, keyspace::Error::WrongArity { .. });
             out.error(&e);
+            if arity {
+                crate::commandstats::rejected_arity(server, args);
+            }
             Err(())
         }
     };
@@ -104,13 +108,16 @@ pub(crate) fn execute(
             if info.full_name.starts_with("client|") {
                 end = CommandEnd::ClientCommand;
             }
+            let name = info.full_name;
             if server.auth_required(client) && !info.flags.contains(Flags::NO_AUTH) {
-                reject(client, out, "NOAUTH Authentication required.");
+                reject(server, client, name, out, "NOAUTH Authentication required.");
             } else if client.multi.is_some() && info.flags.contains(Flags::NO_MULTI) {
-                reject(client, out, "ERR Command not allowed inside a transaction");
+                let text = "ERR Command not allowed inside a transaction";
+                reject(server, client, name, out, text);
             } else if out_of_memory(server, client, &info, out, now) {
                 if info.full_name == "exec" {
                     // Valkey's `execCommandAbort`: the transaction is discarded.
+                    server.cmdstats.rejected(name);
                     client.multi = None;
                     server.changes.watches.reset(client.id);
                     out.error_text(&format!(
@@ -119,7 +126,7 @@ pub(crate) fn execute(
                     ));
                     crate::monitor::feed(server, client, &info, args);
                 } else {
-                    reject(client, out, crate::evict::OOM);
+                    reject(server, client, name, out, crate::evict::OOM);
                 }
             } else if client.subscribed()
                 && !client.resp3()
@@ -130,7 +137,7 @@ pub(crate) fn execute(
                      / RESET are allowed in this context",
                     info.full_name
                 );
-                reject(client, out, &text);
+                reject(server, client, name, out, &text);
             } else if let Some(queue) = client.multi.as_mut().filter(|_| queues(info.full_name)) {
                 // Once a watched key changed, EXEC can only fail: nothing more is kept.
                 if !server.changes.watches.is_dirty(client.id) {
@@ -156,6 +163,7 @@ pub(crate) fn execute(
         end = CommandEnd::Queued;
     }
     server.stats.error_replies += out.errors - errors;
+    server.cmdstats.take_errors(out, &server.log);
     finish_reply(client, out, mark);
     if let Some(me) = me {
         // After the reply: the client's own invalidations, even under CLIENT REPLY OFF.
@@ -175,17 +183,27 @@ fn out_of_memory(
     out: &mut Reply,
     now: Millis,
 ) -> bool {
+    crate::notify::arm(server);
     let refused = crate::evict::refuses(server, client, info, now);
+    // The `evicted` notifications: published now, before the command runs (or is refused).
+    crate::notify::publish(server, Some(&mut *client));
     if server.changes.tracker.has_deliveries() {
         tracking::deliver(server, client);
-        take_pushes(client, out);
     }
+    take_pushes(client, out);
     refused
 }
 
 /// A command refused before it runs; inside MULTI it dooms the transaction (Valkey's
 /// `rejectCommand` and `flagTransaction`).
-fn reject(client: &mut Client, out: &mut Reply, text: &str) {
+fn reject(
+    server: &mut Server,
+    client: &mut Client,
+    name: &'static str,
+    out: &mut Reply,
+    text: &str,
+) {
+    server.cmdstats.rejected(name);
     if let Some(q) = client.multi.as_mut() {
         q.flag();
     }
@@ -219,6 +237,8 @@ fn run(
     let before = (server.changes.watches.any()
         && matches!(info.full_name, "flushall" | "flushdb" | "swapdb"))
     .then(|| server.changes.watches.snapshot(&mut server.keyspace, now));
+    crate::notify::arm(server);
+    let started = crate::commandstats::begin(server, out);
     match handler {
         Handler::Data(h) => {
             let mut cx = Ctx {
@@ -244,6 +264,7 @@ fn run(
         ),
     }
     server.changes.writer = None;
+    crate::notify::publish(server, Some(&mut *client));
     if server.changes.watches.has_db_events() {
         server
             .changes
@@ -261,6 +282,7 @@ fn run(
     if let Some(me) = me {
         record_reads(server, me, info, args);
     }
+    crate::commandstats::end(server, client, info, args, started, out);
     crate::monitor::feed(server, client, info, args);
     client.argv_mem = 0;
     server.stats.commands_processed += 1;

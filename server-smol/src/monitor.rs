@@ -29,19 +29,6 @@ pub(crate) fn repr(arg: &[u8], out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-/// Which arguments Valkey redacts: AUTH's credentials, HELLO's `AUTH user pass`.
-fn redacted(name: &str, args: &[&[u8]], i: usize) -> bool {
-    match name {
-        "auth" => i >= 1,
-        "hello" => args
-            .iter()
-            .take(i)
-            .rposition(|a| a.eq_ignore_ascii_case(b"auth"))
-            .is_some_and(|at| at >= 1 && (1..=2).contains(&(i - at))),
-        _ => false,
-    }
-}
-
 /// The line a monitor receives for `args` run by `client` in database `db` at `micros`.
 pub(crate) fn line(
     client_addr: &str,
@@ -60,7 +47,7 @@ pub(crate) fn line(
         if i > 0 {
             out.push(b' ');
         }
-        if redacted(info.name, args, i) {
+        if crate::slowlog::redacted(info.full_name, args, i) {
             out.extend_from_slice(b"\"(redacted)\"");
         } else {
             repr(arg, &mut out);

@@ -15,6 +15,8 @@ use crate::client::Client;
 pub(crate) struct PubSub {
     channels: HashMap<Vec<u8>, BTreeSet<u64>>,
     patterns: BTreeMap<Vec<u8>, BTreeSet<u64>>,
+    /// Shard channels (SSUBSCRIBE): their own namespace; patterns never match them.
+    shard_channels: HashMap<Vec<u8>, BTreeSet<u64>>,
 }
 
 impl PubSub {
@@ -28,22 +30,66 @@ impl PubSub {
         self.patterns.len()
     }
 
+    /// Distinct shard channels with a subscriber (INFO `pubsubshard_channels`).
+    pub(crate) fn shard_channel_count(&self) -> usize {
+        self.shard_channels.len()
+    }
+
     /// Adds `id` to `channel`.
     pub(crate) fn subscribe(&mut self, id: u64, channel: &[u8]) {
-        self.channels
-            .entry(channel.to_vec())
-            .or_default()
-            .insert(id);
+        add(&mut self.channels, id, channel);
     }
 
     /// Removes `id` from `channel`.
     pub(crate) fn unsubscribe(&mut self, id: u64, channel: &[u8]) {
-        if let Some(set) = self.channels.get_mut(channel) {
-            set.remove(&id);
-            if set.is_empty() {
-                self.channels.remove(channel);
-            }
-        }
+        remove(&mut self.channels, id, channel);
+    }
+
+    /// Adds `id` to shard channel `channel`.
+    pub(crate) fn ssubscribe(&mut self, id: u64, channel: &[u8]) {
+        add(&mut self.shard_channels, id, channel);
+    }
+
+    /// Removes `id` from shard channel `channel`.
+    pub(crate) fn sunsubscribe(&mut self, id: u64, channel: &[u8]) {
+        remove(&mut self.shard_channels, id, channel);
+    }
+
+    /// The channels (`shard`: the shard channels) with a subscriber whose name matches
+    /// `pattern` (all without one), in name order.
+    pub(crate) fn active(&self, shard: bool, pattern: Option<&[u8]>) -> Vec<&[u8]> {
+        let map = if shard {
+            &self.shard_channels
+        } else {
+            &self.channels
+        };
+        let mut out: Vec<&[u8]> = map
+            .keys()
+            .map(Vec::as_slice)
+            .filter(|c| pattern.is_none_or(|p| keyspace::glob::matches(p, c)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Subscribers of `channel` (`shard`: of the shard channel), patterns not counted.
+    pub(crate) fn subscribers(&self, shard: bool, channel: &[u8]) -> usize {
+        let map = if shard {
+            &self.shard_channels
+        } else {
+            &self.channels
+        };
+        map.get(channel).map_or(0, BTreeSet::len)
+    }
+
+    /// The receivers of an SPUBLISH on `channel`, in connection order.
+    pub(crate) fn shard_receivers(&self, channel: &[u8]) -> Vec<u64> {
+        self.shard_channels
+            .get(channel)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect()
     }
 
     /// Adds `id` to `pattern`.
@@ -72,6 +118,9 @@ impl PubSub {
         for p in &c.patterns {
             self.punsubscribe(c.id, p);
         }
+        for ch in &c.shard_channels {
+            self.sunsubscribe(c.id, ch);
+        }
     }
 
     /// The receivers of a message on `channel`: channel subscribers, then each matching
@@ -90,6 +139,19 @@ impl PubSub {
             }
         }
         out
+    }
+}
+
+fn add(map: &mut HashMap<Vec<u8>, BTreeSet<u64>>, id: u64, channel: &[u8]) {
+    map.entry(channel.to_vec()).or_default().insert(id);
+}
+
+fn remove(map: &mut HashMap<Vec<u8>, BTreeSet<u64>>, id: u64, channel: &[u8]) {
+    if let Some(set) = map.get_mut(channel) {
+        set.remove(&id);
+        if set.is_empty() {
+            map.remove(channel);
+        }
     }
 }
 
@@ -121,6 +183,18 @@ pub(crate) fn encode_message(
     let _ = enc.bulk_string(buf, payload);
 }
 
+/// Encodes `smessage ch payload` (SPUBLISH) for a recipient speaking `proto`.
+pub(crate) fn encode_smessage(proto: Protocol, channel: &[u8], payload: &[u8], buf: &mut Vec<u8>) {
+    let enc = Encoder::new(proto);
+    let _ = match proto {
+        Protocol::Resp3 => enc.push_len(buf, 3),
+        Protocol::Resp2 => enc.array_len(buf, 3),
+    };
+    let _ = enc.bulk_string(buf, b"smessage");
+    let _ = enc.bulk_string(buf, channel);
+    let _ = enc.bulk_string(buf, payload);
+}
+
 /// Appends what `write` encodes (given the recipient's protocol and Pub/Sub mode) to client
 /// `id`'s pushes; a recipient with nothing queued before joins `pending`, to be sent once per
 /// burst by [`send_pending`]. `me` is the executing client (its cell is already borrowed),
@@ -147,6 +221,49 @@ pub(crate) fn push_to(
             pending.push(id);
         }
     }
+}
+
+/// [`push_to`] when a client is executing (`me`), else straight to the recipient's pushes
+/// (the timer: nobody's cell is borrowed).
+pub(crate) fn push_any(
+    clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
+    me: Option<&mut Client>,
+    id: u64,
+    write: impl FnOnce(Protocol, bool, &mut Vec<u8>),
+) {
+    if let Some(me) = me {
+        return push_to(clients, pending, me, id, write);
+    }
+    if let Some(c) = clients.get(&id)
+        && let Ok(mut c) = c.try_borrow_mut()
+    {
+        let was_empty = c.pushes.is_empty();
+        let (proto, sub) = (c.resp, c.subscribed());
+        write(proto, sub, &mut c.pushes);
+        if was_empty && !c.pushes.is_empty() {
+            pending.push(id);
+        }
+    }
+}
+
+/// Delivers `payload` on `channel` to every receiver ([`PubSub::receivers`]) and returns how
+/// many there were. `me` is the executing client, if any: its own copy goes out after its reply.
+pub(crate) fn publish(
+    pubsub: &PubSub,
+    clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
+    mut me: Option<&mut Client>,
+    channel: &[u8],
+    payload: &[u8],
+) -> usize {
+    let receivers = pubsub.receivers(channel);
+    for &(id, pattern) in &receivers {
+        push_any(clients, pending, me.as_deref_mut(), id, |proto, _, buf| {
+            encode_message(proto, pattern, channel, payload, buf);
+        });
+    }
+    receivers.len()
 }
 
 /// Sends the pushes queued for the clients in `pending` ([`Client::send_pushes`]): one write

@@ -12,6 +12,18 @@ pub(crate) struct Reply {
     enc: Encoder,
     /// Error replies written so far (INFO `total_error_replies`); the caller takes them.
     pub(crate) errors: u64,
+    /// The code (first word) of each error written since the caller last took them (INFO
+    /// errorstats).
+    pub(crate) error_codes: Vec<Box<str>>,
+}
+
+/// The code INFO errorstats counts an error under (Valkey's `afterErrorReply`): its first word
+/// if a space comes within its first 31 bytes, else `ERR`.
+fn error_code(text: &[u8]) -> Box<str> {
+    text.iter().take(31).position(|&b| b == b' ').map_or_else(
+        || "ERR".into(),
+        |at| String::from_utf8_lossy(&text[..at]).into(),
+    )
 }
 
 /// Encoding into a `Vec` fails only on input a handler must never give (a CR or LF in a
@@ -27,6 +39,7 @@ impl Reply {
             buf: Vec::with_capacity(16 * 1024),
             enc: Encoder::new(Protocol::Resp2),
             errors: 0,
+            error_codes: Vec::new(),
         }
     }
 
@@ -43,6 +56,7 @@ impl Reply {
     /// [`Self::error_text`] for text that may not be UTF-8 (a protocol error quotes a raw byte).
     pub(crate) fn error_bytes(&mut self, text: &[u8]) {
         self.errors += 1;
+        self.error_codes.push(error_code(text));
         self.buf.push(b'-');
         self.buf.extend(
             text.iter()
@@ -69,8 +83,10 @@ impl ReplySink for Reply {
     fn error(&mut self, e: &Error<'_>) {
         self.errors += 1;
         self.buf.push(b'-');
+        let start = self.buf.len();
         let buf = &mut self.buf;
         e.write_text(&mut |b: &[u8]| buf.extend_from_slice(b));
+        self.error_codes.push(error_code(&self.buf[start..]));
         self.buf.extend_from_slice(b"\r\n");
     }
 
@@ -161,5 +177,9 @@ mod tests {
             b"-ERR a  b\r\n-ERR wrong number of arguments for 'get' command\r\n".to_vec()
         );
         assert_eq!(r.errors, 2);
+        assert_eq!(r.error_codes, ["ERR".into(), "ERR".into()]);
+        r.error_text("WRONGTYPE Operation against a key");
+        r.error_text("NOSPACEINTHEFIRSTTHIRTYONEBYTES_AT_ALL x");
+        assert_eq!(r.error_codes[2..], ["WRONGTYPE".into(), "ERR".into()]);
     }
 }

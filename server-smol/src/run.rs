@@ -238,6 +238,8 @@ async fn start(
         eviction: crate::evict::Eviction::default(),
         pending_pushes: Vec::new(),
         monitors: Vec::new(),
+        cmdstats: crate::commandstats::CommandStats::default(),
+        slowlog: crate::slowlog::SlowLog::default(),
         modules: crate::modules::Modules::default(),
         reload: crate::reload::Reloads::new(options),
         io: Rc::default(),

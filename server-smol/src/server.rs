@@ -95,6 +95,8 @@ pub(crate) struct Changes {
     pub(crate) watches: crate::multi::Watches,
     /// Clients blocked on keys, and the keys made ready for them.
     pub(crate) blocking: crate::blocking::Blocking,
+    /// Keyspace notifications waiting to be published.
+    pub(crate) notices: crate::notify::Pending,
     /// Changes since start (INFO `rdb_changes_since_last_save`: nothing is ever saved).
     pub(crate) dirty: u64,
 }
@@ -109,6 +111,7 @@ impl ChangeSink for Changes {
         }
         self.watches.change(db, key, kind);
         self.blocking.change(db, key, kind);
+        self.notices.record(db, key, kind);
         match kind {
             // SWAPDB touches only WATCH, as in Valkey.
             ChangeKind::SwapDb => {}
@@ -171,6 +174,10 @@ pub(crate) struct Server {
     pub(crate) eviction: crate::evict::Eviction,
     /// Clients in MONITOR mode, in the order they entered it.
     pub(crate) monitors: Vec<u64>,
+    /// INFO commandstats and errorstats.
+    pub(crate) cmdstats: crate::commandstats::CommandStats,
+    /// SLOWLOG.
+    pub(crate) slowlog: crate::slowlog::SlowLog,
     /// Clients with pushes queued during the running burst, sent at its end.
     pub(crate) pending_pushes: Vec<u64>,
     /// Native modules.

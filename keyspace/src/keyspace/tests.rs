@@ -252,3 +252,49 @@ fn lfu_counter_starts_at_five_and_decays_per_period() {
     assert_eq!(ks.frequency(0, i, Millis(60 * 60_000)), Some(0));
     assert_eq!(ks.idle_seconds(0, i, Millis(0)), None);
 }
+
+#[test]
+fn created_keys_are_recorded_only_when_asked_and_only_when_new() {
+    let mut ks = Keyspace::new(Config::default().databases(2));
+    ks.set(0, b"before", b"v", Millis(0), &mut Discard);
+    ks.record_created(true);
+    ks.set(0, b"a", b"1", Millis(0), &mut Discard);
+    ks.set(0, b"a", b"2", Millis(0), &mut Discard); // replaced in place: not new
+    ks.set(1, b"b", b"1", Millis(0), &mut Discard);
+    assert_eq!(
+        ks.take_created(),
+        vec![(0, b"a".to_vec()), (1, b"b".to_vec())]
+    );
+    assert!(ks.take_created().is_empty());
+    ks.record_created(false);
+    ks.set(0, b"c", b"1", Millis(0), &mut Discard);
+    assert!(ks.take_created().is_empty());
+}
+
+#[test]
+fn missed_keys_of_read_commands_are_recorded_only_when_asked() {
+    let mut ks = Keyspace::new(Config::default());
+    let table = crate::data_table();
+    let mut out: Vec<crate::Item> = Vec::new();
+    let mut cx = crate::Ctx {
+        keyspace: &mut ks,
+        db: 0,
+        now: Millis(0),
+        events: &mut Discard,
+    };
+    cx.call(&table, &[b"SET", b"a", b"1"], &mut out);
+    cx.call(&table, &[b"SET", b"gone", b"1", b"PX", b"5"], &mut out);
+    cx.call(&table, &[b"GET", b"nope"], &mut out);
+    assert!(cx.keyspace.take_missed().is_empty(), "not recording yet");
+    cx.keyspace.record_missed(true);
+    cx.now = Millis(10);
+    cx.call(&table, &[b"MGET", b"a", b"b", b"gone"], &mut out);
+    cx.call(&table, &[b"INCR", b"c"], &mut out); // a write: no miss
+    assert_eq!(
+        cx.keyspace.take_missed(),
+        vec![(0, b"b".to_vec()), (0, b"gone".to_vec())]
+    );
+    cx.keyspace.record_missed(false);
+    cx.call(&table, &[b"GET", b"nope"], &mut out);
+    assert!(cx.keyspace.take_missed().is_empty());
+}

@@ -243,6 +243,7 @@ fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     ex.server.keyspace.reset_stats();
     ex.server.ops = crate::server::OpsMeter::default();
     ex.server.used_memory_peak = 0;
+    ex.server.cmdstats.reset();
     out.ok();
 }
 

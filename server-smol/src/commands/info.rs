@@ -26,7 +26,7 @@ pub(super) fn command() -> Command<Handler> {
     )
 }
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 12] = [
     "server",
     "clients",
     "memory",
@@ -35,17 +35,28 @@ const SECTIONS: [&str; 9] = [
     "replication",
     "cpu",
     "modules",
+    "commandstats",
+    "errorstats",
+    "latencystats",
     "keyspace",
 ];
 
+/// The sections `INFO` and `INFO default` leave out (only named, `all` or `everything`).
+const NOT_DEFAULT: [&str; 2] = ["commandstats", "latencystats"];
+
 fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let mut wanted = [false; SECTIONS.len()];
+    let default = SECTIONS.map(|s| !NOT_DEFAULT.contains(&s));
     if args.len() == 1 {
-        wanted = [true; SECTIONS.len()];
+        wanted = default;
     }
     for arg in &args[1..] {
         let is = |n: &str| arg.eq_ignore_ascii_case(n.as_bytes());
-        if is("all") || is("everything") || is("default") {
+        if is("default") {
+            for (w, d) in wanted.iter_mut().zip(default) {
+                *w |= d;
+            }
+        } else if is("all") || is("everything") {
             wanted = [true; SECTIONS.len()];
         } else if let Some(i) = SECTIONS.iter().position(|s| is(s)) {
             wanted[i] = true;
@@ -73,6 +84,19 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             }
             "cpu" => super::info_cpu::cpu(&mut text),
             "modules" => crate::modules::info(&ex.server.modules, &mut text),
+            "commandstats" => {
+                text.push_str("# Commandstats\r\n");
+                ex.server.cmdstats.info_commands(&mut text);
+            }
+            "errorstats" => {
+                text.push_str("# Errorstats\r\n");
+                ex.server.cmdstats.info_errors(&mut text);
+            }
+            "latencystats" => {
+                text.push_str("# Latencystats\r\n");
+                let percentiles = &ex.server.settings.latency_tracking_info_percentiles;
+                ex.server.cmdstats.info_latency(&mut text, percentiles);
+            }
             _ => keyspace(ex, &mut text),
         }
     }
@@ -298,6 +322,7 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
     field!(t, "keyspace_misses", s.keyspace.keyspace_misses());
     field!(t, "pubsub_channels", s.pubsub.channel_count());
     field!(t, "pubsub_patterns", s.pubsub.pattern_count());
+    field!(t, "pubsubshard_channels", s.pubsub.shard_channel_count());
     let tracking = s.changes.tracker.stats();
     field!(t, "tracking_total_keys", tracking.total_keys);
     field!(t, "tracking_total_items", tracking.total_items);

@@ -18,7 +18,9 @@ mod monitor;
 pub(crate) mod multi;
 mod protected;
 mod pubsub;
+mod pubsub_info;
 mod shutdown;
+mod slowlog;
 
 use keyspace::Command;
 use keyspace::command::{AclCategories as A, CommandInfo, Flags as F};
@@ -104,11 +106,13 @@ pub(crate) fn server_commands() -> Vec<Command<Handler>> {
     all.push(command::command());
     all.push(info::command());
     all.extend(pubsub::commands());
+    all.push(pubsub_info::command());
     all.push(module::command());
     all.push(monitor::command());
     all.extend(multi::commands());
     all.extend(blocking::commands());
     all.push(shutdown::command());
+    all.push(slowlog::command());
     all.push(debug::command());
     all
 }

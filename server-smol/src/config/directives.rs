@@ -488,6 +488,56 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         },
         get: |s| yes_no_text(s.module_auto_reload),
     },
+    Directive {
+        name: "notify-keyspace-events",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.notify_keyspace_events = crate::notify::parse(a[0]).ok_or(crate::notify::INVALID)?;
+            Ok(())
+        },
+        get: |s| crate::notify::show(s.notify_keyspace_events),
+    },
+    Directive {
+        name: "slowlog-log-slower-than",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.slowlog_log_slower_than = int(a[0], -1, i64::MAX)?;
+            Ok(())
+        },
+        get: |s| s.slowlog_log_slower_than.to_string(),
+    },
+    Directive {
+        name: "slowlog-max-len",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.slowlog_max_len = int(a[0], 0, LONG_MAX)? as u64;
+            Ok(())
+        },
+        get: |s| s.slowlog_max_len.to_string(),
+    },
+    Directive {
+        name: "latency-tracking",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            s.latency_tracking = yes_no(a[0])?;
+            Ok(())
+        },
+        get: |s| yes_no_text(s.latency_tracking),
+    },
+    Directive {
+        name: "latency-tracking-info-percentiles",
+        mutable: true,
+        multi_arg: true,
+        set: |s, a| {
+            s.latency_tracking_info_percentiles = crate::latency::parse_percentiles(a)?;
+            Ok(())
+        },
+        get: |s| s.latency_tracking_info_percentiles.join(" "),
+    },
 ];
 
 #[cfg(test)]

@@ -87,6 +87,16 @@ pub(crate) struct Settings {
     pub(crate) zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value` (alias `zset-max-ziplist-value`).
     pub(crate) zset_max_listpack_value: usize,
+    /// `notify-keyspace-events`: the enabled classes ([`crate::notify::parse`]).
+    pub(crate) notify_keyspace_events: u32,
+    /// `slowlog-log-slower-than`: microseconds; negative logs nothing, 0 everything.
+    pub(crate) slowlog_log_slower_than: i64,
+    /// `slowlog-max-len`.
+    pub(crate) slowlog_max_len: u64,
+    /// `latency-tracking`: keep a latency histogram per command (INFO latencystats).
+    pub(crate) latency_tracking: bool,
+    /// `latency-tracking-info-percentiles`, each as CONFIG GET shows it (`50`, `99.9`).
+    pub(crate) latency_tracking_info_percentiles: Vec<String>,
     /// `maxmemory`: bytes of used memory past which keys are evicted or writes refused
     /// (0: no limit).
     pub(crate) maxmemory: u64,
@@ -182,6 +192,11 @@ impl Default for Settings {
             set_max_listpack_value: ks.set_max_listpack_value,
             zset_max_listpack_entries: ks.zset_max_listpack_entries,
             zset_max_listpack_value: ks.zset_max_listpack_value,
+            notify_keyspace_events: 0,
+            slowlog_log_slower_than: 10_000,
+            slowlog_max_len: 128,
+            latency_tracking: true,
+            latency_tracking_info_percentiles: vec!["50".into(), "99".into(), "99.9".into()],
             maxmemory: 0,
             maxmemory_policy: ks.maxmemory_policy,
             maxmemory_samples: ks.maxmemory_samples,

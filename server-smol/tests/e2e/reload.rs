@@ -83,7 +83,7 @@ impl Busy {
     }
 }
 
-fn config_get(raw: &mut Raw, name: &str) -> String {
+pub(crate) fn config_get(raw: &mut Raw, name: &str) -> String {
     raw.cmd(&["CONFIG", "GET", name]);
     String::from_utf8_lossy(&raw.reply()).into_owned()
 }
