@@ -92,9 +92,10 @@ pub(crate) fn show(flags: u32) -> String {
 }
 
 /// The class and event name Valkey publishes for a change; `None` for the database-wide
-/// changes (FLUSHDB, FLUSHALL, SWAPDB), which Valkey does not notify.
+/// changes (FLUSHDB, FLUSHALL, SWAPDB) and a module's ModuleTypeSetValue, which Valkey does not
+/// notify.
 fn event(kind: ChangeKind) -> Option<(u32, &'static str)> {
-    if matches!(kind, ChangeKind::Flush | ChangeKind::SwapDb) {
+    if matches!(kind, ChangeKind::Flush | ChangeKind::SwapDb) || !kind.notifies() {
         return None;
     }
     let class = match kind.class() {
