@@ -22,9 +22,9 @@ use crate::readers::{Readers, Spills, Taken};
 /// Longest key stored inside its entry.
 const INLINE: usize = 22;
 
-/// Keys looked up together by [`KeyTable::insert_all`]: enough misses in flight to fill the
-/// memory system, few enough that a group's loads fit the CPU's reorder window.
-const GROUP: usize = 8;
+/// Keys looked up together by [`KeyTable::insert_all`]: an MGET of 16 is one group, whose
+/// slot and entry misses overlap (the CPU keeps about that many in flight).
+const GROUP: usize = 16;
 
 /// A key's bytes: short keys live in the entry itself (no allocation, no pointer to follow).
 #[derive(Debug)]
