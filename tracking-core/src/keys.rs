@@ -283,8 +283,8 @@ mod tests {
         let mut table = KeyTable::new(FixedState::default());
         table.insert(b"key:3", id(1));
         table.insert(b"key:4", id(2));
-        // 25 keys: three full groups and a lone key, with repeats inside and across groups.
-        let keys: Vec<Vec<u8>> = (0..25)
+        // Two full groups and a lone key, with repeats inside and across groups.
+        let keys: Vec<Vec<u8>> = (0..2 * GROUP + 1)
             .map(|n| format!("key:{}", n % 11).into_bytes())
             .collect();
         let new = table.insert_all(keys.iter().map(Vec::as_slice), id(1));

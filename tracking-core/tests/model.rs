@@ -149,7 +149,10 @@ fn model_vectors() {
         vec![
             Op::Tracking(1, words("on")),
             Op::Tracking(2, words("on optin")),
-            Op::ReadMany(1, vec![1, 2, 3, 1, 4, 5, 0, 2, 3, 4, 1, 5]),
+            Op::ReadMany(
+                1,
+                vec![1, 2, 3, 1, 4, 5, 0, 2, 3, 4, 1, 5, 0, 0, 2, 2, 1, 3, 5, 4],
+            ),
             Op::Caching(2, b"yes"),
             Op::ReadMany(2, vec![5, 5, 2]),
             Op::End(2, CommandEnd::Other),
