@@ -143,8 +143,16 @@ impl KeyTable {
         keys: impl IntoIterator<Item = &'k [u8]>,
         id: ClientId,
     ) -> usize {
-        let mut group: [&[u8]; GROUP] = [&[]; GROUP];
-        let mut filled = 0;
+        let mut keys = keys.into_iter();
+        let Some(first) = keys.next() else {
+            return 0;
+        };
+        let Some(second) = keys.next() else {
+            return usize::from(self.insert(first, id));
+        };
+        let mut group = [first; GROUP];
+        group[1] = second;
+        let mut filled = 2;
         let mut new = 0;
         for key in keys {
             group[filled] = key;
@@ -158,8 +166,11 @@ impl KeyTable {
     }
 
     fn insert_group(&mut self, keys: &[&[u8]], id: ClientId) -> usize {
-        if let [key] = keys {
-            return usize::from(self.insert(key, id));
+        if let [] | [_] = keys {
+            return keys
+                .iter()
+                .map(|key| usize::from(self.insert(key, id)))
+                .sum();
         }
         let mut tags = [0; GROUP];
         for (tag, key) in tags.iter_mut().zip(keys) {
