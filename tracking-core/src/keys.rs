@@ -331,6 +331,48 @@ mod tests {
         assert!(table.remove(b"key:0").is_none());
     }
 
+    proptest::proptest! {
+        /// Reads, changes and evictions over 600 keys (the index grows, probe runs form and
+        /// shift back, entries move) leave exactly the pairs a plain map holds.
+        #[test]
+        fn the_table_agrees_with_a_map(ops in proptest::collection::vec((0..4u8, 0..600u16, 1..4u64), 0..3000)) {
+            let mut table = KeyTable::new(FixedState::with_seed(7));
+            let mut model: std::collections::BTreeMap<Vec<u8>, Vec<ClientId>> = Default::default();
+            for (op, k, c) in ops {
+                let key = format!("k{k}").into_bytes();
+                match op {
+                    0 | 1 => {
+                        let readers = model.entry(key.clone()).or_default();
+                        let new = !readers.contains(&id(c));
+                        if new {
+                            readers.push(id(c));
+                        }
+                        proptest::prop_assert_eq!(table.insert(&key, id(c)), new);
+                    }
+                    2 => {
+                        let removed = table.remove(&key).map(|r| r.readers.collect::<Vec<_>>());
+                        proptest::prop_assert_eq!(removed, model.remove(&key));
+                    }
+                    _ => {
+                        if let Some(removed) = table.remove_nth(usize::from(k) * 31) {
+                            let readers: Vec<ClientId> = removed.readers.collect();
+                            proptest::prop_assert_eq!(Some(readers), model.remove(removed.key.as_slice()));
+                        } else {
+                            proptest::prop_assert!(model.is_empty());
+                        }
+                    }
+                }
+                proptest::prop_assert_eq!(table.len(), model.len());
+            }
+            for (key, readers) in &model {
+                proptest::prop_assert_eq!(table.readers_len(key), readers.len());
+                for &r in readers {
+                    proptest::prop_assert!(table.contains(key, r));
+                }
+            }
+        }
+    }
+
     #[test]
     fn remove_nth_drains_the_table() {
         let mut table = KeyTable::new(FixedState::default());
