@@ -8,7 +8,10 @@
 //! - `repeat_pair_1000000_keys`: the same at 1,000,000 keys visited in a scattered order with
 //!   uniform popularity, so every read misses the cache: the worst case.
 //! - `zipf_1000000_keys`: GETs of 1,000,000 keys whose popularity follows Zipf's law (s = 0.99,
-//!   YCSB's default), the hot keys scattered over the table: a realistic stream.
+//!   YCSB's default), the table filled in key order, so the hot keys lie all over it.
+//! - `zipf_1000000_keys_filled_by_reads`: the same stream, the table filled by the stream's own
+//!   first reads (then the keys it never reads): hot keys are read first and sit together, as
+//!   when a server's table is filled by the reads themselves. The realistic stream.
 //! - `mget16_1000000_keys`: MGETs of 16 keys scattered uniformly, one `record_reads` call each.
 //! - `new_pairs_1m_keys`: 1,000,000 first reads into an empty table, growth included.
 //!
@@ -51,6 +54,25 @@ fn table(n: usize) -> Tracker {
         for i in 0..n {
             tracker.record_read(reader, &key(i));
         }
+    }
+    tracker
+}
+
+/// A tracker holding `n` keys, each read by clients 1 and 2: first the keys of `stream` in the
+/// order they come, then the others.
+fn table_filled_by(stream: &[u8], n: usize) -> Tracker {
+    let mut tracker = Tracker::new();
+    tracker.set_max_keys(0);
+    for reader in [id(1), id(2)] {
+        tracker.enable(reader, &TrackingOptions::default()).unwrap();
+    }
+    for key in stream.chunks_exact(KEY_LEN) {
+        tracker.record_read(id(1), key);
+        tracker.record_read(id(2), key);
+    }
+    for i in 0..n {
+        tracker.record_read(id(1), &key(i));
+        tracker.record_read(id(2), &key(i));
     }
     tracker
 }
@@ -118,6 +140,11 @@ fn record_read(c: &mut Criterion) {
         if n == 1_000_000 {
             let stream = requests(zipf(n, READS));
             bench_stream(&mut group, "zipf_1000000_keys", &mut tracker, &stream, 1);
+            let mut filled = table_filled_by(&stream, n);
+            assert_eq!(filled.stats().total_items, 2 * n);
+            let name = "zipf_1000000_keys_filled_by_reads";
+            bench_stream(&mut group, name, &mut filled, &stream, 1);
+            drop(filled);
             let stream = requests(scattered(n, READS));
             bench_stream(&mut group, "mget16_1000000_keys", &mut tracker, &stream, 16);
         }
