@@ -51,6 +51,7 @@ extern crate std;
 mod client;
 mod error;
 mod id;
+mod index;
 mod keys;
 mod options;
 mod outbox;

@@ -145,6 +145,22 @@ fn model_vectors() {
             Op::Flush,
             Op::Drain,
         ],
+        // One command reading more keys than a lookup group, repeats included, then changes.
+        vec![
+            Op::Tracking(1, words("on")),
+            Op::Tracking(2, words("on optin")),
+            Op::ReadMany(
+                1,
+                vec![1, 2, 3, 1, 4, 5, 0, 2, 3, 4, 1, 5, 0, 0, 2, 2, 1, 3, 5, 4],
+            ),
+            Op::Caching(2, b"yes"),
+            Op::ReadMany(2, vec![5, 5, 2]),
+            Op::End(2, CommandEnd::Other),
+            Op::ReadMany(2, vec![1]),
+            Op::Change(k(b"ba"), ChangedBy::Client(id(3))),
+            Op::Change(k(b"a"), ChangedBy::Server),
+            Op::Drain,
+        ],
         // Held messages of a transaction, a flush inside it, and the limit.
         vec![
             Op::Tracking(1, words("on")),

@@ -30,6 +30,8 @@ pub(crate) enum Op {
     Begin(u64),
     End(u64, CommandEnd),
     Read(u64, usize),
+    /// One command reading several keys (MGET), duplicates included.
+    ReadMany(u64, Vec<usize>),
     Change(usize, ChangedBy),
     Flush,
     Sleep,
@@ -101,7 +103,15 @@ impl Op {
                     CommandEnd::Queued,
                 ][usize::from(next()? % 3)],
             ),
-            5..=7 => Self::Read(client(next()?), usize::from(next()?) % KEYS.len()),
+            5 | 6 => Self::Read(client(next()?), usize::from(next()?) % KEYS.len()),
+            7 => {
+                let c = client(next()?);
+                let n = next()? % 20;
+                let keys = (0..n)
+                    .map(|_| next().map(|k| usize::from(k) % KEYS.len()))
+                    .collect::<Option<_>>()?;
+                Self::ReadMany(c, keys)
+            }
             8 | 9 => {
                 let k = usize::from(next()?) % KEYS.len();
                 let by = next()?;
@@ -593,6 +603,7 @@ pub(crate) fn check(ops: &[Op]) {
             | Op::Begin(c)
             | Op::End(c, _)
             | Op::Read(c, _)
+            | Op::ReadMany(c, _)
             | Op::Gone(c)
                 if gone.contains(c) => {}
             Op::Tracking(c, words) => {
@@ -617,6 +628,12 @@ pub(crate) fn check(ops: &[Op]) {
             Op::Read(c, k) => {
                 t.record_read(id(*c), KEYS[*k]);
                 m.read(*c, KEYS[*k]);
+            }
+            Op::ReadMany(c, keys) => {
+                t.record_reads(id(*c), keys.iter().map(|&k| KEYS[k]));
+                for &k in keys {
+                    m.read(*c, KEYS[k]);
+                }
             }
             Op::Change(k, by) => {
                 t.key_changed(KEYS[*k], *by);
