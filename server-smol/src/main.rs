@@ -83,5 +83,10 @@ fn main() -> ExitCode {
         }
     };
     let file = file.map(|f| std::fs::canonicalize(&f).unwrap_or(f));
+    // `dir`: the server works there, as Valkey does.
+    if let Err(e) = settings.apply_dir() {
+        eprintln!("Can't chdir to '{}': {e}", settings.compat_value("dir", ""));
+        return ExitCode::FAILURE;
+    }
     run::run(settings, file, options.to_vec(), upgrade)
 }

@@ -258,6 +258,9 @@ pub(crate) async fn reload(
     s.keyspace.set_limits(&limits);
     // A lowered limit is met by the timer's next tick.
     s.eviction.running |= plan.next.maxmemory != s.settings.maxmemory && plan.next.maxmemory > 0;
+    if let Err(e) = plan.next.apply_dir() {
+        s.log.warning(&format!("Can't chdir: {e}"));
+    }
     s.settings = plan.next;
     s.reload.ok += 1;
     s.reload.last_ok = Some(true);
@@ -351,6 +354,28 @@ mod tests {
         ("unixsocketperm", "0", "700"),
         ("upgrade-socket", "", "/tmp/server-smol-upgrade.sock"),
         ("enable-debug-command", "no", "local"),
+        ("save", "", ""),
+        ("appendonly", "no", "no"),
+        ("daemonize", "no", "no"),
+        ("supervised", "no", "no"),
+        ("always-show-logo", "no", "yes"),
+        ("dbfilename", "dump.rdb", "other.rdb"),
+        ("rdbcompression", "yes", "no"),
+        ("rdbchecksum", "yes", "no"),
+        ("appendfilename", "appendonly.aof", "x.aof"),
+        ("appenddirname", "appendonlydir", "xdir"),
+        ("appendfsync", "everysec", "always"),
+        ("no-appendfsync-on-rewrite", "no", "yes"),
+        ("aof-use-rdb-preamble", "yes", "no"),
+        ("replica-serve-stale-data", "yes", "no"),
+        ("repl-diskless-sync-delay", "5", "0"),
+        ("propagation-error-behavior", "ignore", "panic"),
+        ("latency-monitor-threshold", "0", "1"),
+        ("activerehashing", "yes", "no"),
+        ("enable-protected-configs", "no", "yes"),
+        ("shutdown-on-sigterm", "default", "force"),
+        ("shutdown-on-sigint", "default", "now"),
+        ("dir", "/", "/tmp"),
         ("proto-max-bulk-len", "1mb", "2mb"),
         ("client-query-buffer-limit", "1mb", "2mb"),
         (
@@ -403,6 +428,11 @@ mod tests {
                 .unwrap_or_else(|| panic!("no test values for {}", d.name));
             let (old, new) = (with(&[(d.name, a)]), with(&[(d.name, b)]));
             let p = plan(&old, &new).expect("plan");
+            if a == b {
+                // A feature switch that only accepts "off" (save, appendonly...): no change.
+                assert!(p.applied.is_empty() && p.fixed.is_empty(), "{}", d.name);
+                continue;
+            }
             let listener = matches!(d.name, "bind" | "port");
             let unix = matches!(d.name, "unixsocket" | "unixsocketperm");
             if d.mutable || listener || unix {

@@ -116,6 +116,8 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
         }
         if !d.mutable {
             failed = Some((lossy(pair[0]), "can't set immutable config"));
+        } else if config::compat::PROTECTED.contains(&d.name) && !protected_allowed(ex) {
+            failed = Some((lossy(pair[0]), "can't set protected config"));
         } else if chosen.iter().any(|(c, _)| core::ptr::eq(*c, d)) {
             failed = Some((lossy(pair[0]), "duplicate parameter"));
         }
@@ -166,6 +168,9 @@ fn set(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             new: bound.new,
             kept: bound.kept,
         });
+    }
+    if let Err(e) = next.apply_dir() {
+        ex.server.log.warning(&format!("Can't chdir: {e}"));
     }
     ex.server.log.level = next.loglevel;
     let limits = next.keyspace_limits(*ex.server.keyspace.config());
@@ -234,6 +239,20 @@ fn rebind(
                 "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
             ))
         }
+    }
+}
+
+/// Whether `enable-protected-configs` lets this client set a protected config.
+fn protected_allowed(ex: &Exec<'_>) -> bool {
+    match ex
+        .server
+        .settings
+        .compat_value("enable-protected-configs", "no")
+        .as_str()
+    {
+        "yes" => true,
+        "local" => super::protected::is_local(&ex.client.addr),
+        _ => false,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::reply::Reply;
 
 /// Whether `addr` (`ip:port`, or a socket path) is a local connection (Valkey's
 /// `islocalClient`: loopback or a Unix socket).
-fn is_local(addr: &str) -> bool {
+pub(super) fn is_local(addr: &str) -> bool {
     addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with('/')
 }
 

@@ -1,5 +1,6 @@
 //! The directive table: name, whether CONFIG SET may change it, how to set and show it.
 
+use super::compat::{self, compat};
 use super::units::{parse_int, parse_memory};
 use super::{ProtectedGate, Settings};
 use crate::log::Level;
@@ -32,6 +33,7 @@ pub(crate) fn lookup(name: &[u8]) -> Option<&'static Directive> {
 
 /// Old names Valkey still accepts (CONFIG GET of an alias answers under the alias).
 const ALIASES: &[(&str, &str)] = &[
+    ("slave-serve-stale-data", "replica-serve-stale-data"),
     ("list-max-ziplist-size", "list-max-listpack-size"),
     ("hash-max-ziplist-entries", "hash-max-listpack-entries"),
     ("hash-max-ziplist-value", "hash-max-listpack-value"),
@@ -537,6 +539,41 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
             Ok(())
         },
         get: |s| s.latency_tracking_info_percentiles.join(" "),
+    },
+    // Features this server does not have: kept off, or kept and inert (see `compat`).
+    compat!("save", "", compat::save),
+    compat!("appendonly", "no", compat::appendonly),
+    compat!("daemonize", "no", compat::daemonize),
+    compat!("supervised", "no", compat::supervised),
+    compat!("always-show-logo", "no", compat::yes_no),
+    compat!("dbfilename", "dump.rdb", compat::any),
+    compat!("rdbcompression", "yes", compat::yes_no),
+    compat!("rdbchecksum", "yes", compat::yes_no),
+    compat!("appendfilename", "appendonly.aof", compat::any, false),
+    compat!("appenddirname", "appendonlydir", compat::any, false),
+    compat!("appendfsync", "everysec", compat::fsync_policy),
+    compat!("no-appendfsync-on-rewrite", "no", compat::yes_no),
+    compat!("aof-use-rdb-preamble", "yes", compat::yes_no),
+    compat!("replica-serve-stale-data", "yes", compat::yes_no),
+    compat!("repl-diskless-sync-delay", "5", compat::non_negative),
+    compat!("propagation-error-behavior", "ignore", compat::propagation),
+    compat!("latency-monitor-threshold", "0", compat::non_negative),
+    compat!("activerehashing", "yes", compat::yes_no),
+    compat!("enable-protected-configs", "no", compat::gate),
+    compat!("shutdown-on-sigterm", "default", compat::shutdown_flags),
+    compat!("shutdown-on-sigint", "default", compat::shutdown_flags),
+    Directive {
+        name: "dir",
+        mutable: true,
+        multi_arg: false,
+        set: |s, a| {
+            let d = compat::dir(a[0])?;
+            // Where the server already works is the default.
+            let here = compat::cwd();
+            s.set_compat("dir", d, &here);
+            Ok(())
+        },
+        get: |s| s.compat.get("dir").cloned().unwrap_or_else(compat::cwd),
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The server's settings: every directive it honours, with Valkey's names, defaults, ranges and
 //! error texts, shared by the config file, the command line and CONFIG GET/SET.
 
+pub(crate) mod compat;
 mod directives;
 mod file;
 mod rewrite;
@@ -12,6 +13,7 @@ pub(crate) use rewrite::{ModuleSetting, rewrite};
 pub(crate) use units::parse_memory;
 
 use crate::log::Level;
+use std::collections::BTreeMap;
 
 /// Every setting the server honours. `Default` gives the built-in defaults (Valkey's, except
 /// `bind`, which defaults to the loopback address only).
@@ -71,6 +73,8 @@ pub(crate) struct Settings {
     pub(crate) loadmodule: Vec<LoadModule>,
     /// `<module>.<name> value` lines, for the modules' LoadConfigs at start-up.
     pub(crate) module_configs: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Values of the [`compat`] directives that differ from their defaults.
+    pub(crate) compat: BTreeMap<&'static str, String>,
     /// `list-max-listpack-size` (alias `list-max-ziplist-size`).
     pub(crate) list_max_listpack_size: i64,
     /// `hash-max-listpack-entries` (alias `hash-max-ziplist-entries`).
@@ -121,6 +125,33 @@ pub(crate) enum ProtectedGate {
     Yes,
     /// `local`: loopback and Unix-socket connections only.
     Local,
+}
+
+impl Settings {
+    /// Keeps a [`compat`] directive's value (forgetting it when it is the default).
+    pub(crate) fn set_compat(&mut self, name: &'static str, value: String, default: &str) {
+        if value == default {
+            self.compat.remove(name);
+        } else {
+            self.compat.insert(name, value);
+        }
+    }
+
+    /// A [`compat`] directive's value.
+    pub(crate) fn compat_value(&self, name: &str, default: &str) -> String {
+        self.compat
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    }
+
+    /// `dir`: moves the process there (start-up, CONFIG SET, SIGHUP), as Valkey does.
+    pub(crate) fn apply_dir(&self) -> Result<(), String> {
+        match self.compat.get("dir") {
+            Some(d) => std::env::set_current_dir(d).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
+    }
 }
 
 impl ProtectedGate {
@@ -184,6 +215,7 @@ impl Default for Settings {
             module_auto_reload: false,
             loadmodule: Vec::new(),
             module_configs: Vec::new(),
+            compat: BTreeMap::new(),
             list_max_listpack_size: ks.list_max_listpack_size,
             hash_max_listpack_entries: ks.hash_max_listpack_entries,
             hash_max_listpack_value: ks.hash_max_listpack_value,

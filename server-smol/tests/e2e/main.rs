@@ -6,6 +6,7 @@ mod blocking;
 mod client_cmd;
 mod collections;
 mod commandstats;
+mod compat_config;
 mod connection;
 mod debug;
 mod eviction;

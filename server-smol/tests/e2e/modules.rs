@@ -514,7 +514,7 @@ fn hot_reload_follows_the_file_and_keeps_the_last_good_version() {
             while !stop.load(core::sync::atomic::Ordering::Relaxed) {
                 let v: Vec<i64> = redis::cmd("strict.args")
                     .query(&mut c)
-                    .expect("no failed call");
+                    .unwrap_or_else(|e| panic!("no failed call: {e}"));
                 assert_eq!(v, [3]);
                 calls += 1;
             }
