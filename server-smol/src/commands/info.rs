@@ -44,6 +44,23 @@ const SECTIONS: [&str; 12] = [
 /// The sections `INFO` and `INFO default` leave out (only named, `all` or `everything`).
 const NOT_DEFAULT: [&str; 2] = ["commandstats", "latencystats"];
 
+/// Which module sections INFO asks for: every one (`everything`, `modules`), the named ones
+/// (names no server section has), or none.
+fn module_request(args: &[&[u8]]) -> Option<Option<Vec<String>>> {
+    let lower: Vec<String> = args[1..]
+        .iter()
+        .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
+        .collect();
+    if lower.iter().any(|a| a == "everything" || a == "modules") {
+        return Some(None);
+    }
+    let named: Vec<String> = lower
+        .into_iter()
+        .filter(|a| !SECTIONS.contains(&a.as_str()) && !matches!(a.as_str(), "all" | "default"))
+        .collect();
+    (!named.is_empty()).then_some(Some(named))
+}
+
 fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     let mut wanted = [false; SECTIONS.len()];
     let default = SECTIONS.map(|s| !NOT_DEFAULT.contains(&s));
@@ -99,6 +116,13 @@ fn info_command(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
             }
             _ => keyspace(ex, &mut text),
         }
+    }
+    // The modules' own sections last, as Valkey adds them.
+    if let Some(requested) = module_request(args) {
+        let written = wanted.iter().filter(|w| **w).count();
+        text.push_str(&crate::modules::info_sections(
+            ex.server, requested, written,
+        ));
     }
     out.verbatim(b"txt", text.as_bytes());
 }

@@ -70,6 +70,8 @@ pub(crate) struct LoadState {
     pub(crate) types: Vec<Box<ModuleType>>,
     /// Configurations registered by OnLoad.
     pub(crate) configs: Vec<ModuleConfig>,
+    /// The INFO callback RegisterInfoFunc gave.
+    pub(crate) info: Option<ffi::InfoFn>,
     /// LoadConfigs ran and every value was accepted.
     pub(crate) configs_loaded: bool,
     /// UpdateRuntimeArgs called from inside OnLoad (applied once registered).
@@ -88,6 +90,7 @@ impl LoadState {
             types: Vec::new(),
             configs: Vec::new(),
             configs_loaded: false,
+            info: None,
             runtime_args: None,
         }
     }
@@ -106,6 +109,7 @@ pub(crate) struct Instance {
     commands: Vec<&'static str>,
     types: Vec<Box<ModuleType>>,
     configs: Vec<ModuleConfig>,
+    info: Option<ffi::InfoFn>,
     _command_refs: Vec<Box<CommandRef>>,
 }
 
@@ -379,6 +383,7 @@ fn commit(server: &mut Server, started: Started, module: ModuleId, instance: Ins
             commands: names,
             types: state.types,
             configs: state.configs,
+            info: state.info,
             _command_refs: state.command_refs,
         },
     );
@@ -573,6 +578,37 @@ pub(crate) fn load_configured(server: &mut Server) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// INFO's module sections: every module's (`requested` None) or those named (lower case:
+/// `<module>` or `<module>_<section>`), after `before` sections already written.
+pub(crate) fn info_sections(
+    server: &mut Server,
+    requested: Option<Vec<String>>,
+    before: usize,
+) -> String {
+    let mut order: Vec<(usize, String, ffi::InfoFn)> = server
+        .modules
+        .instances
+        .values()
+        .filter_map(|i| {
+            let cb = i.info?;
+            let m = server.modules.registry.get(i.module)?;
+            let at = server
+                .modules
+                .registry
+                .iter()
+                .position(|x| x.id() == i.module)?;
+            Some((at, String::from_utf8_lossy(m.name()).into_owned(), cb))
+        })
+        .collect();
+    order.sort_by_key(|(at, ..)| *at);
+    let callbacks: Vec<(String, ffi::InfoFn)> =
+        order.into_iter().map(|(_, n, cb)| (n, cb)).collect();
+    if callbacks.is_empty() {
+        return String::new();
+    }
+    ffi::collect_info(server, &callbacks, requested, before)
 }
 
 /// Every module configuration with its current value (CONFIG REWRITE).

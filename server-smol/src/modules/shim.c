@@ -25,3 +25,15 @@ void server_smol_log(void *ctx, const char *level, const char *fmt, ...) {
     va_end(ap);
     server_smol_module_log(ctx, level, msg);
 }
+
+/* ValkeyModule_LogIOError: as Log, for a data type's IO context. This server never hands out
+ * IO contexts (no RDB/AOF), so the line is logged under the generic module name. */
+void server_smol_log_io(void *io, const char *level, const char *fmt, ...) {
+    char msg[SMOL_LOG_MAX_LEN];
+    va_list ap;
+    (void)io;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    server_smol_module_log(NULL, level, msg);
+}

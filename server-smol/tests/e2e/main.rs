@@ -13,6 +13,7 @@ mod eviction;
 mod latencystats;
 mod memory;
 mod module_configs;
+mod module_info;
 mod modules;
 mod monitor;
 mod multi;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use valkey_module::alloc::ValkeyAlloc;
 use valkey_module::configuration::{ConfigurationContext, ConfigurationFlags};
-use valkey_module::{ConfigurationValue, enum_configuration};
+use valkey_module::{ConfigurationValue, InfoContext, enum_configuration};
 use valkey_module::redisvalue::ValkeyValueKey;
 use valkey_module::{
     Context, NextArg, Status, ValkeyError, ValkeyResult, ValkeyString, ValkeyValue, raw,
@@ -223,6 +223,25 @@ fn check_greeting(
     Ok(())
 }
 
+/// INFO `hello`: a section with a field and a dict field, as the module's info callback writes
+/// them.
+fn hello_info(ctx: &InfoContext, _for_crash_report: bool) {
+    let built = ctx
+        .builder()
+        .add_section("stats")
+        .field("level", LEVEL.load(Ordering::SeqCst).to_string())
+        .and_then(|s| s.field("loud", if LOUD.load(Ordering::SeqCst) { "yes" } else { "no" }))
+        .and_then(|s| {
+            s.add_dictionary("limits")
+                .field("limit", LIMIT.load(Ordering::SeqCst).to_string())?
+                .field("max", "100")?
+                .build_dictionary()
+        })
+        .and_then(|s| s.build_section())
+        .and_then(|b| b.build_info());
+    drop(built);
+}
+
 /// `hello.config`: the configurations as the module sees them.
 fn hello_config(_: &Context, _args: Vec<ValkeyString>) -> ValkeyResult {
     let greeting = GREETING.lock().map(|g| g.clone()).unwrap_or_default();
@@ -242,6 +261,7 @@ valkey_module! {
     allocator: (ValkeyAlloc, ValkeyAlloc),
     data_types: [],
     init: init,
+    info: hello_info,
     commands: [
         ["hello.mul", hello_mul, "fast", 0, 0, 0],
         ["hello.set", hello_set, "write fast deny-oom", 1, 1, 1],

@@ -23,6 +23,7 @@ unsafe extern "C" {
     fn server_smol_free(ptr: *mut c_void);
     fn server_smol_strdup(s: *const c_char) -> *mut c_char;
     fn server_smol_log(ctx: *mut ModuleCtx, level: *const c_char, fmt: *const c_char, ...);
+    fn server_smol_log_io(io: *mut c_void, level: *const c_char, fmt: *const c_char, ...);
 }
 
 /// Module names by instance, for `Log` from any thread (a detached context may log after its
@@ -67,6 +68,7 @@ fn table() -> &'static [(&'static str, usize)] {
             "Free" => server_smol_free as unsafe extern "C" fn(_),
             "Strdup" => server_smol_strdup as unsafe extern "C" fn(_) -> _,
             "Log" => server_smol_log as unsafe extern "C" fn(_, _, _, ...),
+            "LogIOError" => server_smol_log_io as unsafe extern "C" fn(_, _, _, ...),
             "CreateCommand" => create_command as unsafe extern "C" fn(_, _, _, _, _, _, _) -> _,
             "GetCommand" => get_command as unsafe extern "C" fn(_, _) -> _,
             "SetCommandInfo" => set_command_info as unsafe extern "C" fn(_, _) -> _,
@@ -122,6 +124,14 @@ fn table() -> &'static [(&'static str, usize)] {
             "RegisterNumericConfig" => super::configs::register_numeric as unsafe extern "C" fn(_, _, _, _, _, _, _, _, _, _) -> _,
             "RegisterEnumConfig" => super::configs::register_enum as unsafe extern "C" fn(_, _, _, _, _, _, _, _, _, _, _) -> _,
             "LoadConfigs" => super::configs::load_configs as unsafe extern "C" fn(_) -> _,
+            "InfoAddSection" => super::info::add_section as unsafe extern "C" fn(_, _) -> _,
+            "InfoBeginDictField" => super::info::begin_dict as unsafe extern "C" fn(_, _) -> _,
+            "InfoEndDictField" => super::info::end_dict_field as unsafe extern "C" fn(_) -> _,
+            "InfoAddFieldString" => super::info::add_string as unsafe extern "C" fn(_, _, _) -> _,
+            "InfoAddFieldCString" => super::info::add_c_string as unsafe extern "C" fn(_, _, _) -> _,
+            "InfoAddFieldDouble" => super::info::add_double as unsafe extern "C" fn(_, _, _) -> _,
+            "InfoAddFieldLongLong" => super::info::add_long_long as unsafe extern "C" fn(_, _, _) -> _,
+            "InfoAddFieldULongLong" => super::info::add_u_long_long as unsafe extern "C" fn(_, _, _) -> _,
         };
         all.to_vec()
     })
@@ -325,16 +335,19 @@ unsafe extern "C" fn get_command(ctx: *mut ModuleCtx, name: *const c_char) -> *m
 /// buffers valid for the lengths given.
 unsafe extern "C" fn register_info_func(
     ctx: *mut ModuleCtx,
-    cb: Option<unsafe extern "C" fn()>,
+    cb: Option<super::info::InfoFn>,
 ) -> c_int {
     guard(ERR, || {
         // SAFETY: a context we made.
         let Some(host) = (unsafe { host_of(ctx) }) else {
             return ERR;
         };
-        // Recorded as accepted; INFO does not call module info callbacks (no InfoAdd* API).
-        with_server(|server, _, _| match loading(server, host) {
-            Some(_) if cb.is_some() => OK,
+        // INFO calls it for the module's sections ([`super::info`]).
+        with_server(|server, _, _| match (loading(server, host), cb) {
+            (Some(l), Some(cb)) => {
+                l.info = Some(cb);
+                OK
+            }
             _ => ERR,
         })
         .unwrap_or(ERR)
@@ -539,12 +552,72 @@ mod tests {
 
     #[test]
     fn both_prefixes_answer_from_one_table_and_unknown_names_stay_unresolved() {
+        // Spec §3.4's list (the RDB/AOF IO family waits for persistence), and the INFO API.
         for name in [
-            "Alloc",
+            "SetModuleAttribs",
+            "IsModuleNameBusy",
             "CreateCommand",
+            "GetCommand",
+            "SetCommandInfo",
+            "RegisterInfoFunc",
+            "GetDetachedThreadSafeContext",
+            "FreeThreadSafeContext",
+            "Alloc",
+            "Calloc",
+            "Realloc",
+            "Free",
+            "Strdup",
+            "TryAlloc",
+            "TryCalloc",
+            "TryRealloc",
+            "CreateString",
+            "RetainString",
+            "FreeString",
+            "StringPtrLen",
+            "StringToLongLong",
+            "StringToDouble",
+            "CreateStringFromString",
+            "ReplyWithSimpleString",
+            "ReplyWithError",
+            "ReplyWithLongLong",
+            "ReplyWithArray",
+            "ReplyWithStringBuffer",
+            "ReplyWithString",
+            "ReplyWithNull",
+            "WrongArity",
+            "IsKeysPositionRequest",
+            "ReplyWithMap",
+            "ReplyWithSet",
+            "ReplyWithDouble",
+            "ReplyWithBool",
             "Log",
+            "LogIOError",
+            "OpenKey",
+            "CloseKey",
+            "KeyType",
             "StringDMA",
+            "StringTruncate",
+            "StringSet",
+            "DeleteKey",
+            "ValueLength",
+            "CreateDataType",
+            "ModuleTypeSetValue",
+            "ModuleTypeGetType",
+            "ModuleTypeGetValue",
             "UpdateRuntimeArgs",
+            "RegisterStringConfig",
+            "RegisterBoolConfig",
+            "RegisterEnumConfig",
+            "RegisterNumericConfig",
+            "LoadConfigs",
+            "InfoAddSection",
+            "InfoBeginDictField",
+            "InfoEndDictField",
+            "InfoAddFieldString",
+            "InfoAddFieldCString",
+            "InfoAddFieldDouble",
+            "InfoAddFieldLongLong",
+            "InfoAddFieldULongLong",
         ] {
             let v = lookup(format!("ValkeyModule_{name}").as_bytes());
             let r = lookup(format!("RedisModule_{name}").as_bytes());

@@ -11,6 +11,7 @@
 mod api;
 mod cmdinfo;
 mod configs;
+mod info;
 mod keys;
 mod reply;
 mod strings;
@@ -18,6 +19,7 @@ mod types;
 
 pub(crate) use api::{remember_name, set_logger};
 pub(crate) use configs::{ModuleConfig, get as config_get, set as config_set};
+pub(crate) use info::{InfoFn, collect as collect_info};
 pub(crate) use types::free_dropped;
 
 use core::cell::Cell;
