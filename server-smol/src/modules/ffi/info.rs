@@ -290,7 +290,7 @@ mod tests {
         assert_eq!(g17(1.5), "1.5");
         assert_eq!(g17(100.0), "100");
         assert_eq!(g17(1e20), "1e+20");
-        assert_eq!(g17(1.25e-7), "1.2500000000000001e-07");
+        assert_eq!(g17(1.25e-7), "1.2499999999999999e-07");
         assert_eq!(g17(-2.0), "-2");
         assert_eq!(g17(f64::INFINITY), "inf");
     }
