@@ -330,8 +330,5 @@ const HELP: &[&str] = &[
 ];
 
 fn help(_: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
-    out.array(HELP.len());
-    for line in HELP {
-        out.simple(line);
-    }
+    super::reply_help(out, HELP);
 }

@@ -125,12 +125,7 @@ fn debug(ex: &mut Exec<'_>, args: &[&[u8]], out: &mut Reply) {
     }
     let sub = String::from_utf8_lossy(args[1]).to_ascii_lowercase();
     match (sub.as_str(), args.len()) {
-        ("help", 2) => {
-            out.array(HELP.len());
-            for line in HELP {
-                out.simple(line);
-            }
-        }
+        ("help", 2) => super::reply_help(out, HELP),
         ("sleep", 3) => {
             let secs = strtod(args[2]);
             if secs > 0.0 && secs.is_finite() {

@@ -51,10 +51,7 @@ const HELP: &[&str] = &[
 ];
 
 fn help(_: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
-    out.array(HELP.len());
-    for line in HELP {
-        out.simple(line);
-    }
+    super::reply_help(out, HELP);
 }
 
 /// What MEMORY STATS and DOCTOR are computed from (Valkey's `serverMemOverhead`).

@@ -90,6 +90,15 @@ const fn acl(list: &[A]) -> A {
     out
 }
 
+/// A HELP reply: the lines as simple strings.
+fn reply_help(out: &mut crate::reply::Reply, lines: &[&str]) {
+    use keyspace::ReplySink;
+    out.array(lines.len());
+    for line in lines {
+        out.simple(line);
+    }
+}
+
 /// The server's subcommands of a data command's container (MEMORY STATS and the like).
 pub(crate) fn server_subcommands(container: &str) -> Vec<Command<Handler>> {
     match container {
