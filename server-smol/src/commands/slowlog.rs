@@ -1,4 +1,4 @@
-//! SLOWLOG GET [count] / LEN / RESET / HELP (Valkey's `slowlogCommand`). The log itself and
+//! SLOWLOG GET \[count\] / LEN / RESET / HELP (Valkey's `slowlogCommand`). The log itself and
 //! what goes into it are in `slowlog.rs` and `commandstats.rs`.
 
 use keyspace::command::{AclCategories as A, Flags as F};

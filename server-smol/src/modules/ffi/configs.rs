@@ -1,6 +1,6 @@
 //! Module configurations: `Register{String,Bool,Numeric,Enum}Config` during `OnLoad`, then
 //! `LoadConfigs` gives each its value from the config file or MODULE LOADEX (or its default).
-//! Afterwards CONFIG GET/SET/REWRITE reach them as `<module>.<name>` ([`ConfigHandle`]).
+//! Afterwards CONFIG GET/SET/REWRITE reach them as `<module>.<name>` ([`get`], [`set`]).
 //! Values are checked here as Valkey's config machinery checks them (bool, numeric range and
 //! memory units, enum names and bit flags) before the module's setter sees them.
 
