@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use keyspace::Millis;
+use keyspace::{Kind, Millis, Value, num};
 use keyspace::reply::{Item, Recorded3};
 
 use super::wire;
@@ -133,41 +133,38 @@ impl Dump {
         out: &mut Vec<u8>,
     ) -> Result<(), String> {
         let db = self.db;
-        let kind = match call(server, db, now, &[b"TYPE", key])?.first() {
-            Some(Item::Simple(t)) => t.clone(),
-            _ => return Err("TYPE answered no type".into()),
+        // Type and expire time in one look, without touching the key's access time.
+        let Some(peeked) = server.keyspace.peek(db, key, now) else {
+            // Gone since the scan (expired keys read as absent while writes are held).
+            return Ok(());
         };
         let owned =
             |reply: Vec<Item>| -> Vec<Vec<u8>> { bulks(&reply).map(<[u8]>::to_vec).collect() };
-        match kind.as_str() {
-            // Gone since the scan (expired keys read as absent while writes are held).
-            "none" => return Ok(()),
-            "string" => {
-                let value = owned(call(server, db, now, &[b"GET", key])?);
-                let Some(v) = value.first() else {
-                    return Ok(());
-                };
-                wire::put(out, &[b"SET", key, v]);
+        match peeked.kind {
+            None => {
+                let s = &mut *server;
+                match s.keyspace.get(db, key, now, &mut s.changes) {
+                    Some(Value::Bytes(v)) => wire::put(out, &[b"SET", key, v]),
+                    Some(Value::Int(i)) => {
+                        wire::put(out, &[b"SET", key, num::format_i64(i).as_bytes()]);
+                    }
+                    _ => return Ok(()),
+                }
             }
-            "list" => {
+            Some(Kind::List) => {
                 let items = owned(call(server, db, now, &[b"LRANGE", key, b"0", b"-1"])?);
                 batched(out, b"RPUSH", key, &items, 1);
             }
-            "hash" => {
+            Some(Kind::Hash) => {
                 let items = owned(call(server, db, now, &[b"HGETALL", key])?);
                 batched(out, b"HSET", key, &items, 2);
             }
-            "set" => {
+            Some(Kind::Set) => {
                 let items = owned(call(server, db, now, &[b"SMEMBERS", key])?);
                 batched(out, b"SADD", key, &items, 1);
             }
-            "zset" => {
-                let reply = call(
-                    server,
-                    db,
-                    now,
-                    &[b"ZRANGE", key, b"0", b"-1", b"WITHSCORES"],
-                )?;
+            Some(Kind::ZSet) => {
+                let reply = call(server, db, now, &[b"ZRANGE", key, b"0", b"-1", b"WITHSCORES"])?;
                 let mut items = Vec::new();
                 let mut member = None;
                 for i in &reply {
@@ -184,17 +181,20 @@ impl Dump {
                 }
                 batched(out, b"ZADD", key, &items, 2);
             }
-            other => {
+            Some(_) => {
+                let kind = call(server, db, now, &[b"TYPE", key])?;
+                let name = match kind.first() {
+                    Some(Item::Simple(t)) => t.clone(),
+                    _ => "an unknown type".into(),
+                };
                 return Err(format!(
-                    "key '{}' in db {db} holds a {other}, which cannot be handed over yet",
+                    "key '{}' in db {db} holds a {name}, which cannot be handed over yet",
                     String::from_utf8_lossy(key)
                 ));
             }
         }
-        if let Some(Item::Integer(at)) = call(server, db, now, &[b"PEXPIRETIME", key])?.first()
-            && *at >= 0
-        {
-            wire::put(out, &[b"PEXPIREAT", key, at.to_string().as_bytes()]);
+        if let Some(at) = peeked.expire {
+            wire::put(out, &[b"PEXPIREAT", key, num::format_u64(at.0).as_bytes()]);
         }
         self.keys += 1;
         Ok(())
