@@ -6,7 +6,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::scan::{ScanArgs, reply_scan};
-use super::zranges::{Lex, lex_item, lex_range, parse_score, rank_range, score_range};
+use super::zranges::{Lex, lex_count, lex_item, lex_range, parse_score, rank_range, score_range};
 use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::dfmt::d2string;
@@ -285,7 +285,10 @@ pub(super) fn zcard(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 pub(super) fn zcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = (|| {
         let range = score_range(args[2], args[3])?;
-        let n = read(cx, args[1])?.map_or(0, |z| z.score_range(&range, false).len());
+        let n = read(cx, args[1])?.map_or(0, |z| {
+            let (from, to) = z.score_ranks(&range);
+            to - from
+        });
         out.integer(n as i64);
         Ok(())
     })();
@@ -296,7 +299,7 @@ pub(super) fn zcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
 pub(super) fn zlexcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = (|| {
         let (min, max) = (lex_item(args[2])?, lex_item(args[3])?);
-        let n = read(cx, args[1])?.map_or(0, |z| lex_range(z, &min, &max, false).len());
+        let n = read(cx, args[1])?.map_or(0, |z| lex_count(z, &min, &max));
         out.integer(n as i64);
         Ok(())
     })();
@@ -391,8 +394,11 @@ fn zrange_select(
     let mut items: Vec<(&[u8], f64)> = match &spec {
         Spec::Rank(s, e) => match rank_range(*s, *e, z.len()) {
             None => Vec::new(),
-            Some((s, e)) if rev => z.iter().rev().skip(s).take(e + 1 - s).collect(),
-            Some((s, e)) => z.iter().skip(s).take(e + 1 - s).collect(),
+            Some((s, e)) if rev => {
+                let n = z.len();
+                z.by_rank(n - 1 - e, n - s).rev().collect()
+            }
+            Some((s, e)) => z.by_rank(s, e + 1).collect(),
         },
         Spec::Score(r) => z.score_range(r, rev),
         Spec::Lex(min, max) => lex_range(z, min, max, rev),
@@ -601,7 +607,7 @@ fn zremrange(cx: &mut Ctx<'_>, args: &[&[u8]], by: By, out: &mut dyn ReplySink) 
             let items: Vec<(&[u8], f64)> = match &spec {
                 Spec::Rank(s, e) => match rank_range(*s, *e, z.len()) {
                     None => Vec::new(),
-                    Some((s, e)) => z.iter().skip(s).take(e + 1 - s).collect(),
+                    Some((s, e)) => z.by_rank(s, e + 1).collect(),
                 },
                 Spec::Score(r) => z.score_range(r, false),
                 Spec::Lex(min, max) => lex_range(z, min, max, false),
@@ -680,7 +686,7 @@ fn zrandmember_inner(
         match read(cx, args[1])? {
             Some(z) if z.len() > 0 => {
                 let at = (r % z.len() as u64) as usize;
-                if let Some((m, _)) = z.iter().nth(at) {
+                if let Some((m, _)) = z.nth(at) {
                     out.bulk(m);
                 }
             }
