@@ -123,16 +123,6 @@ impl<V: HeapSize> Hashed<V> {
         self.items.iter().map(|(_, m, v)| (&**m, v))
     }
 
-    /// The member of rank `r` modulo the length: with `r` uniform, every member is equally
-    /// likely.
-    pub(crate) fn random(&self, r: u64) -> Option<(&[u8], &V)> {
-        let n = self.len() as u64;
-        if n == 0 {
-            return None;
-        }
-        self.nth((r % n) as usize)
-    }
-
     /// The member of rank `at` in hash order.
     pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], &V)> {
         self.items.get(at).map(|(_, m, v)| (&**m, v))

@@ -712,16 +712,15 @@ fn zrandmember_inner(
         Vec::new()
     } else if l < 0 || count == 1 {
         (0..count)
-            .map(|_| (cx.keyspace.random() % size as u64) as usize)
+            .map(|_| super::randoms::position(cx, size))
             .collect()
     } else if count >= size {
         (0..size).collect()
     } else {
-        super::hashes::pick_distinct(cx, size, count)
+        super::randoms::distinct_positions(cx, size, count)
     };
     let z = zset_at(cx, i);
-    let all: Vec<(&[u8], f64)> = z.iter().collect();
-    let items: Vec<(&[u8], f64)> = positions.iter().map(|&p| all[p]).collect();
+    let items: Vec<(&[u8], f64)> = positions.iter().filter_map(|&p| z.nth(p)).collect();
     reply_members(out, &items, withscores);
     Ok(())
 }
