@@ -417,3 +417,38 @@ fn union_inter_diff_and_store_forms() {
         [K::ZUnionStore, K::ZInterStore, K::ZDiffStore, K::Del]
     );
 }
+
+#[test]
+fn union_family_checks_key_types_before_options_as_valkey_does() {
+    let mut t = T::new();
+    check!(t, ["ZADD", "a", "1", "x"] => [int(1)]);
+    check!(t, ["SET", "str", "v"] => [ok()]);
+    // The key count comes first...
+    check!(t, ["ZUNION", "0", "str", "AGGREGATE", "AVG"] => [err("ERR at least 1 input key is needed for 'zunion' command")]);
+    check!(t, ["ZINTER", "x", "str"] => [err("ERR value is not an integer or out of range")]);
+    check!(t, ["ZUNION", "3", "a", "str"] => [err("ERR syntax error")]);
+    // ...then every key's type, before any option.
+    check!(t, ["ZUNION", "2", "a", "str", "WEIGHTS", "1"] => [err(WRONGTYPE)]);
+    check!(t, ["ZUNION", "2", "a", "str", "WEIGHTS", "1", "x"] => [err(WRONGTYPE)]);
+    check!(t, ["ZINTER", "1", "str", "AGGREGATE", "AVG"] => [err(WRONGTYPE)]);
+    check!(t, ["ZDIFF", "1", "str", "WITHSCORES", "x"] => [err(WRONGTYPE)]);
+    check!(t, ["ZINTERCARD", "1", "str", "LIMIT", "-1"] => [err(WRONGTYPE)]);
+    check!(t, ["ZUNIONSTORE", "d", "1", "str", "WITHSCORES"] => [err(WRONGTYPE)]);
+    check!(t, ["ZUNION", "1", "a", "WEIGHTS", "1", "x"] => [err("ERR syntax error")]);
+}
+
+#[test]
+fn union_and_inter_add_scores_smallest_input_first() {
+    // Valkey sorts the inputs by size, so m's sum is inf + -inf (0, not NaN) + 5 = 5; in key
+    // order it would be 5 + -inf + inf = 0.
+    let mut t = T::new();
+    check!(t, ["ZADD", "a", "inf", "m"] => [int(1)]);
+    check!(t, ["ZADD", "b", "-inf", "m", "1", "x"] => [int(2)]);
+    check!(t, ["ZADD", "c", "5", "m", "1", "y", "1", "z"] => [int(3)]);
+    check!(t, ["ZUNION", "3", "c", "b", "a", "WITHSCORES"] => [
+        Item::Array(8), bulk("x"), d(1.0), bulk("y"), d(1.0), bulk("z"), d(1.0), bulk("m"), d(5.0)
+    ]);
+    check!(t, ["ZINTER", "3", "c", "b", "a", "WITHSCORES"] => [Item::Array(2), bulk("m"), d(5.0)]);
+    check!(t, ["ZINTERSTORE", "d", "3", "c", "b", "a"] => [int(1)]);
+    check!(t, ["ZSCORE", "d", "m"] => [d(5.0)]);
+}
