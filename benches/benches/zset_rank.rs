@@ -1,6 +1,7 @@
 //! Rank queries on one 100,000-member sorted set (skiplist encoding): ZRANK and ZREVRANK of
 //! members strided over the whole set, ZRANGE of 10 members by rank from the middle, and ZCOUNT
-//! of a score range holding half the members. Each is a handful of O(log n) steps with an
+//! of a score range holding half the members, and the first 10 of a score range holding them
+//! all (LIMIT 0 10). Each is a handful of O(log n) steps with an
 //! order-statistics index, O(n) without one.
 //! Run: `cargo bench -p benches --bench zset_rank`.
 
@@ -62,6 +63,24 @@ fn bench(c: &mut Criterion) {
                 &[b"ZRANGE", b"board", b"50000", b"50009"],
                 &mut out,
             );
+            black_box(out)
+        });
+    });
+    g.bench_function("ZRANGE -inf +inf BYSCORE LIMIT 0 10", |b| {
+        b.iter(|| {
+            let mut out = Tally::default();
+            let args: [&[u8]; 9] = [
+                b"ZRANGE",
+                b"board",
+                b"-inf",
+                b"+inf",
+                b"BYSCORE",
+                b"LIMIT",
+                b"0",
+                b"10",
+                b"WITHSCORES",
+            ];
+            call(&mut ks, &table, &args, &mut out);
             black_box(out)
         });
     });

@@ -89,7 +89,7 @@ pub(super) fn lex_lte_max(m: &[u8], max: &Lex) -> bool {
 
 /// The ranks `from..to` of the members within a lex range, found by binary search when every
 /// score is the same (the only case where the members are in byte order); `None` otherwise.
-fn lex_ranks(z: &ZSet, min: &Lex, max: &Lex) -> Option<(usize, usize)> {
+pub(super) fn lex_ranks(z: &ZSet, min: &Lex, max: &Lex) -> Option<(usize, usize)> {
     if !z.same_scores() {
         return None;
     }

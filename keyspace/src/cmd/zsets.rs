@@ -6,7 +6,9 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::scan::{ScanArgs, reply_scan};
-use super::zranges::{Lex, lex_count, lex_item, lex_range, parse_score, rank_range, score_range};
+use super::zranges::{
+    Lex, lex_count, lex_item, lex_range, lex_ranks, parse_score, rank_range, score_range,
+};
 use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::dfmt::d2string;
@@ -391,6 +393,26 @@ fn zrange_select(
         emit(&[], withscores);
         return Ok(());
     };
+    // Score ranges, and lex ranges over equal scores, are windows of ranks: LIMIT narrows
+    // the window, so only the members replied with are visited.
+    let window = match &spec {
+        Spec::Rank(..) => None,
+        Spec::Score(r) => Some(z.score_ranks(r)),
+        Spec::Lex(min, max) => lex_ranks(z, min, max),
+    };
+    if let Some((from, to)) = window {
+        let (from, to) = match limit {
+            Some((offset, count)) => limit_window(from, to, offset, count, rev),
+            None => (from, to),
+        };
+        let items: Vec<(&[u8], f64)> = if rev {
+            z.by_rank(from, to).rev().collect()
+        } else {
+            z.by_rank(from, to).collect()
+        };
+        emit(&items, withscores);
+        return Ok(());
+    }
     let mut items: Vec<(&[u8], f64)> = match &spec {
         Spec::Rank(s, e) => match rank_range(*s, *e, z.len()) {
             None => Vec::new(),
@@ -416,6 +438,22 @@ fn zrange_select(
     }
     emit(&items, withscores);
     Ok(())
+}
+
+/// The ranks `from..to` narrowed by `LIMIT offset count` (a negative offset selects nothing,
+/// a negative count everything after the offset), counted from `to` down when `rev`.
+fn limit_window(from: usize, to: usize, offset: i64, count: i64, rev: bool) -> (usize, usize) {
+    let Ok(offset) = usize::try_from(offset) else {
+        return (from, from);
+    };
+    let offset = offset.min(to - from);
+    let len = to - from - offset;
+    let len = usize::try_from(count).map_or(len, |c| len.min(c));
+    if rev {
+        (to - offset - len, to - offset)
+    } else {
+        (from + offset, from + offset + len)
+    }
 }
 
 /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
