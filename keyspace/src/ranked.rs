@@ -1,11 +1,11 @@
-//! An ordered sequence with positions: items kept sorted (by the caller) in chunks of at most
+//! An ordered sequence with positions: items kept sorted (by the caller) in chunks of fewer than
 //! [`MAX`] items, with a Fenwick tree over the chunk lengths. Finding an item, its rank and the
 //! item at a rank all take O(log n), as Valkey's skiplist spans give; an insert or removal moves
 //! at most a chunk's items (and, when a chunk splits or merges, one pointer per chunk).
 
 use alloc::vec::Vec;
 
-/// A chunk splits past this many items.
+/// A chunk splits when it reaches this many items.
 const MAX: usize = 128;
 /// A chunk shorter than this merges into a neighbour.
 const MIN: usize = MAX / 8;
@@ -147,9 +147,13 @@ impl<T> Ranked<T> {
         self.chunks[c].insert(o, t);
         self.cap = self.cap + self.chunks[c].capacity() - before;
         self.len += 1;
-        if self.chunks[c].len() > MAX {
+        if self.chunks[c].len() >= MAX {
+            // Halve the chunk; the left half gives back the capacity it no longer needs, so
+            // a chunk holds between a half and all of its capacity.
             let right = self.chunks[c].split_off(MAX / 2);
-            self.cap += right.capacity();
+            let before = self.chunks[c].capacity();
+            self.chunks[c].shrink_to_fit();
+            self.cap = self.cap + self.chunks[c].capacity() + right.capacity() - before;
             self.chunks.insert(c + 1, right);
             self.rebuild();
         } else {
@@ -169,7 +173,7 @@ impl<T> Ranked<T> {
             let before = self.chunks[l].capacity() + right.capacity();
             self.chunks[l].extend(right);
             self.cap = self.cap + self.chunks[l].capacity() - before;
-            if self.chunks[l].len() > MAX {
+            if self.chunks[l].len() >= MAX {
                 let half = self.chunks[l].len() / 2;
                 let split = self.chunks[l].split_off(half);
                 self.cap += split.capacity();
