@@ -135,15 +135,19 @@ impl Hash {
             .chain(table.into_iter().flatten())
     }
 
-    /// A field picked with the random number `r`.
-    pub(crate) fn random(&self, r: u64) -> Option<(&[u8], &[u8])> {
+    /// The field at position `at` in [`Self::iter`]'s order, with its value.
+    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], &[u8])> {
         match self {
-            Self::Pack(v) if v.is_empty() => None,
-            Self::Pack(v) => {
-                let (f, x) = &v[(r % v.len() as u64) as usize];
-                Some((f, x))
-            }
-            Self::Table(t) => t.random(r).map(|(f, x)| (f, &**x)),
+            Self::Pack(v) => v.get(at).map(|(f, x)| (&**f, &**x)),
+            Self::Table(t) => t.nth(at).map(|(f, x)| (f, &**x)),
+        }
+    }
+
+    /// A field picked with the random number `r`: each is equally likely when `r` is uniform.
+    pub(crate) fn random(&self, r: u64) -> Option<(&[u8], &[u8])> {
+        match self.len() as u64 {
+            0 => None,
+            n => self.nth((r % n) as usize),
         }
     }
 

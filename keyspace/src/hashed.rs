@@ -1,10 +1,11 @@
 //! The `hashtable` encoding shared by hashes and sets: members ordered by a seeded hash, so a
-//! SCAN cursor is a hash value and a random member is the first one at or after a random hash.
+//! SCAN cursor is a hash value; members are also addressable by rank, so a random member is a
+//! uniform pick.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use core::hash::BuildHasher;
-use core::ops::Bound;
+
+use crate::ranked::Ranked;
 
 /// Heap bytes a value owns (for memory accounting kept up to date on every change).
 pub(crate) trait HeapSize {
@@ -26,7 +27,8 @@ impl HeapSize for Box<[u8]> {
 /// A map from byte strings to `V`, iterated in hash order.
 #[derive(Clone, Debug)]
 pub(crate) struct Hashed<V> {
-    map: BTreeMap<(u64, Box<[u8]>), V>,
+    /// (hash, member, value), ordered by (hash, member).
+    items: Ranked<(u64, Box<[u8]>, V)>,
     seed: u64,
     /// Sum of the member lengths and the values' heap sizes.
     bytes: usize,
@@ -34,19 +36,19 @@ pub(crate) struct Hashed<V> {
 
 impl<V: PartialEq + HeapSize> PartialEq for Hashed<V> {
     fn eq(&self, other: &Self) -> bool {
-        self.map.len() == other.map.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
 impl<V: Eq + HeapSize> Eq for Hashed<V> {}
 
-/// Bytes a tree entry costs beyond its member and value (node share, key tuple, box).
-const ENTRY_OVERHEAD: usize = 40;
+/// Bytes a member's box costs beyond its bytes (allocator rounding, on average).
+const ENTRY_OVERHEAD: usize = 8;
 
 impl<V: HeapSize> Hashed<V> {
     pub(crate) const fn new(seed: u64) -> Self {
         Self {
-            map: BTreeMap::new(),
+            items: Ranked::new(),
             seed,
             bytes: 0,
         }
@@ -56,69 +58,74 @@ impl<V: HeapSize> Hashed<V> {
         foldhash::fast::FixedState::with_seed(self.seed).hash_one(b) | 1
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.map.len()
+    pub(crate) const fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Sum of the member lengths and the values' heap sizes.
+    pub(crate) const fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Estimated heap bytes.
     pub(crate) fn memory(&self) -> usize {
-        self.bytes + self.map.len() * (ENTRY_OVERHEAD + size_of::<V>())
+        self.bytes + self.items.len() * ENTRY_OVERHEAD + self.items.memory()
     }
 
-    fn bucket(&self, h: u64) -> impl Iterator<Item = (&(u64, Box<[u8]>), &V)> {
-        self.map
-            .range((Bound::Included((h, Box::default())), Bound::Unbounded))
-            .take_while(move |((k, _), _)| *k == h)
+    /// The rank `member` (of hash `h`) has or would have, and whether it is there.
+    fn find(&self, h: u64, member: &[u8]) -> (usize, bool) {
+        let at = self
+            .items
+            .partition_point(|(k, m, _)| (*k, &**m) < (h, member));
+        let found = self
+            .items
+            .get(at)
+            .is_some_and(|(k, m, _)| *k == h && **m == *member);
+        (at, found)
     }
 
     pub(crate) fn get(&self, member: &[u8]) -> Option<&V> {
-        let h = self.hash(member);
-        self.bucket(h)
-            .find(|((_, m), _)| **m == *member)
-            .map(|(_, v)| v)
-    }
-
-    fn get_mut(&mut self, h: u64, member: &[u8]) -> Option<&mut V> {
-        self.map
-            .range_mut((Bound::Included((h, Box::default())), Bound::Unbounded))
-            .take_while(|((k, _), _)| *k == h)
-            .find(|((_, m), _)| **m == *member)
-            .map(|(_, v)| v)
+        match self.find(self.hash(member), member) {
+            (at, true) => self.items.get(at).map(|(_, _, v)| v),
+            _ => None,
+        }
     }
 
     /// Inserts or replaces; the previous value.
     pub(crate) fn insert(&mut self, member: &[u8], v: V) -> Option<V> {
         let h = self.hash(member);
         let add = v.heap_size();
-        if let Some(slot) = self.get_mut(h, member) {
-            let old = core::mem::replace(slot, v);
-            self.bytes = self.bytes + add - old.heap_size();
-            return Some(old);
+        match self.find(h, member) {
+            (at, true) => {
+                let slot = &mut self.items.get_mut(at)?.2;
+                let old = core::mem::replace(slot, v);
+                self.bytes = self.bytes + add - old.heap_size();
+                Some(old)
+            }
+            (at, false) => {
+                self.bytes += member.len() + add;
+                self.items.insert(at, (h, member.into(), v));
+                None
+            }
         }
-        self.bytes += member.len() + add;
-        self.map.insert((h, member.into()), v);
-        None
     }
 
     pub(crate) fn remove(&mut self, member: &[u8]) -> Option<V> {
-        let h = self.hash(member);
-        let key = self.bucket(h).find(|((_, m), _)| **m == *member)?.0.clone();
-        let v = self.map.remove(&key)?;
+        let (at, true) = self.find(self.hash(member), member) else {
+            return None;
+        };
+        let (_, _, v) = self.items.remove(at);
         self.bytes -= member.len() + v.heap_size();
         Some(v)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&[u8], &V)> {
-        self.map.iter().map(|((_, m), v)| (&**m, v))
+        self.items.iter().map(|(_, m, v)| (&**m, v))
     }
 
-    /// The first member at or after hash `r` (wrapping), if any.
-    pub(crate) fn random(&self, r: u64) -> Option<(&[u8], &V)> {
-        self.map
-            .range((Bound::Included((r, Box::default())), Bound::Unbounded))
-            .next()
-            .or_else(|| self.map.iter().next())
-            .map(|((_, m), v)| (&**m, v))
+    /// The member of rank `at` in hash order.
+    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], &V)> {
+        self.items.get(at).map(|(_, m, v)| (&**m, v))
     }
 
     /// Visits members from `cursor` on, at least `count` of them (whole hash buckets); the next
@@ -129,12 +136,9 @@ impl<V: HeapSize> Hashed<V> {
         count: usize,
         mut f: impl FnMut(&'a [u8], &'a V),
     ) -> u64 {
+        let from = self.items.partition_point(|(k, _, _)| *k < cursor);
         let mut last = None;
-        for (seen, ((h, m), v)) in self
-            .map
-            .range((Bound::Included((cursor, Box::default())), Bound::Unbounded))
-            .enumerate()
-        {
+        for (seen, (h, m, v)) in self.items.range(from, self.len()).enumerate() {
             if seen >= count && last != Some(*h) {
                 return *h;
             }

@@ -235,13 +235,20 @@ impl Set {
             .chain(table.into_iter().flatten())
     }
 
-    /// A member picked with the random number `r`.
-    pub(crate) fn random(&self, r: u64) -> Option<Elem<'_>> {
+    /// The member at position `at` in [`Self::iter`]'s order.
+    pub(crate) fn nth(&self, at: usize) -> Option<Elem<'_>> {
         match self {
-            Self::Ints(v) if !v.is_empty() => Some(Elem::Int(v[(r % v.len() as u64) as usize])),
-            Self::Pack(v) if !v.is_empty() => Some(Elem::Bytes(&v[(r % v.len() as u64) as usize])),
-            Self::Table(t) => t.random(r).map(|(b, ())| Elem::Bytes(b)),
-            _ => None,
+            Self::Ints(v) => v.get(at).map(|i| Elem::Int(*i)),
+            Self::Pack(v) => v.get(at).map(|b| Elem::Bytes(b)),
+            Self::Table(t) => t.nth(at).map(|(b, ())| Elem::Bytes(b)),
+        }
+    }
+
+    /// A member picked with the random number `r`: each is equally likely when `r` is uniform.
+    pub(crate) fn random(&self, r: u64) -> Option<Elem<'_>> {
+        match self.len() as u64 {
+            0 => None,
+            n => self.nth((r % n) as usize),
         }
     }
 

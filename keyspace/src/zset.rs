@@ -2,13 +2,14 @@
 //! one `listpack` and converts it to `skiplist` past `zset-max-listpack-entries` members or a
 //! member longer than `zset-max-listpack-value` bytes; it never converts back on removal. This
 //! type keeps the same two indexes whatever the encoding (members by hash for lookups, an
-//! ordered tree for ranges) and tracks which name OBJECT ENCODING reports.
+//! ordered index with ranks for ranges, O(log n) like Valkey's skiplist spans) and tracks which
+//! name OBJECT ENCODING reports.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
 use core::cmp::Ordering;
 
 use crate::hashed::{Hashed, HeapSize};
+use crate::ranked::Ranked;
 
 /// A score: never NaN, ordered numerically (`-0` equals `0`, as in Valkey's comparisons).
 #[derive(Clone, Copy, Debug)]
@@ -75,7 +76,7 @@ pub(crate) struct ZLimits {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ZSet {
     by_member: Hashed<Score>,
-    by_score: BTreeSet<(Score, Box<[u8]>)>,
+    by_score: Ranked<(Score, Box<[u8]>)>,
     skiplist: bool,
 }
 
@@ -84,7 +85,7 @@ impl ZSet {
     pub(crate) fn create(hint: usize, max_len: usize, limits: ZLimits, seed: u64) -> Self {
         Self {
             by_member: Hashed::new(seed),
-            by_score: BTreeSet::new(),
+            by_score: Ranked::new(),
             skiplist: hint > limits.entries || max_len > limits.value,
         }
     }
@@ -96,7 +97,7 @@ impl ZSet {
         }
     }
 
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) const fn len(&self) -> usize {
         self.by_score.len()
     }
 
@@ -109,12 +110,17 @@ impl ZSet {
     }
 
     pub(crate) fn memory(&self) -> usize {
-        // The tree holds a second copy of every member.
-        self.by_member.memory() * 2
+        // The ordered index holds a second copy of every member.
+        self.by_member.memory() + self.by_score.memory() + self.by_member.bytes()
     }
 
     pub(crate) fn score(&self, m: &[u8]) -> Option<f64> {
         self.by_member.get(m).map(|s| s.0)
+    }
+
+    /// The rank `(s, m)` has or would have in the ordered index.
+    fn position(&self, s: Score, m: &[u8]) -> usize {
+        self.by_score.partition_point(|(t, n)| (*t, &**n) < (s, m))
     }
 
     /// Sets `m`'s score, adding it if new (converting to `skiplist` as `zsetAdd` does); whether
@@ -122,16 +128,17 @@ impl ZSet {
     pub(crate) fn insert(&mut self, m: &[u8], score: f64, limits: ZLimits) -> bool {
         match self.by_member.insert(m, Score(score)) {
             Some(old) => {
-                let key = self.by_score.take(&(old, Box::from(m))).map(|(_, k)| k);
-                self.by_score
-                    .insert((Score(score), key.unwrap_or_else(|| m.into())));
+                let (_, key) = self.by_score.remove(self.position(old, m));
+                let at = self.position(Score(score), m);
+                self.by_score.insert(at, (Score(score), key));
                 false
             }
             None => {
                 if self.len() + 1 > limits.entries || m.len() > limits.value {
                     self.skiplist = true;
                 }
-                self.by_score.insert((Score(score), m.into()));
+                let at = self.position(Score(score), m);
+                self.by_score.insert(at, (Score(score), m.into()));
                 true
             }
         }
@@ -141,7 +148,7 @@ impl ZSet {
     pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
         match self.by_member.remove(m) {
             Some(s) => {
-                self.by_score.remove(&(s, Box::from(m)));
+                self.by_score.remove(self.position(s, m));
                 true
             }
             None => false,
@@ -153,37 +160,56 @@ impl ZSet {
         self.by_score.iter().map(|(s, m)| (&**m, s.0))
     }
 
+    /// Members of ranks `from..to` (clamped), in order.
+    pub(crate) fn by_rank(
+        &self,
+        from: usize,
+        to: usize,
+    ) -> impl DoubleEndedIterator<Item = (&[u8], f64)> {
+        self.by_score.range(from, to).map(|(s, m)| (&**m, s.0))
+    }
+
+    /// The member of rank `at`.
+    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], f64)> {
+        self.by_score.get(at).map(|(s, m)| (&**m, s.0))
+    }
+
+    /// How many leading members satisfy `pred`, which holds for a prefix of them.
+    pub(crate) fn partition_point(&self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
+        self.by_score.partition_point(|(s, m)| pred(m, s.0))
+    }
+
+    /// Whether every member has the same score (so the order is the members' byte order).
+    pub(crate) fn same_scores(&self) -> bool {
+        match (
+            self.by_score.iter().next(),
+            self.by_score.iter().next_back(),
+        ) {
+            (Some((a, _)), Some((b, _))) => a == b,
+            _ => true,
+        }
+    }
+
     /// The 0-based rank of `m` from the lowest score, with its score.
     pub(crate) fn rank(&self, m: &[u8]) -> Option<(usize, f64)> {
         let s = *self.by_member.get(m)?;
-        let at = self.by_score.range(..(s, Box::<[u8]>::from(m))).count();
-        Some((at, s.0))
+        Some((self.position(s, m), s.0))
+    }
+
+    /// The ranks `from..to` of the members with scores in `r`.
+    pub(crate) fn score_ranks(&self, r: &ScoreRange) -> (usize, usize) {
+        let from = self.partition_point(|_, s| !r.gte_min(s));
+        let to = self.partition_point(|_, s| r.lte_max(s));
+        (from, to.max(from))
     }
 
     /// Members with scores in `r`, lowest first (or highest first if `rev`).
     pub(crate) fn score_range(&self, r: &ScoreRange, rev: bool) -> alloc::vec::Vec<(&[u8], f64)> {
-        let from = |s: f64| (Score(s), Box::<[u8]>::default());
+        let (from, to) = self.score_ranks(r);
         if rev {
-            let at_max: alloc::vec::Vec<_> = self
-                .by_score
-                .range(from(r.max)..)
-                .take_while(|(s, _)| s.0 == r.max)
-                .collect();
-            at_max
-                .into_iter()
-                .rev()
-                .chain(self.by_score.range(..from(r.max)).rev())
-                .map(|(s, m)| (&**m, s.0))
-                .skip_while(|(_, s)| !r.lte_max(*s))
-                .take_while(|(_, s)| r.gte_min(*s))
-                .collect()
+            self.by_rank(from, to).rev().collect()
         } else {
-            self.by_score
-                .range(from(r.min)..)
-                .map(|(s, m)| (&**m, s.0))
-                .skip_while(|(_, s)| !r.gte_min(*s))
-                .take_while(|(_, s)| r.lte_max(*s))
-                .collect()
+            self.by_rank(from, to).collect()
         }
     }
 
@@ -201,6 +227,72 @@ impl ZSet {
                 f(m, s);
             }
             0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+    use proptest::prelude::*;
+
+    const LIMITS: ZLimits = ZLimits {
+        entries: 128,
+        value: 64,
+    };
+
+    proptest! {
+        /// Hundreds of members (several chunks of the ordered index), changed at random, against
+        /// a sorted Vec: ranks, members by rank in both directions and score ranges.
+        #[test]
+        fn ranks_agree_with_a_sorted_vec(
+            ops in proptest::collection::vec((0u8..4, 0u16..700, -20i8..20), 1..2000),
+        ) {
+            let mut z = ZSet::create(0, 0, LIMITS, 7);
+            let mut model: Vec<(f64, Vec<u8>)> = Vec::new();
+            for (op, m, s) in ops {
+                let name = alloc::format!("m{m}").into_bytes();
+                let score = f64::from(s) / 2.0;
+                let at = model.iter().position(|(_, n)| *n == name);
+                if op < 3 {
+                    z.insert(&name, score, LIMITS);
+                    if let Some(at) = at {
+                        model.remove(at);
+                    }
+                    model.push((score, name.clone()));
+                    model.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+                } else {
+                    prop_assert_eq!(z.remove(&name), at.is_some());
+                    if let Some(at) = at {
+                        model.remove(at);
+                    }
+                }
+                prop_assert_eq!(z.len(), model.len());
+                let rank = model.iter().position(|(_, n)| *n == name);
+                prop_assert_eq!(z.rank(&name), rank.map(|r| (r, model[r].0)));
+                let i = usize::from(m) % (model.len() + 1);
+                let j = (i + usize::from(m) % 150).min(model.len());
+                let want: Vec<(&[u8], f64)> =
+                    model[i..j].iter().map(|(s, n)| (&n[..], *s)).collect();
+                prop_assert_eq!(z.by_rank(i, j).collect::<Vec<_>>(), want.clone());
+                prop_assert_eq!(
+                    z.by_rank(i, j).rev().collect::<Vec<_>>(),
+                    want.into_iter().rev().collect::<Vec<_>>()
+                );
+                prop_assert_eq!(z.nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
+                let r = ScoreRange { min: score, minex: s % 2 == 0, max: score + 3.0, maxex: m % 2 == 0 };
+                let want: Vec<(&[u8], f64)> = model
+                    .iter()
+                    .filter(|(s, _)| r.gte_min(*s) && r.lte_max(*s))
+                    .map(|(s, n)| (&n[..], *s))
+                    .collect();
+                prop_assert_eq!(z.score_range(&r, false), want.clone());
+                prop_assert_eq!(
+                    z.score_range(&r, true),
+                    want.into_iter().rev().collect::<Vec<_>>()
+                );
+            }
         }
     }
 }

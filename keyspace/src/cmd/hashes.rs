@@ -332,7 +332,7 @@ fn hrandfield_inner(
     } else if count >= size {
         (0..size).collect()
     } else {
-        pick_distinct(cx, size, count)
+        super::randoms::distinct_positions(cx, size, count)
     };
     let resp3 = out.resp3();
     let n = picked.len();
@@ -355,10 +355,8 @@ fn hrandfield_inner(
         }
     };
     if randoms.is_empty() {
-        let mut want = picked.iter().copied().peekable();
-        for (at, (f, v)) in h.iter().enumerate() {
-            if want.peek() == Some(&at) {
-                want.next();
+        for at in picked {
+            if let Some((f, v)) = h.nth(at) {
                 pair(f, v);
             }
         }
@@ -370,18 +368,6 @@ fn hrandfield_inner(
         }
     }
     Ok(())
-}
-
-/// `count` distinct positions below `size`, ascending (a partial Fisher-Yates shuffle).
-pub(super) fn pick_distinct(cx: &mut Ctx<'_>, size: usize, count: usize) -> Vec<usize> {
-    let mut all: Vec<usize> = (0..size).collect();
-    for k in 0..count {
-        let j = k + (cx.keyspace.random() % (size - k) as u64) as usize;
-        all.swap(k, j);
-    }
-    all.truncate(count);
-    all.sort_unstable();
-    all
 }
 
 /// HSCAN key cursor [MATCH pattern] [COUNT count] [NOVALUES]

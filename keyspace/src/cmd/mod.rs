@@ -7,6 +7,7 @@ mod hashes;
 mod keys;
 mod lcs;
 mod lists;
+mod randoms;
 mod scan;
 mod sets;
 mod strings;

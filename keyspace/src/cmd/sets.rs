@@ -3,8 +3,8 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use super::hashes::pick_distinct;
 use super::lists::{at_least, long_arg, positive_arg};
+use super::randoms::distinct_positions;
 use super::scan::{ScanArgs, reply_scan};
 use super::{finish, is};
 use crate::command::Ctx;
@@ -220,7 +220,7 @@ fn spop_inner(
     } else {
         // Pick the members that stay into a new set; reply with the rest.
         let (lim, seed) = limits(cx);
-        let keep = pick_distinct(cx, size, remaining);
+        let keep = distinct_positions(cx, size, remaining);
         let new = with_set(cx, i, |s| {
             let mut new: Option<Set> = None;
             let mut want = keep.iter().copied().peekable();
@@ -293,12 +293,11 @@ fn srandmember_inner(
             e.with(|b| out.bulk(b));
         }
     } else {
-        let picked = pick_distinct(cx, size, count);
+        let picked = distinct_positions(cx, size, count);
         out.array(count);
-        let mut want = picked.iter().copied().peekable();
-        for (at, e) in set_at(cx, i).iter().enumerate() {
-            if want.peek() == Some(&at) {
-                want.next();
+        let s = set_at(cx, i);
+        for at in picked {
+            if let Some(e) = s.nth(at) {
                 e.with(|b| out.bulk(b));
             }
         }

@@ -538,5 +538,6 @@ fn unknown_commands_and_table_metadata() {
 mod hashes;
 mod lists;
 mod modules;
+mod randoms;
 mod sets;
 mod zsets;

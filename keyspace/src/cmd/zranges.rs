@@ -87,8 +87,36 @@ pub(super) fn lex_lte_max(m: &[u8], max: &Lex) -> bool {
     }
 }
 
-/// Members within a lex range, in order (reversed if `rev`).
+/// The ranks `from..to` of the members within a lex range, found by binary search when every
+/// score is the same (the only case where the members are in byte order); `None` otherwise.
+pub(super) fn lex_ranks(z: &ZSet, min: &Lex, max: &Lex) -> Option<(usize, usize)> {
+    if !z.same_scores() {
+        return None;
+    }
+    let from = z.partition_point(|m, _| !lex_gte_min(m, min));
+    let to = z.partition_point(|m, _| lex_lte_max(m, max));
+    Some((from, to.max(from)))
+}
+
+/// How many members are within a lex range.
+pub(super) fn lex_count(z: &ZSet, min: &Lex, max: &Lex) -> usize {
+    match lex_ranks(z, min, max) {
+        Some((from, to)) => to - from,
+        None => lex_range(z, min, max, false).len(),
+    }
+}
+
+/// Members within a lex range, in order (reversed if `rev`). With mixed scores, the members
+/// from the first one at or above `min` on while at or below `max` (as a listpack walk finds
+/// them).
 pub(super) fn lex_range<'a>(z: &'a ZSet, min: &Lex, max: &Lex, rev: bool) -> Vec<(&'a [u8], f64)> {
+    if let Some((from, to)) = lex_ranks(z, min, max) {
+        return if rev {
+            z.by_rank(from, to).rev().collect()
+        } else {
+            z.by_rank(from, to).collect()
+        };
+    }
     if rev {
         z.iter()
             .rev()

@@ -46,39 +46,33 @@ impl Aggregate {
 /// Members with scores, owned.
 type Scored = Vec<(Box<[u8]>, f64)>;
 
-/// One input's members with their (weighted) scores.
-fn members(o: &Object, weight: f64) -> Scored {
-    let w = |s: f64| {
-        let v = weight * s;
-        if v.is_nan() { 0.0 } else { v }
-    };
+/// One input's members with their scores (1 for a plain set).
+fn members(o: &Object) -> Scored {
     match o {
-        Object::ZSet(z) => z.iter().map(|(m, s)| (Box::from(m), w(s))).collect(),
-        Object::Set(s) => s.iter().map(|e| (e.to_boxed(), w(1.0))).collect(),
+        Object::ZSet(z) => z.iter().map(|(m, s)| (Box::from(m), s)).collect(),
+        Object::Set(s) => s.iter().map(|e| (e.to_boxed(), 1.0)).collect(),
         _ => Vec::new(),
     }
 }
 
-/// What the command computes and where it goes.
-struct Plan<'a> {
+/// What the command computes, from the options after the keys.
+struct Plan {
     op: Op,
-    keys: &'a [&'a [u8]],
     weights: Vec<f64>,
     aggregate: Aggregate,
     withscores: bool,
     limit: Option<usize>,
 }
 
-/// Parses `numkeys key... [WEIGHTS w...] [AGGREGATE a] [WITHSCORES] [LIMIT n]` from
-/// `args[at..]`.
-fn parse<'a>(
-    args: &'a [&'a [u8]],
+/// Reads `numkeys key...` from `args[at..]` and every input key, in Valkey's order: the count,
+/// then each key's type (WRONGTYPE before any option is looked at). The inputs (`None` for a
+/// missing key) and where the options start.
+fn read_inputs(
+    cx: &mut Ctx<'_>,
+    args: &[&[u8]],
     at: usize,
-    op: Op,
-    store: bool,
-    card: bool,
     name: &'static str,
-) -> Result<Plan<'a>, Error<'static>> {
+) -> Result<(Vec<Option<Scored>>, usize), Error<'static>> {
     let n = int_arg(args[at])?;
     if n < 1 {
         return Err(Error::AtLeastOneInputKey { command: name });
@@ -87,16 +81,35 @@ fn parse<'a>(
     if n > args.len() - (at + 1) {
         return Err(Error::Syntax);
     }
-    let keys = &args[at + 1..at + 1 + n];
+    let mut inputs: Vec<Option<Scored>> = Vec::with_capacity(n);
+    for k in &args[at + 1..at + 1 + n] {
+        match cx.keyspace.lookup(cx.db, k, cx.now, cx.events, true) {
+            None => inputs.push(None),
+            Some((i, _)) => match cx.keyspace.object(cx.db, i) {
+                Some(o @ (Object::ZSet(_) | Object::Set(_))) => inputs.push(Some(members(o))),
+                _ => return Err(Error::WrongType),
+            },
+        }
+    }
+    Ok((inputs, at + 1 + n))
+}
+
+/// Parses `[WEIGHTS w...] [AGGREGATE a] [WITHSCORES] [LIMIT n]` from `args[j..]`, for `n` keys.
+fn parse_options(
+    args: &[&[u8]],
+    mut j: usize,
+    n: usize,
+    op: Op,
+    store: bool,
+    card: bool,
+) -> Result<Plan, Error<'static>> {
     let mut plan = Plan {
         op,
-        keys,
         weights: alloc::vec![1.0; n],
         aggregate: Aggregate::Sum,
         withscores: false,
         limit: None,
     };
-    let mut j = at + 1 + n;
     while j < args.len() {
         let remaining = args.len() - j;
         if op != Op::Diff && !card && remaining > n && is(args[j], "weights") {
@@ -129,18 +142,33 @@ fn parse<'a>(
     Ok(plan)
 }
 
-/// Computes the result as member -> score.
-fn compute(cx: &mut Ctx<'_>, plan: &Plan<'_>) -> Result<BTreeMap<Box<[u8]>, f64>, Error<'static>> {
-    let mut inputs: Vec<Option<Scored>> = Vec::with_capacity(plan.keys.len());
-    for (k, w) in plan.keys.iter().zip(&plan.weights) {
-        match cx.keyspace.lookup(cx.db, k, cx.now, cx.events, true) {
-            None => inputs.push(None),
-            Some((i, _)) => match cx.keyspace.object(cx.db, i) {
-                Some(o @ (Object::ZSet(_) | Object::Set(_))) => inputs.push(Some(members(o, *w))),
-                _ => return Err(Error::WrongType),
-            },
+/// Reads the inputs, then the options: the plan and the weighted inputs, smallest first for
+/// a union or intersection (Valkey sorts them by cardinality, which fixes the order a SUM
+/// adds scores in, and so where `inf + -inf` turns into 0).
+fn prepare(
+    cx: &mut Ctx<'_>,
+    args: &[&[u8]],
+    at: usize,
+    op: Op,
+    (store, card): (bool, bool),
+    name: &'static str,
+) -> Result<(Plan, Vec<Option<Scored>>), Error<'static>> {
+    let (mut inputs, j) = read_inputs(cx, args, at, name)?;
+    let plan = parse_options(args, j, inputs.len(), op, store, card)?;
+    for (input, w) in inputs.iter_mut().zip(&plan.weights) {
+        for (_, s) in input.iter_mut().flatten() {
+            let v = w * *s;
+            *s = if v.is_nan() { 0.0 } else { v };
         }
     }
+    if op != Op::Diff {
+        inputs.sort_by_key(|i| i.as_ref().map_or(0, Vec::len));
+    }
+    Ok((plan, inputs))
+}
+
+/// Computes the result as member -> score.
+fn compute(plan: &Plan, inputs: &[Option<Scored>]) -> BTreeMap<Box<[u8]>, f64> {
     let mut out: BTreeMap<Box<[u8]>, f64> = BTreeMap::new();
     match plan.op {
         Op::Union => {
@@ -154,7 +182,7 @@ fn compute(cx: &mut Ctx<'_>, plan: &Plan<'_>) -> Result<BTreeMap<Box<[u8]>, f64>
         }
         Op::Inter => {
             if inputs.iter().any(Option::is_none) {
-                return Ok(out);
+                return out;
             }
             let maps: Vec<BTreeMap<&[u8], f64>> = inputs
                 .iter()
@@ -174,7 +202,7 @@ fn compute(cx: &mut Ctx<'_>, plan: &Plan<'_>) -> Result<BTreeMap<Box<[u8]>, f64>
         }
         Op::Diff => {
             let Some(Some(first)) = inputs.first() else {
-                return Ok(out);
+                return out;
             };
             let others: Vec<BTreeMap<&[u8], f64>> = inputs[1..]
                 .iter()
@@ -188,7 +216,7 @@ fn compute(cx: &mut Ctx<'_>, plan: &Plan<'_>) -> Result<BTreeMap<Box<[u8]>, f64>
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The result in (score, member) order.
@@ -210,8 +238,8 @@ fn reply_form(
     out: &mut dyn ReplySink,
 ) {
     let r = (|| {
-        let plan = parse(args, 1, op, false, false, name)?;
-        let result = compute(cx, &plan)?;
+        let (plan, inputs) = prepare(cx, args, 1, op, (false, false), name)?;
+        let result = compute(&plan, &inputs);
         reply_members(out, &ordered(&result), plan.withscores);
         Ok(())
     })();
@@ -226,8 +254,8 @@ fn store_form(
     out: &mut dyn ReplySink,
 ) {
     let r = (|| {
-        let plan = parse(args, 2, op, true, false, name)?;
-        let result = compute(cx, &plan)?;
+        let (plan, inputs) = prepare(cx, args, 2, op, (true, false), name)?;
+        let result = compute(&plan, &inputs);
         let dst = args[1];
         let (found, h) = cx
             .keyspace
@@ -295,8 +323,8 @@ pub(super) fn zdiffstore(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySi
 /// ZINTERCARD numkeys key [key ...] [LIMIT limit]
 pub(super) fn zintercard(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = (|| {
-        let plan = parse(args, 1, Op::Inter, false, true, "zintercard")?;
-        let n = compute(cx, &plan)?.len();
+        let (plan, inputs) = prepare(cx, args, 1, Op::Inter, (false, true), "zintercard")?;
+        let n = compute(&plan, &inputs).len();
         let n = match plan.limit {
             Some(l) if l > 0 => n.min(l),
             _ => n,

@@ -6,7 +6,9 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::scan::{ScanArgs, reply_scan};
-use super::zranges::{Lex, lex_item, lex_range, parse_score, rank_range, score_range};
+use super::zranges::{
+    Lex, lex_count, lex_item, lex_range, lex_ranks, parse_score, rank_range, score_range,
+};
 use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::dfmt::d2string;
@@ -285,7 +287,10 @@ pub(super) fn zcard(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 pub(super) fn zcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = (|| {
         let range = score_range(args[2], args[3])?;
-        let n = read(cx, args[1])?.map_or(0, |z| z.score_range(&range, false).len());
+        let n = read(cx, args[1])?.map_or(0, |z| {
+            let (from, to) = z.score_ranks(&range);
+            to - from
+        });
         out.integer(n as i64);
         Ok(())
     })();
@@ -296,7 +301,7 @@ pub(super) fn zcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
 pub(super) fn zlexcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = (|| {
         let (min, max) = (lex_item(args[2])?, lex_item(args[3])?);
-        let n = read(cx, args[1])?.map_or(0, |z| lex_range(z, &min, &max, false).len());
+        let n = read(cx, args[1])?.map_or(0, |z| lex_count(z, &min, &max));
         out.integer(n as i64);
         Ok(())
     })();
@@ -388,11 +393,34 @@ fn zrange_select(
         emit(&[], withscores);
         return Ok(());
     };
+    // Score ranges, and lex ranges over equal scores, are windows of ranks: LIMIT narrows
+    // the window, so only the members replied with are visited.
+    let window = match &spec {
+        Spec::Rank(..) => None,
+        Spec::Score(r) => Some(z.score_ranks(r)),
+        Spec::Lex(min, max) => lex_ranks(z, min, max),
+    };
+    if let Some((from, to)) = window {
+        let (from, to) = match limit {
+            Some((offset, count)) => limit_window(from, to, offset, count, rev),
+            None => (from, to),
+        };
+        let items: Vec<(&[u8], f64)> = if rev {
+            z.by_rank(from, to).rev().collect()
+        } else {
+            z.by_rank(from, to).collect()
+        };
+        emit(&items, withscores);
+        return Ok(());
+    }
     let mut items: Vec<(&[u8], f64)> = match &spec {
         Spec::Rank(s, e) => match rank_range(*s, *e, z.len()) {
             None => Vec::new(),
-            Some((s, e)) if rev => z.iter().rev().skip(s).take(e + 1 - s).collect(),
-            Some((s, e)) => z.iter().skip(s).take(e + 1 - s).collect(),
+            Some((s, e)) if rev => {
+                let n = z.len();
+                z.by_rank(n - 1 - e, n - s).rev().collect()
+            }
+            Some((s, e)) => z.by_rank(s, e + 1).collect(),
         },
         Spec::Score(r) => z.score_range(r, rev),
         Spec::Lex(min, max) => lex_range(z, min, max, rev),
@@ -410,6 +438,22 @@ fn zrange_select(
     }
     emit(&items, withscores);
     Ok(())
+}
+
+/// The ranks `from..to` narrowed by `LIMIT offset count` (a negative offset selects nothing,
+/// a negative count everything after the offset), counted from `to` down when `rev`.
+fn limit_window(from: usize, to: usize, offset: i64, count: i64, rev: bool) -> (usize, usize) {
+    let Ok(offset) = usize::try_from(offset) else {
+        return (from, from);
+    };
+    let offset = offset.min(to - from);
+    let len = to - from - offset;
+    let len = usize::try_from(count).map_or(len, |c| len.min(c));
+    if rev {
+        (to - offset - len, to - offset)
+    } else {
+        (from + offset, from + offset + len)
+    }
 }
 
 /// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
@@ -601,7 +645,7 @@ fn zremrange(cx: &mut Ctx<'_>, args: &[&[u8]], by: By, out: &mut dyn ReplySink) 
             let items: Vec<(&[u8], f64)> = match &spec {
                 Spec::Rank(s, e) => match rank_range(*s, *e, z.len()) {
                     None => Vec::new(),
-                    Some((s, e)) => z.iter().skip(s).take(e + 1 - s).collect(),
+                    Some((s, e)) => z.by_rank(s, e + 1).collect(),
                 },
                 Spec::Score(r) => z.score_range(r, false),
                 Spec::Lex(min, max) => lex_range(z, min, max, false),
@@ -680,7 +724,7 @@ fn zrandmember_inner(
         match read(cx, args[1])? {
             Some(z) if z.len() > 0 => {
                 let at = (r % z.len() as u64) as usize;
-                if let Some((m, _)) = z.iter().nth(at) {
+                if let Some((m, _)) = z.nth(at) {
                     out.bulk(m);
                 }
             }
@@ -706,16 +750,15 @@ fn zrandmember_inner(
         Vec::new()
     } else if l < 0 || count == 1 {
         (0..count)
-            .map(|_| (cx.keyspace.random() % size as u64) as usize)
+            .map(|_| super::randoms::position(cx, size))
             .collect()
     } else if count >= size {
         (0..size).collect()
     } else {
-        super::hashes::pick_distinct(cx, size, count)
+        super::randoms::distinct_positions(cx, size, count)
     };
     let z = zset_at(cx, i);
-    let all: Vec<(&[u8], f64)> = z.iter().collect();
-    let items: Vec<(&[u8], f64)> = positions.iter().map(|&p| all[p]).collect();
+    let items: Vec<(&[u8], f64)> = positions.iter().filter_map(|&p| z.nth(p)).collect();
     reply_members(out, &items, withscores);
     Ok(())
 }

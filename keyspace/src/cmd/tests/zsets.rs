@@ -417,3 +417,96 @@ fn union_inter_diff_and_store_forms() {
         [K::ZUnionStore, K::ZInterStore, K::ZDiffStore, K::Del]
     );
 }
+
+#[test]
+fn union_family_checks_key_types_before_options_as_valkey_does() {
+    let mut t = T::new();
+    check!(t, ["ZADD", "a", "1", "x"] => [int(1)]);
+    check!(t, ["SET", "str", "v"] => [ok()]);
+    // The key count comes first...
+    check!(t, ["ZUNION", "0", "str", "AGGREGATE", "AVG"] => [err("ERR at least 1 input key is needed for 'zunion' command")]);
+    check!(t, ["ZINTER", "x", "str"] => [err("ERR value is not an integer or out of range")]);
+    check!(t, ["ZUNION", "3", "a", "str"] => [err("ERR syntax error")]);
+    // ...then every key's type, before any option.
+    check!(t, ["ZUNION", "2", "a", "str", "WEIGHTS", "1"] => [err(WRONGTYPE)]);
+    check!(t, ["ZUNION", "2", "a", "str", "WEIGHTS", "1", "x"] => [err(WRONGTYPE)]);
+    check!(t, ["ZINTER", "1", "str", "AGGREGATE", "AVG"] => [err(WRONGTYPE)]);
+    check!(t, ["ZDIFF", "1", "str", "WITHSCORES", "x"] => [err(WRONGTYPE)]);
+    check!(t, ["ZINTERCARD", "1", "str", "LIMIT", "-1"] => [err(WRONGTYPE)]);
+    check!(t, ["ZUNIONSTORE", "d", "1", "str", "WITHSCORES"] => [err(WRONGTYPE)]);
+    check!(t, ["ZUNION", "1", "a", "WEIGHTS", "1", "x"] => [err("ERR syntax error")]);
+}
+
+#[test]
+fn union_and_inter_add_scores_smallest_input_first() {
+    // Valkey sorts the inputs by size, so m's sum is inf + -inf (0, not NaN) + 5 = 5; in key
+    // order it would be 5 + -inf + inf = 0.
+    let mut t = T::new();
+    check!(t, ["ZADD", "a", "inf", "m"] => [int(1)]);
+    check!(t, ["ZADD", "b", "-inf", "m", "1", "x"] => [int(2)]);
+    check!(t, ["ZADD", "c", "5", "m", "1", "y", "1", "z"] => [int(3)]);
+    check!(t, ["ZUNION", "3", "c", "b", "a", "WITHSCORES"] => [
+        Item::Array(8), bulk("x"), d(1.0), bulk("y"), d(1.0), bulk("z"), d(1.0), bulk("m"), d(5.0)
+    ]);
+    check!(t, ["ZINTER", "3", "c", "b", "a", "WITHSCORES"] => [Item::Array(2), bulk("m"), d(5.0)]);
+    check!(t, ["ZINTERSTORE", "d", "3", "c", "b", "a"] => [int(1)]);
+    check!(t, ["ZSCORE", "d", "m"] => [d(5.0)]);
+}
+
+#[test]
+fn score_and_lex_ranges_with_limit_match_a_filtered_list_both_ways() {
+    let mut t = T::new();
+    let mut model: Vec<(i64, alloc::string::String)> = Vec::new();
+    for i in 0..300 {
+        let (score, m) = (i / 3, alloc::format!("m{i:03}"));
+        t.run(&["ZADD", "z", &alloc::format!("{score}"), &m]);
+        t.run(&["ZADD", "same", "0", &m]);
+        model.push((score, m));
+    }
+    check!(t, ["OBJECT", "ENCODING", "z"] => [bulk("skiplist")]);
+    for (min, max) in [(-5, 400), (10, 10), (17, 80), (90, 20)] {
+        for (offset, count) in [(0i64, -1i64), (0, 7), (5, 10), (-1, 3), (2, 1000), (500, 3)] {
+            for rev in [false, true] {
+                let mut want: Vec<&str> = model
+                    .iter()
+                    .filter(|(s, _)| (min..=max).contains(s))
+                    .map(|(_, m)| m.as_str())
+                    .collect();
+                if rev {
+                    want.reverse();
+                }
+                let want: Vec<&str> = match usize::try_from(offset) {
+                    Err(_) => Vec::new(),
+                    Ok(offset) => {
+                        let rest = want.into_iter().skip(offset);
+                        match usize::try_from(count) {
+                            Ok(count) => rest.take(count).collect(),
+                            Err(_) => rest.collect(),
+                        }
+                    }
+                };
+                let (lo, hi) = (alloc::format!("{min}"), alloc::format!("{max}"));
+                let (o, c) = (alloc::format!("{offset}"), alloc::format!("{count}"));
+                let (a, b) = if rev { (&hi, &lo) } else { (&lo, &hi) };
+                let mut args = vec!["ZRANGE", "z", a, b, "BYSCORE", "LIMIT", &o, &c];
+                if rev {
+                    args.push("REV");
+                }
+                assert_eq!(t.run(&args), arr(&want), "{args:?}");
+                // The same window by lex over equal scores: members m{min*3}..=m{max*3+2}.
+                let (lo, hi) = (
+                    alloc::format!("[m{:03}", min * 3),
+                    alloc::format!("[m{:03}", max * 3 + 2),
+                );
+                let (a, b) = if rev { (&hi, &lo) } else { (&lo, &hi) };
+                let mut args = vec!["ZRANGE", "same", a, b, "BYLEX", "LIMIT", &o, &c];
+                if rev {
+                    args.push("REV");
+                }
+                if (0..100).contains(&min) {
+                    assert_eq!(t.run(&args), arr(&want), "{args:?}");
+                }
+            }
+        }
+    }
+}
