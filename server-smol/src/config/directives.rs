@@ -541,7 +541,18 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
         get: |s| s.latency_tracking_info_percentiles.join(" "),
     },
     // Features this server does not have: kept off, or kept and inert (see `compat`).
-    compat!("save", "", compat::save),
+    Directive {
+        name: "save",
+        mutable: true,
+        multi_arg: true,
+        set: |s, a| {
+            let joined = a.join(&b' ');
+            let v = compat::save(&joined)?;
+            s.set_compat("save", v, "");
+            Ok(())
+        },
+        get: |s| s.compat_value("save", ""),
+    },
     compat!("appendonly", "no", compat::appendonly),
     compat!("daemonize", "no", compat::daemonize),
     compat!("supervised", "no", compat::supervised),
