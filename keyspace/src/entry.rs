@@ -6,7 +6,9 @@
 //!
 //! * `header` bits 0-1: the encoding (raw, embstr, int, or a collection: then the value is its
 //!   kind byte and the `u32` number of its object in the database's object store, which owns
-//!   it); bit 2: an expire time follows; bits 3-7: the key length, or 31 for a key of 31 bytes
+//!   it, or a 0 byte, a `u32` length and a string with room to grow after it, for strings
+//!   APPEND and SETRANGE modified, as Valkey's `raw` sds strings have); bit 2: an expire time
+//!   follows; bits 3-7: the key length, or 31 for a key of 31 bytes
 //!   or more, whose length follows as a `u32`.
 //! * An `int` value is an `i64` in 8 bytes, used only when the string is the canonical decimal
 //!   form of that integer, so reading it back gives the exact bytes that were written.
@@ -150,6 +152,9 @@ pub(crate) enum NewValue<'a> {
     Str(&'a [u8]),
     /// Store these bytes as `raw` (after APPEND or SETRANGE).
     Raw(&'a [u8]),
+    /// Store these bytes as `raw` with room to grow as `sdsMakeRoomFor` leaves it (twice the
+    /// length, or 1 MiB more past 1 MiB): APPEND and SETRANGE on an existing string.
+    Grown(&'a [u8]),
     /// Store an integer.
     Int(i64),
     /// Refer to object number `id` of the database's object store, of this kind.
@@ -164,6 +169,8 @@ pub(crate) struct Entry(Box<[u8]>);
 struct Layout<'a> {
     enc: u8,
     bytes: &'a [u8],
+    /// Spare bytes after a grown string (`Some`, with the string's length prefix), else `None`.
+    room: Option<usize>,
     object: [u8; 5],
     int: Option<i64>,
     total: usize,
@@ -175,7 +182,7 @@ impl<'a> Layout<'a> {
         let mut object = [0u8; 5];
         let (enc, bytes, int): (Encoding, &[u8], Option<i64>) = match value {
             NewValue::Int(i) => (Encoding::Int, &[], Some(i)),
-            NewValue::Raw(b) => (Encoding::Raw, b, None),
+            NewValue::Raw(b) | NewValue::Grown(b) => (Encoding::Raw, b, None),
             NewValue::Str(b) if b.len() <= EMBSTR_LIMIT => (Encoding::Embstr, b, None),
             NewValue::Str(b) => (Encoding::Raw, b, None),
             NewValue::Auto(b) => match num::canonical_i64(b) {
@@ -189,7 +196,11 @@ impl<'a> Layout<'a> {
                 (Encoding::Raw, &[], None)
             }
         };
-        let enc = if object[0] != 0 {
+        let room = match value {
+            NewValue::Grown(b) => Some(grown_capacity(b.len()) - b.len()),
+            _ => None,
+        };
+        let enc = if object[0] != 0 || room.is_some() {
             ENC_OBJECT
         } else {
             enc.bits()
@@ -199,7 +210,7 @@ impl<'a> Layout<'a> {
         } else if object[0] != 0 {
             5
         } else {
-            bytes.len()
+            room.map_or(0, |r| 5 + r) + bytes.len()
         };
         let total = klen_len(key.len())
             + if expire { 8 } else { 0 }
@@ -209,6 +220,7 @@ impl<'a> Layout<'a> {
         Self {
             enc,
             bytes,
+            room,
             object,
             int,
             total,
@@ -241,7 +253,20 @@ impl<'a> Layout<'a> {
         match self.int {
             Some(i) => out.put(&i.to_le_bytes()),
             None if self.object[0] != 0 => out.put(&self.object),
-            None => out.put(self.bytes),
+            None => match self.room {
+                Some(room) => {
+                    out.put(&[GROWN]);
+                    out.put(&(self.bytes.len() as u32).to_le_bytes());
+                    out.put(self.bytes);
+                    let mut left = room;
+                    while left > 0 {
+                        let n = left.min(64);
+                        out.put(&[0; 64][..n]);
+                        left -= n;
+                    }
+                }
+                None => out.put(self.bytes),
+            },
         }
         if let Some(a) = access {
             out.put(&a);
@@ -278,10 +303,35 @@ const fn klen_len(len: usize) -> usize {
     if len < LONG_KEY as usize { 1 } else { 5 }
 }
 
+/// The capacity `sdsMakeRoomFor` gives a string grown to `len` bytes: twice that, or 1 MiB more
+/// from 1 MiB on (`SDS_MAX_PREALLOC`).
+const fn grown_capacity(len: usize) -> usize {
+    const MAX_PREALLOC: usize = 1024 * 1024;
+    if len < MAX_PREALLOC {
+        len * 2
+    } else {
+        len + MAX_PREALLOC
+    }
+}
+
+/// The first value byte of a collection-encoded entry that holds a grown string instead.
+const GROWN: u8 = 0;
+
 /// Bytes the access field takes in a keyspace that does (`tracked`) or does not track accesses.
 #[inline]
 const fn access_len(tracked: bool) -> usize {
     if tracked { 3 } else { 0 }
+}
+
+/// A grown string's length and its bytes with the room after them, if `rest` (a collection-encoded
+/// entry's value bytes) holds one.
+fn grown_bytes(rest: &[u8]) -> Option<(usize, &[u8])> {
+    if rest.len() < 5 || rest[0] != GROWN {
+        return None;
+    }
+    let mut n = [0u8; 4];
+    n.copy_from_slice(&rest[1..5]);
+    Some((u32::from_le_bytes(n) as usize, &rest[5..]))
 }
 
 impl Entry {
@@ -401,10 +451,40 @@ impl Entry {
             }
             3 => match self.object(tracked) {
                 Some((kind, _)) => Value::Collection(kind),
-                None => Value::Bytes(rest),
+                None => Value::Bytes(grown_bytes(rest).map_or(rest, |(len, b)| &b[..len])),
             },
             _ => Value::Bytes(rest),
         }
+    }
+
+    /// Writes `bytes` at `offset` of a grown string if it has the room (zeros fill any gap past
+    /// its end), as APPEND and SETRANGE do once `sdsMakeRoomFor` made room; returns the new
+    /// length, or `None` (not a grown string, or not enough room) to rebuild the entry.
+    pub(crate) fn splice_in_room(
+        &mut self,
+        tracked: bool,
+        offset: usize,
+        bytes: &[u8],
+    ) -> Option<usize> {
+        if self.header() & ENC_MASK != ENC_OBJECT {
+            return None;
+        }
+        let (klen, koff) = self.key_span();
+        let end = self.0.len() - access_len(tracked);
+        let rest = &mut self.0[koff + klen..end];
+        let (len, room) = grown_bytes(rest)?;
+        let new_end = offset.checked_add(bytes.len())?;
+        if new_end > room.len() {
+            return None;
+        }
+        let room = &mut rest[5..];
+        if offset > len {
+            room[len..offset].fill(0);
+        }
+        room[offset..new_end].copy_from_slice(bytes);
+        let new_len = len.max(new_end);
+        rest[1..5].copy_from_slice(&(new_len as u32).to_le_bytes());
+        Some(new_len)
     }
 
     /// Overwrites an `int` value in place (no allocation). The entry must be int-encoded.
@@ -619,6 +699,35 @@ mod tests {
                 assert_eq!(e.key(), &key[..]);
             }
         }
+    }
+
+    #[test]
+    fn grown_strings_keep_room_and_splice_into_it() {
+        for access in [None, Some([4, 5, 6])] {
+            let tracked = access.is_some();
+            let mut e = Entry::new(b"k", NewValue::Grown(b"abc"), Some(Millis(7)), access);
+            // Header, expire, key, marker, length, 3 bytes and 3 of room, access.
+            assert_eq!(
+                e.alloc_len(),
+                1 + 8 + 1 + 5 + 6 + if tracked { 3 } else { 0 }
+            );
+            assert_eq!(e.value(tracked), Value::Bytes(b"abc"));
+            assert_eq!((e.encoding(), e.object(tracked)), (Encoding::Raw, None));
+            assert_eq!(e.splice_in_room(tracked, 3, b"de"), Some(5));
+            assert_eq!(e.splice_in_room(tracked, 0, b"A"), Some(5));
+            assert_eq!(e.value(tracked), Value::Bytes(b"Abcde"));
+            assert_eq!(e.splice_in_room(tracked, 5, b"fg"), None, "no room left");
+            assert_eq!(e.splice_in_room(tracked, 6, b""), Some(6));
+            assert_eq!(e.value(tracked), Value::Bytes(b"Abcde\0"));
+            assert_eq!((e.expire(), e.access(tracked)), (Some(Millis(7)), access));
+            let r = e.renamed(tracked, b"other");
+            assert_eq!(r.value(tracked), Value::Bytes(b"Abcde\0"));
+            assert_eq!(r.alloc_len(), 1 + 8 + 5 + 6 + if tracked { 3 } else { 0 });
+        }
+        let mut plain = Entry::new(b"k", NewValue::Raw(b"abc"), None, None);
+        assert_eq!(plain.splice_in_room(false, 0, b"x"), None);
+        assert_eq!(grown_capacity(10), 20);
+        assert_eq!(grown_capacity(2 << 20), (2 << 20) + (1 << 20));
     }
 
     #[test]

@@ -532,6 +532,19 @@ impl Keyspace {
         self.entry(db, i).value(self.tracked())
     }
 
+    /// Writes `bytes` at `offset` of the string in slot `i` in place if it was grown with room
+    /// enough (APPEND, SETRANGE); returns the new length, or `None` if the caller must rewrite it.
+    pub(crate) fn splice_in_room(
+        &mut self,
+        db: usize,
+        i: usize,
+        offset: usize,
+        bytes: &[u8],
+    ) -> Option<usize> {
+        let tracked = self.tracked();
+        self.entry_mut(db, i).splice_in_room(tracked, offset, bytes)
+    }
+
     pub(crate) fn entry_mut(&mut self, db: usize, i: usize) -> &mut Entry {
         self.dbs[db].table.get_mut(i)
     }

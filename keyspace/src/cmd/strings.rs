@@ -405,18 +405,25 @@ fn append_inner(
         }
         Some(i) => {
             let v = string_value(cx.keyspace.value_at(cx.db, i))?;
-            check_len(cx, string_len(v) as u64, tail.len() as u64)?;
-            let joined: Vec<u8> = with_bytes(v, |b| [b, tail].concat());
-            cx.keyspace.write(
-                cx.db,
-                h,
-                key,
-                Some(i),
-                NewValue::Raw(&joined),
-                Ttl::Keep,
-                cx.now,
-            );
-            joined.len()
+            let len = string_len(v);
+            check_len(cx, len as u64, tail.len() as u64)?;
+            match cx.keyspace.splice_in_room(cx.db, i, len, tail) {
+                Some(total) => total,
+                None => {
+                    let v = cx.keyspace.value_at(cx.db, i);
+                    let joined: Vec<u8> = with_bytes(v, |b| [b, tail].concat());
+                    cx.keyspace.write(
+                        cx.db,
+                        h,
+                        key,
+                        Some(i),
+                        NewValue::Grown(&joined),
+                        Ttl::Keep,
+                        cx.now,
+                    );
+                    joined.len()
+                }
+            }
         }
     };
     cx.events.change(cx.db, key, ChangeKind::Append);
@@ -518,7 +525,12 @@ fn setrange_inner(
                 return Ok(());
             }
             check_len(cx, offset, value.len() as u64)?;
-            with_bytes(v, <[u8]>::to_vec)
+            if let Some(len) = cx.keyspace.splice_in_room(cx.db, i, offset as usize, value) {
+                cx.events.change(cx.db, key, ChangeKind::SetRange);
+                out.integer(len as i64);
+                return Ok(());
+            }
+            with_bytes(cx.keyspace.value_at(cx.db, i), <[u8]>::to_vec)
         }
     };
     let off = offset as usize;
@@ -527,8 +539,14 @@ fn setrange_inner(
         s.resize(off + value.len(), 0);
     }
     s[off..off + value.len()].copy_from_slice(value);
+    // A new key gets exactly its bytes, a modified one room to grow (`sdsgrowzero`).
+    let new = if found.is_some() {
+        NewValue::Grown(&s)
+    } else {
+        NewValue::Raw(&s)
+    };
     cx.keyspace
-        .write(cx.db, h, key, found, NewValue::Raw(&s), Ttl::Keep, cx.now);
+        .write(cx.db, h, key, found, new, Ttl::Keep, cx.now);
     cx.events.change(cx.db, key, ChangeKind::SetRange);
     out.integer(s.len() as i64);
     Ok(())
