@@ -9,7 +9,7 @@
 //! * a SCAN cursor that is a hash value, not a slot index: "every entry whose hash is below the
 //!   cursor has been returned". It stays meaningful when the table grows or shrinks, so a key that
 //!   is present for the whole scan is always returned, exactly once;
-//! * loads between 0.875 and 0.91 (growth by 1.04x): a probe stops as soon as it passes its home,
+//! * loads between 0.818 and 0.92 (growth by 1.125x): a probe stops as soon as it passes its home,
 //!   so misses stay short even that full, and that load is most of the memory the table saves;
 //! * removals and inserts that never hash an entry they move.
 //!
@@ -26,17 +26,20 @@ use alloc::vec::Vec;
 /// Smallest home count a non-empty table has.
 const MIN_SLOTS: usize = 8;
 
-/// The table grows when `len * 100 > homes * 91` (load above 0.91).
+/// The table grows when `len * 100 > homes * 92` (load above 0.92).
 const fn over_full(len: usize, homes: usize) -> bool {
-    len * 100 > homes * 91
+    len * 100 > homes * 92
 }
 
-/// The home count after growth: 1.04x, so the load after growing is about 0.875. Small steps
-/// keep the slot array close to full (the slots are most of what a key costs beyond its entry);
-/// growing walks the old slots in hash order and appends, so it moves each entry once.
+/// The home count after growth: 1.125x, so the load after growing is about 0.818. A high load
+/// keeps the slot array close to full (the slots are most of what a key costs beyond its entry);
+/// steps of 1.125x keep the moves per insert low (about eight, each entry moved once per
+/// growth: growing walks the old slots in hash order and appends). Smaller steps (1.04x) saved
+/// under a byte per key and made bulk inserts about 75% slower, with no incremental rehash to
+/// hide them.
 /// Tables of fewer than 1024 homes grow by 1.25x, so a small table is not rebuilt every few keys.
 const fn grown(homes: usize) -> usize {
-    let step = if homes < 1024 { homes / 4 } else { homes / 25 };
+    let step = if homes < 1024 { homes / 4 } else { homes / 8 };
     let g = homes + step;
     if g < MIN_SLOTS { MIN_SLOTS } else { g }
 }
@@ -452,13 +455,13 @@ mod tests {
     }
 
     #[test]
-    fn load_stays_between_0_87_and_0_91_while_growing() {
+    fn load_stays_between_0_81_and_0_92_while_growing() {
         let mut t = Table::new();
         for k in 0..200_000u64 {
             insert(&mut t, k);
             if k > 1100 {
                 let load = t.len() as f64 / t.homes as f64;
-                assert!((0.87..=0.91).contains(&load), "load {load} at {k}");
+                assert!((0.81..=0.92).contains(&load), "load {load} at {k}");
                 let tail = t.slot_count() - t.homes;
                 assert!(tail <= 2 * super::tail(t.homes), "tail {tail} at {k}");
             }
