@@ -25,9 +25,18 @@ pub(crate) struct Db {
     pub(crate) expire_cursor: usize,
     /// The collections the entries refer to.
     pub(crate) objects: Objects,
+    /// Whether the keyspace tracks accesses, so every entry ends with the 3-byte access field.
+    pub(crate) tracked: bool,
 }
 
 impl Db {
+    pub(crate) fn new(tracked: bool) -> Self {
+        Self {
+            tracked,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.table.len()
     }
@@ -69,7 +78,7 @@ impl Db {
         expire: Option<Millis>,
         access: Option<[u8; 3]>,
     ) {
-        if let Some((_, id)) = self.table.get(i).object() {
+        if let Some((_, id)) = self.table.get(i).object(self.tracked) {
             self.objects.discard(id);
         }
         let slot = self.table.get_mut(i);
@@ -137,7 +146,7 @@ impl Db {
         let object = self
             .table
             .get(i)
-            .object()
+            .object(self.tracked)
             .map(|(_, id)| self.objects.remove(id));
         let e = self.table.remove_at(i, |e| hash_key(state, e.key()));
         if e.expire().is_some() {

@@ -77,7 +77,8 @@ impl Keyspace {
     pub fn new(config: Config) -> Self {
         let n = config.databases.max(1);
         let mut dbs = Vec::with_capacity(n);
-        dbs.resize_with(n, Db::default);
+        let tracked = config.access != AccessTracking::Off;
+        dbs.resize_with(n, || Db::new(tracked));
         Self {
             dbs,
             state: foldhash::fast::FixedState::with_seed(config.hash_seed),
@@ -275,7 +276,7 @@ impl Keyspace {
         events: &mut dyn ChangeSink,
     ) -> Option<Value<'_>> {
         let (i, _) = self.lookup(db, key, now, events, true)?;
-        Some(self.entry(db, i).value())
+        Some(self.value_at(db, i))
     }
 
     /// Whether `key` exists in `db` at `now`, and its type, without side effects: the access is
@@ -288,7 +289,7 @@ impl Keyspace {
             return None;
         }
         Some(Peeked {
-            kind: e.object().map(|(k, _)| k),
+            kind: e.object(self.tracked()).map(|(k, _)| k),
             expire: e.expire(),
         })
     }
@@ -348,7 +349,7 @@ impl Keyspace {
     pub(crate) fn type_name(&self, db: usize, i: usize) -> &str {
         match self.object(db, i) {
             Some(Object::Module(m)) => core::str::from_utf8(&m.type_name).unwrap_or("module"),
-            _ => self.entry(db, i).value().type_name(),
+            _ => self.value_at(db, i).type_name(),
         }
     }
 
@@ -565,9 +566,35 @@ impl Keyspace {
         }
     }
 
+    /// Whether entries carry the access field (LRU or LFU tracking is on): the flag the entry
+    /// methods that read past the key take.
+    #[inline]
+    pub(crate) fn tracked(&self) -> bool {
+        self.config.access != AccessTracking::Off
+    }
+
     #[inline]
     pub(crate) fn entry(&self, db: usize, i: usize) -> &Entry {
         self.dbs[db].table.get(i)
+    }
+
+    /// The value in slot `i`.
+    #[inline]
+    pub(crate) fn value_at(&self, db: usize, i: usize) -> Value<'_> {
+        self.entry(db, i).value(self.tracked())
+    }
+
+    /// Writes `bytes` at `offset` of the string in slot `i` in place if it was grown with room
+    /// enough (APPEND, SETRANGE); returns the new length, or `None` if the caller must rewrite it.
+    pub(crate) fn splice_in_room(
+        &mut self,
+        db: usize,
+        i: usize,
+        offset: usize,
+        bytes: &[u8],
+    ) -> Option<usize> {
+        let tracked = self.tracked();
+        self.entry_mut(db, i).splice_in_room(tracked, offset, bytes)
     }
 
     pub(crate) fn entry_mut(&mut self, db: usize, i: usize) -> &mut Entry {
@@ -600,7 +627,7 @@ impl Keyspace {
                 };
                 // LFU keeps the key's counter across overwrites; LRU starts a new access.
                 let access = match self.config.access {
-                    AccessTracking::Lfu { .. } => old.access(),
+                    AccessTracking::Lfu { .. } => old.access(true),
                     _ => self.new_access(now),
                 };
                 self.dbs[db].replace(i, h, key, value, expire, access);
@@ -623,7 +650,7 @@ impl Keyspace {
     pub(crate) fn attach(&mut self, db: usize, h: u64, mut e: Entry, object: Option<Object>) {
         if let Some(o) = object {
             let id = self.dbs[db].objects.insert(o);
-            e.set_object_id(id);
+            e.set_object_id(self.tracked(), id);
         }
         self.insert_entry(db, h, e);
     }
@@ -651,7 +678,7 @@ impl Keyspace {
 
     /// The collection in slot `i`, if the value is one.
     pub(crate) fn object(&self, db: usize, i: usize) -> Option<&Object> {
-        let (_, id) = self.entry(db, i).object()?;
+        let (_, id) = self.entry(db, i).object(self.tracked())?;
         Some(self.dbs[db].objects.get(id))
     }
 
@@ -662,7 +689,10 @@ impl Keyspace {
         i: usize,
         f: impl FnOnce(&mut Object) -> R,
     ) -> R {
-        let (_, id) = self.entry(db, i).object().expect("a collection");
+        let (_, id) = self
+            .entry(db, i)
+            .object(self.tracked())
+            .expect("a collection");
         self.dbs[db].objects.update(id, f)
     }
 
@@ -691,7 +721,8 @@ impl Keyspace {
 
     /// Sets or removes the expire time of slot `i`.
     pub(crate) fn set_expire(&mut self, db: usize, i: usize, h: u64, expire: Option<Millis>) {
-        self.dbs[db].update(i, h, |e| e.with_expire(expire));
+        let tracked = self.tracked();
+        self.dbs[db].update(i, h, |e| e.with_expire(tracked, expire));
     }
 
     /// Visits every entry of `db` (for KEYS).
@@ -798,19 +829,21 @@ impl Keyspace {
     pub(crate) fn touch(&mut self, db: usize, i: usize, now: Millis) {
         match self.config.access {
             AccessTracking::Off => {}
-            AccessTracking::Lru => self.entry_mut(db, i).set_access(lru_field(lru_clock(now))),
+            AccessTracking::Lru => self
+                .entry_mut(db, i)
+                .set_access(true, lru_field(lru_clock(now))),
             AccessTracking::Lfu {
                 log_factor,
                 decay_minutes,
             } => {
-                let Some(a) = self.entry(db, i).access() else {
+                let Some(a) = self.entry(db, i).access(true) else {
                     return;
                 };
                 let counter = lfu_decayed(a, now, decay_minutes);
                 let r = self.random_unit();
                 let counter = lfu_log_incr(counter, log_factor, r);
                 self.entry_mut(db, i)
-                    .set_access(lfu_field(lfu_minutes(now), counter));
+                    .set_access(true, lfu_field(lfu_minutes(now), counter));
             }
         }
     }
@@ -825,7 +858,7 @@ impl Keyspace {
         if self.config.access != AccessTracking::Lru {
             return None;
         }
-        let a = self.entry(db, i).access()?;
+        let a = self.entry(db, i).access(true)?;
         Some(u64::from(lru_idle_ticks(a, now)))
     }
 
@@ -834,7 +867,11 @@ impl Keyspace {
         let AccessTracking::Lfu { decay_minutes, .. } = self.config.access else {
             return None;
         };
-        Some(lfu_decayed(self.entry(db, i).access()?, now, decay_minutes))
+        Some(lfu_decayed(
+            self.entry(db, i).access(true)?,
+            now,
+            decay_minutes,
+        ))
     }
 }
 

@@ -50,7 +50,7 @@ fn incr_by(
         .keyspace
         .lookup_or_hash(cx.db, key, cx.now, cx.events, true);
     let old = match found {
-        Some(i) => match string_value(cx.keyspace.entry(cx.db, i))? {
+        Some(i) => match string_value(cx.keyspace.value_at(cx.db, i))? {
             Value::Int(v) => v,
             Value::Bytes(b) => num::canonical_i64(b).ok_or(Error::NotAnInteger)?,
             Value::Collection(_) => return Err(Error::WrongType),
@@ -60,7 +60,10 @@ fn incr_by(
     let new = old.checked_add(by).ok_or(Error::IncrOverflow)?;
     match found {
         Some(i) if cx.keyspace.entry(cx.db, i).encoding() == Encoding::Int => {
-            cx.keyspace.entry_mut(cx.db, i).set_int_in_place(new);
+            let tracked = cx.keyspace.tracked();
+            cx.keyspace
+                .entry_mut(cx.db, i)
+                .set_int_in_place(tracked, new);
         }
         _ => {
             cx.keyspace
@@ -88,7 +91,7 @@ fn incrbyfloat_inner(
         .keyspace
         .lookup_or_hash(cx.db, key, cx.now, cx.events, true);
     let old = match found {
-        Some(i) => match string_value(cx.keyspace.entry(cx.db, i))? {
+        Some(i) => match string_value(cx.keyspace.value_at(cx.db, i))? {
             Value::Int(v) => longdouble::Ld::from_i64(v),
             v => with_bytes(v, longdouble::parse).ok_or(Error::NotAFloat)?,
         },

@@ -90,7 +90,10 @@ fn rename_generic(
         }
         return Ok(());
     }
-    let moved = cx.keyspace.entry(cx.db, i).renamed(to);
+    let moved = cx
+        .keyspace
+        .entry(cx.db, i)
+        .renamed(cx.keyspace.tracked(), to);
     let (existing, h2) = cx
         .keyspace
         .lookup_or_hash(cx.db, to, cx.now, cx.events, true);
@@ -201,7 +204,10 @@ fn copy_inner(
     if matches!(object, Some(Object::Module(_))) {
         return Err(Error::ModuleCopy);
     }
-    let copied = cx.keyspace.entry(cx.db, i).renamed(to);
+    let copied = cx
+        .keyspace
+        .entry(cx.db, i)
+        .renamed(cx.keyspace.tracked(), to);
     let (existing, h2) = cx.keyspace.lookup_or_hash(dst, to, cx.now, cx.events, true);
     if let Some(k) = existing {
         if !replace {

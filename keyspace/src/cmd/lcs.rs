@@ -16,7 +16,7 @@ pub(super) fn lcs(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 
 fn owned(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<u8>, Error<'static>> {
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
-        Some((i, _)) => match cx.keyspace.entry(cx.db, i).value() {
+        Some((i, _)) => match cx.keyspace.value_at(cx.db, i) {
             Value::Collection(_) => Err(Error::LcsNotStrings),
             v => Ok(with_bytes(v, <[u8]>::to_vec)),
         },

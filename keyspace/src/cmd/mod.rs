@@ -23,7 +23,7 @@ mod zsets;
 pub use table::{data_commands, data_table};
 
 use crate::command::Ctx;
-use crate::entry::{Entry, Value};
+use crate::entry::Value;
 use crate::error::Error;
 use crate::num;
 use crate::reply::ReplySink;
@@ -61,8 +61,8 @@ fn string_len(v: Value<'_>) -> usize {
 
 /// The entry's value if it is a string, else [`Error::WrongType`].
 #[inline]
-fn string_value(e: &Entry) -> Result<Value<'_>, Error<'static>> {
-    match e.value() {
+fn string_value(v: Value<'_>) -> Result<Value<'_>, Error<'static>> {
+    match v {
         Value::Collection(_) => Err(Error::WrongType),
         v => Ok(v),
     }

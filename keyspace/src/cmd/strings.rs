@@ -117,7 +117,7 @@ fn get_generic(
 ) -> Result<(), Error<'static>> {
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => out.null(),
-        Some((i, _)) => reply_value(out, string_value(cx.keyspace.entry(cx.db, i))?),
+        Some((i, _)) => reply_value(out, string_value(cx.keyspace.value_at(cx.db, i))?),
     }
     Ok(())
 }
@@ -293,7 +293,7 @@ fn getex_inner(
         out.null();
         return Ok(());
     };
-    reply_value(out, string_value(cx.keyspace.entry(cx.db, i))?);
+    reply_value(out, string_value(cx.keyspace.value_at(cx.db, i))?);
     match when {
         Some((t, Unit::ExAt | Unit::PxAt)) if t <= now_i64(cx.now) => {
             cx.keyspace.delete(cx.db, i, h);
@@ -317,7 +317,7 @@ pub(super) fn mget(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     out.array(args.len() - 1);
     for key in &args[1..] {
         match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
-            Some((i, _)) => match string_value(cx.keyspace.entry(cx.db, i)) {
+            Some((i, _)) => match string_value(cx.keyspace.value_at(cx.db, i)) {
                 Ok(v) => reply_value(out, v),
                 Err(_) => out.null(),
             },
@@ -401,22 +401,29 @@ fn append_inner(
             let i = cx
                 .keyspace
                 .write(cx.db, h, key, None, NewValue::Auto(tail), Ttl::Keep, cx.now);
-            string_len(cx.keyspace.entry(cx.db, i).value())
+            string_len(cx.keyspace.value_at(cx.db, i))
         }
         Some(i) => {
-            let v = string_value(cx.keyspace.entry(cx.db, i))?;
-            check_len(cx, string_len(v) as u64, tail.len() as u64)?;
-            let joined: Vec<u8> = with_bytes(v, |b| [b, tail].concat());
-            cx.keyspace.write(
-                cx.db,
-                h,
-                key,
-                Some(i),
-                NewValue::Raw(&joined),
-                Ttl::Keep,
-                cx.now,
-            );
-            joined.len()
+            let v = string_value(cx.keyspace.value_at(cx.db, i))?;
+            let len = string_len(v);
+            check_len(cx, len as u64, tail.len() as u64)?;
+            match cx.keyspace.splice_in_room(cx.db, i, len, tail) {
+                Some(total) => total,
+                None => {
+                    let v = cx.keyspace.value_at(cx.db, i);
+                    let joined: Vec<u8> = with_bytes(v, |b| [b, tail].concat());
+                    cx.keyspace.write(
+                        cx.db,
+                        h,
+                        key,
+                        Some(i),
+                        NewValue::Grown(&joined),
+                        Ttl::Keep,
+                        cx.now,
+                    );
+                    joined.len()
+                }
+            }
         }
     };
     cx.events.change(cx.db, key, ChangeKind::Append);
@@ -432,7 +439,7 @@ pub(super) fn strlen(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
             Ok(())
         }
         Some((i, _)) => {
-            string_value(cx.keyspace.entry(cx.db, i)).map(|v| out.integer(string_len(v) as i64))
+            string_value(cx.keyspace.value_at(cx.db, i)).map(|v| out.integer(string_len(v) as i64))
         }
     };
     finish(out, r);
@@ -455,7 +462,7 @@ fn getrange_inner(
         out.bulk(b"");
         return Ok(());
     };
-    let v = string_value(cx.keyspace.entry(cx.db, i))?;
+    let v = string_value(cx.keyspace.value_at(cx.db, i))?;
     with_bytes(v, |s| {
         let len = s.len() as i64;
         if start < 0 && end < 0 && start > end {
@@ -512,13 +519,18 @@ fn setrange_inner(
             Vec::new()
         }
         Some(i) => {
-            let v = string_value(cx.keyspace.entry(cx.db, i))?;
+            let v = string_value(cx.keyspace.value_at(cx.db, i))?;
             if value.is_empty() {
                 out.integer(string_len(v) as i64);
                 return Ok(());
             }
             check_len(cx, offset, value.len() as u64)?;
-            with_bytes(v, <[u8]>::to_vec)
+            if let Some(len) = cx.keyspace.splice_in_room(cx.db, i, offset as usize, value) {
+                cx.events.change(cx.db, key, ChangeKind::SetRange);
+                out.integer(len as i64);
+                return Ok(());
+            }
+            with_bytes(cx.keyspace.value_at(cx.db, i), <[u8]>::to_vec)
         }
     };
     let off = offset as usize;
@@ -527,8 +539,14 @@ fn setrange_inner(
         s.resize(off + value.len(), 0);
     }
     s[off..off + value.len()].copy_from_slice(value);
+    // A new key gets exactly its bytes, a modified one room to grow (`sdsgrowzero`).
+    let new = if found.is_some() {
+        NewValue::Grown(&s)
+    } else {
+        NewValue::Raw(&s)
+    };
     cx.keyspace
-        .write(cx.db, h, key, found, NewValue::Raw(&s), Ttl::Keep, cx.now);
+        .write(cx.db, h, key, found, new, Ttl::Keep, cx.now);
     cx.events.change(cx.db, key, ChangeKind::SetRange);
     out.integer(s.len() as i64);
     Ok(())

@@ -535,6 +535,7 @@ fn unknown_commands_and_table_metadata() {
     );
 }
 
+mod appends;
 mod hashes;
 mod lists;
 mod modules;

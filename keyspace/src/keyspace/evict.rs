@@ -318,13 +318,15 @@ impl Keyspace {
 fn score(policy: EvictionPolicy, access: AccessTracking, e: &Entry, now: Millis) -> u64 {
     match policy {
         EvictionPolicy::VolatileTtl => u64::MAX - e.expire().map_or(u64::MAX, |t| t.0),
-        EvictionPolicy::AllKeysLfu | EvictionPolicy::VolatileLfu => match (access, e.access()) {
-            (AccessTracking::Lfu { decay_minutes, .. }, Some(a)) => {
-                255 - u64::from(lfu_decayed(a, now, decay_minutes))
+        EvictionPolicy::AllKeysLfu | EvictionPolicy::VolatileLfu => {
+            match (access, e.access(access != AccessTracking::Off)) {
+                (AccessTracking::Lfu { decay_minutes, .. }, Some(a)) => {
+                    255 - u64::from(lfu_decayed(a, now, decay_minutes))
+                }
+                _ => 0,
             }
-            _ => 0,
-        },
-        _ => match (access, e.access()) {
+        }
+        _ => match (access, e.access(access != AccessTracking::Off)) {
             (AccessTracking::Lru, Some(a)) => u64::from(lru_idle_ticks(a, now)) * 1000,
             _ => 0,
         },
