@@ -127,6 +127,9 @@ pub struct Config {
     pub maxmemory_policy: EvictionPolicy,
     /// `maxmemory-samples`: keys sampled per database for each eviction (default 5).
     pub maxmemory_samples: usize,
+    /// Whether small integers count as Valkey's shared objects (OBJECT REFCOUNT 2147483647):
+    /// true unless `maxmemory` is set with an LRU or LFU policy (default true).
+    pub shared_integers: bool,
 }
 
 impl Default for Config {
@@ -146,6 +149,7 @@ impl Default for Config {
             zset_max_listpack_value: 64,
             maxmemory_policy: EvictionPolicy::NoEviction,
             maxmemory_samples: 5,
+            shared_integers: true,
         }
     }
 }
@@ -204,7 +208,15 @@ impl Config {
         self
     }
 
-    /// Sets `maxmemory-policy` and `maxmemory-samples` (at least 1).
+    /// Sets whether small integers count as shared objects (Valkey shares 0..9999 unless
+    /// `maxmemory` is set with an LRU or LFU policy).
+    #[must_use]
+    pub const fn shared_integers(mut self, yes: bool) -> Self {
+        self.shared_integers = yes;
+        self
+    }
+
+    /// Sets the eviction policy and its sample count.
     #[must_use]
     pub const fn eviction(mut self, policy: EvictionPolicy, samples: usize) -> Self {
         self.maxmemory_policy = policy;

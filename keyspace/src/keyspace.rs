@@ -211,6 +211,7 @@ impl Keyspace {
         }
         c.maxmemory_policy = config.maxmemory_policy;
         c.maxmemory_samples = config.maxmemory_samples.max(1);
+        c.shared_integers = config.shared_integers;
         c.proto_max_bulk_len = config.proto_max_bulk_len;
         c.list_max_listpack_size = config.list_max_listpack_size;
         c.hash_max_listpack_entries = config.hash_max_listpack_entries;

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use super::{db_arg, finish, int_arg, is};
 use crate::command::Ctx;
+use crate::entry::Value;
 use crate::error::Error;
 use crate::events::ChangeKind;
 use crate::glob;
@@ -330,10 +331,16 @@ pub(super) fn object_encoding(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn Re
     }
 }
 
-/// OBJECT REFCOUNT key (values are never shared: keys are embedded in their entries)
+/// OBJECT REFCOUNT key: 1 (values are never shared: keys are embedded in their entries),
+/// except integers 0..9999, which Valkey answers from its shared objects (`OBJ_SHARED_REFCOUNT`,
+/// 2147483647) unless `maxmemory` is set with an LRU or LFU policy.
 pub(super) fn object_refcount(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     match cx.keyspace.lookup(cx.db, args[2], cx.now, cx.events, false) {
-        Some(_) => out.integer(1),
+        Some((i, _)) => {
+            let shared = cx.keyspace.config().shared_integers
+                && matches!(cx.keyspace.value_at(cx.db, i), Value::Int(0..=9999));
+            out.integer(if shared { i64::from(i32::MAX) } else { 1 });
+        }
         None => out.null(),
     }
 }

@@ -454,6 +454,13 @@ fn object_and_memory_subcommands() {
     check!(t, ["object", "encoding", "r"] => [bulk("raw")]);
     check!(t, ["OBJECT", "ENCODING", "none"] => [Item::Null]);
     check!(t, ["OBJECT", "REFCOUNT", "s"] => [int(1)]);
+    // Valkey's shared integers 0..9999, unless maxmemory runs an LRU/LFU policy.
+    check!(t, ["OBJECT", "REFCOUNT", "i"] => [int(2_147_483_647)]);
+    check!(t, ["SET", "big", "10000"] => [ok()]);
+    check!(t, ["OBJECT", "REFCOUNT", "big"] => [int(1)]);
+    let limits = t.ks.config().shared_integers(false);
+    t.ks.set_limits(&limits);
+    check!(t, ["OBJECT", "REFCOUNT", "i"] => [int(1)]);
     t.now = Millis(1_010_000);
     check!(t, ["OBJECT", "IDLETIME", "s"] => [int(10)]);
     check!(t, ["OBJECT", "FREQ", "s"] => [err(crate::error::Error::LfuNotSelected.static_text().unwrap_or(""))]);

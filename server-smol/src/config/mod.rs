@@ -258,7 +258,16 @@ impl Settings {
         } else {
             keyspace::AccessTracking::Lru
         };
+        // Valkey shares small integers unless maxmemory runs an LRU or LFU policy.
+        let lru_or_lfu = !matches!(
+            self.maxmemory_policy,
+            keyspace::EvictionPolicy::NoEviction
+                | keyspace::EvictionPolicy::AllKeysRandom
+                | keyspace::EvictionPolicy::VolatileRandom
+                | keyspace::EvictionPolicy::VolatileTtl
+        );
         base.proto_max_bulk_len(self.proto_max_bulk_len)
+            .shared_integers(self.maxmemory == 0 || !lru_or_lfu)
             .eviction(self.maxmemory_policy, self.maxmemory_samples)
             .access(access)
             .list_max_listpack_size(self.list_max_listpack_size)

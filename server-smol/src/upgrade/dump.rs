@@ -5,8 +5,8 @@
 
 use std::collections::VecDeque;
 
-use keyspace::{Kind, Millis, Value, num};
 use keyspace::reply::{Item, Recorded3};
+use keyspace::{Kind, Millis, Value, num};
 
 use super::wire;
 use crate::server::Server;
@@ -164,7 +164,12 @@ impl Dump {
                 batched(out, b"SADD", key, &items, 1);
             }
             Some(Kind::ZSet) => {
-                let reply = call(server, db, now, &[b"ZRANGE", key, b"0", b"-1", b"WITHSCORES"])?;
+                let reply = call(
+                    server,
+                    db,
+                    now,
+                    &[b"ZRANGE", key, b"0", b"-1", b"WITHSCORES"],
+                )?;
                 let mut items = Vec::new();
                 let mut member = None;
                 for i in &reply {
