@@ -211,6 +211,17 @@ pub(crate) fn push_to(
         write(proto, sub, &mut me.pushes);
         return;
     }
+    push_other(clients, pending, id, write);
+}
+
+/// Writes to client `id`'s pushes (not the executing client's), queueing it for a flush when
+/// they were empty.
+fn push_other(
+    clients: &BTreeMap<u64, Rc<RefCell<Client>>>,
+    pending: &mut Vec<u64>,
+    id: u64,
+    write: impl FnOnce(Protocol, bool, &mut Vec<u8>),
+) {
     if let Some(c) = clients.get(&id)
         && let Ok(mut c) = c.try_borrow_mut()
     {
@@ -235,16 +246,7 @@ pub(crate) fn push_any(
     if let Some(me) = me {
         return push_to(clients, pending, me, id, write);
     }
-    if let Some(c) = clients.get(&id)
-        && let Ok(mut c) = c.try_borrow_mut()
-    {
-        let was_empty = c.pushes.is_empty();
-        let (proto, sub) = (c.resp, c.subscribed());
-        write(proto, sub, &mut c.pushes);
-        if was_empty && !c.pushes.is_empty() {
-            pending.push(id);
-        }
-    }
+    push_other(clients, pending, id, write);
 }
 
 /// Delivers `payload` on `channel` to every receiver ([`PubSub::receivers`]) and returns how
