@@ -287,3 +287,35 @@ fn a_new_process_that_fails_leaves_the_running_one_serving() {
     lone.push("--upgrade".into());
     assert!(!Server::refuse(&strs(&lone)).status.success());
 }
+
+#[test]
+fn junk_on_the_upgrade_socket_changes_nothing() {
+    use std::io::{Read, Write};
+    let paths = Paths::new("junk");
+    let options = paths.options();
+    let server = Server::start(&strs(&options));
+    let mut c = server.redis(false);
+    let _: () = c.set("k", "v").expect("set");
+    // A request that is not an upgrade: refused, nothing held.
+    let mut s = UnixStream::connect(&paths.upgrade).expect("connect");
+    s.set_read_timeout(Some(DEADLINE)).expect("timeout");
+    s.write_all(b"*2\r\n$7\r\nUPGRADE\r\n$5\r\nNOPE!\r\n")
+        .expect("send");
+    let mut got = Vec::new();
+    let _ = s.read_to_end(&mut got);
+    assert!(
+        String::from_utf8_lossy(&got).contains("-ERR unknown upgrade request"),
+        "{got:?}"
+    );
+    server.wait_log("Upgrade failed, serving on: unknown upgrade request");
+    // Bytes that do not parse, and a peer that leaves at once.
+    let mut s = UnixStream::connect(&paths.upgrade).expect("connect");
+    s.write_all(b"*x\r\n").expect("send");
+    drop(s);
+    server.wait_log("Upgrade failed, serving on: bad upgrade message");
+    drop(UnixStream::connect(&paths.upgrade).expect("connect"));
+    server.wait_log("Upgrade failed, serving on: the new process closed the upgrade connection");
+    let _: () = c.set("k2", "v2").expect("writes still flow");
+    let v: String = c.get("k").expect("get");
+    assert_eq!(v, "v");
+}
