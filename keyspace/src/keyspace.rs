@@ -10,7 +10,7 @@ pub use crate::config::{AccessTracking, Config, EvictionPolicy};
 use crate::db::{Db, hash_key};
 use crate::entry::{Entry, Kind, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
-use crate::object::{ModuleValue, Object};
+use crate::object::Object;
 use crate::time::Millis;
 pub use evict::{EvictOutcome, MemoryGauge};
 
@@ -117,87 +117,6 @@ impl Keyspace {
         self.expiry_paused
     }
 
-    /// Counts (or stops counting) key lookups as `keyspace_hits`/`keyspace_misses`. Valkey
-    /// counts the lookups of read commands: [`Ctx::call`](crate::Ctx::call) turns counting on
-    /// for a command flagged `readonly` and off after it; a caller running handlers itself
-    /// does the same around each.
-    pub fn count_lookups(&mut self, on: bool) {
-        self.counting = on;
-    }
-
-    /// Whether lookups are counted now ([`count_lookups`](Self::count_lookups)).
-    #[must_use]
-    pub const fn counting_lookups(&self) -> bool {
-        self.counting
-    }
-
-    /// Counted lookups that found a live key (INFO `keyspace_hits`).
-    #[must_use]
-    pub const fn keyspace_hits(&self) -> u64 {
-        self.hits
-    }
-
-    /// Counted lookups that found no key or an expired one (INFO `keyspace_misses`).
-    #[must_use]
-    pub const fn keyspace_misses(&self) -> u64 {
-        self.misses
-    }
-
-    /// Records (or stops recording) the keys created from now on, for Valkey's `new` keyspace
-    /// notification: every key added where none was, by any command (a key replaced in place
-    /// is not new). [`take_created`](Self::take_created) hands them over in creation order.
-    pub fn record_created(&mut self, on: bool) {
-        match (on, self.created.is_some()) {
-            (true, false) => self.created = Some(Vec::new()),
-            (false, true) => self.created = None,
-            _ => {}
-        }
-    }
-
-    /// The `(db, key)` pairs created since the last call, while recording
-    /// ([`record_created`](Self::record_created)).
-    pub fn take_created(&mut self) -> Vec<(usize, Vec<u8>)> {
-        self.created
-            .as_mut()
-            .map(core::mem::take)
-            .unwrap_or_default()
-    }
-
-    /// Records (or stops recording) the keys counted as misses from now on
-    /// ([`count_lookups`](Self::count_lookups)), for Valkey's `keymiss` keyspace notification.
-    /// [`take_missed`](Self::take_missed) hands them over in lookup order.
-    pub fn record_missed(&mut self, on: bool) {
-        match (on, self.missed.is_some()) {
-            (true, false) => self.missed = Some(Vec::new()),
-            (false, true) => self.missed = None,
-            _ => {}
-        }
-    }
-
-    /// The `(db, key)` pairs counted as misses since the last call, while recording
-    /// ([`record_missed`](Self::record_missed)).
-    pub fn take_missed(&mut self) -> Vec<(usize, Vec<u8>)> {
-        self.missed
-            .as_mut()
-            .map(core::mem::take)
-            .unwrap_or_default()
-    }
-
-    fn miss(&mut self, db: usize, key: &[u8]) {
-        if self.counting {
-            self.misses += 1;
-            if let Some(missed) = &mut self.missed {
-                missed.push((db, key.to_vec()));
-            }
-        }
-    }
-
-    /// Zeroes the hit and miss counters (CONFIG RESETSTAT).
-    pub fn reset_stats(&mut self) {
-        self.hits = 0;
-        self.misses = 0;
-    }
-
     /// Takes the settings of `config` a running server may change (CONFIG SET):
     /// `proto-max-bulk-len`, the encoding thresholds, the eviction policy and samples, and the
     /// access tracking between LRU and LFU (each entry's field is then read the new way, as
@@ -300,50 +219,6 @@ impl Keyspace {
     #[must_use]
     pub fn holds_expired(&self, db: usize, key: &[u8], now: Millis) -> bool {
         self.stored(db, key).is_some_and(|e| e.is_expired(now))
-    }
-
-    /// Stores a module data type's value under `key`, replacing whatever was there (its TTL
-    /// too), as ModuleTypeSetValue does. A value it replaces waits to be freed
-    /// ([`Self::take_dropped_module_values`]).
-    pub fn set_module_value(
-        &mut self,
-        db: usize,
-        key: &[u8],
-        value: ModuleValue,
-        now: Millis,
-        events: &mut dyn ChangeSink,
-    ) {
-        let (existing, h) = self.lookup_or_hash(db, key, now, events, false);
-        if let Some(i) = existing {
-            self.delete(db, i, h);
-        }
-        self.insert_object(db, h, key, Object::Module(value), now);
-        events.change(db, key, ChangeKind::ModuleWrite);
-    }
-
-    /// The module data type's value stored under `key`, if that is what it holds.
-    pub fn module_value(
-        &mut self,
-        db: usize,
-        key: &[u8],
-        now: Millis,
-        events: &mut dyn ChangeSink,
-    ) -> Option<&ModuleValue> {
-        let (i, _) = self.lookup(db, key, now, events, true)?;
-        match self.object(db, i) {
-            Some(Object::Module(m)) => Some(m),
-            _ => None,
-        }
-    }
-
-    /// Module values whose keys are gone (deleted, overwritten, expired, evicted, flushed)
-    /// since the last call: the host frees them.
-    pub fn take_dropped_module_values(&mut self) -> Vec<ModuleValue> {
-        let mut all = Vec::new();
-        for d in &mut self.dbs {
-            all.append(&mut d.objects.dropped);
-        }
-        all
     }
 
     /// TYPE's name for the value in slot `i`: a module value's type name, or the value's type.
@@ -877,5 +752,7 @@ impl Keyspace {
 }
 
 mod evict;
+mod module_values;
+mod recording;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,7 @@ mod table_hashes;
 mod table_lists;
 mod table_sets;
 mod table_zsets;
+mod zpops;
 mod zranges;
 mod zsetops;
 mod zsets;

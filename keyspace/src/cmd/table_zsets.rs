@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::table::{ONE, a3, cmd, f2, f3, info, k, k3, range};
+use super::zpops as p;
 use super::zsetops as o;
 use super::zsets as z;
 use crate::command::{
@@ -110,7 +111,7 @@ pub(super) fn zset_commands() -> Vec<Command<Handler>> {
             wf,
             WRITE_FAST,
             RW_ACCESS_DELETE_1,
-            z::zpopmin,
+            p::zpopmin,
         ),
         c(
             "zpopmax",
@@ -118,7 +119,7 @@ pub(super) fn zset_commands() -> Vec<Command<Handler>> {
             wf,
             WRITE_FAST,
             RW_ACCESS_DELETE_1,
-            z::zpopmax,
+            p::zpopmax,
         ),
         c(
             "zremrangebyrank",
@@ -171,7 +172,7 @@ pub(super) fn zset_commands() -> Vec<Command<Handler>> {
                 (0, 0, 0),
                 ZMPOP_SPECS,
             ),
-            z::zmpop,
+            p::zmpop,
         ),
     ])
     .chain(

@@ -31,7 +31,10 @@ pub(super) fn limits(cx: &Ctx<'_>) -> (ZLimits, u64) {
 }
 
 /// Finds `key`: `None` if absent, its slot and hash if it holds a sorted set, else WRONGTYPE.
-fn find_zset(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(usize, u64)>, Error<'static>> {
+pub(super) fn find_zset(
+    cx: &mut Ctx<'_>,
+    key: &[u8],
+) -> Result<Option<(usize, u64)>, Error<'static>> {
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
@@ -41,7 +44,7 @@ fn find_zset(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(usize, u64)>, Error
     }
 }
 
-fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a ZSet {
+pub(super) fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a ZSet {
     match cx.keyspace.object(cx.db, i) {
         Some(Object::ZSet(z)) => z,
         _ => unreachable!("checked by find_zset"),
@@ -55,7 +58,7 @@ fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<&'a ZSet>, Error<'
     })
 }
 
-fn with_zset<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut ZSet) -> R) -> R {
+pub(super) fn with_zset<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut ZSet) -> R) -> R {
     cx.keyspace.update_object(cx.db, i, |o| match o {
         Object::ZSet(z) => f(z),
         _ => unreachable!("checked by find_zset"),
@@ -229,7 +232,7 @@ pub(super) fn zincrby(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
 }
 
 /// After members left the sorted set at slot `i`: report `kind`, and delete the key if empty.
-fn removed(cx: &mut Ctx<'_>, key: &[u8], i: usize, h: u64, kind: ChangeKind) {
+pub(super) fn removed(cx: &mut Ctx<'_>, key: &[u8], i: usize, h: u64, kind: ChangeKind) {
     cx.events.change(cx.db, key, kind);
     if zset_at(cx, i).len() == 0 {
         cx.keyspace.delete(cx.db, i, h);
@@ -574,56 +577,6 @@ pub(super) fn zrevrank(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink
     finish(out, r);
 }
 
-fn zpop(cx: &mut Ctx<'_>, args: &[&[u8]], max: bool, out: &mut dyn ReplySink) {
-    let r = (|| {
-        if args.len() > 3 {
-            return Err(Error::Syntax);
-        }
-        let count = match args.get(2) {
-            Some(c) => Some(super::lists::positive_arg(c)?),
-            None => None,
-        };
-        if count == Some(0) {
-            out.array(0);
-            return Ok(());
-        }
-        let Some((i, h)) = find_zset(cx, args[1])? else {
-            out.array(0);
-            return Ok(());
-        };
-        let n = count.map_or(1, |c| usize::try_from(c).unwrap_or(usize::MAX));
-        let taken = take_ends(cx, i, n, max);
-        let items: Vec<(&[u8], f64)> = taken.iter().map(|(m, s)| (&**m, *s)).collect();
-        let pairs = count.is_some() && out.resp3();
-        out.array(if pairs { items.len() } else { items.len() * 2 });
-        for (m, s) in &items {
-            if pairs {
-                out.array(2);
-            }
-            out.bulk(m);
-            out.double(*s);
-        }
-        let kind = if max {
-            ChangeKind::ZPopMax
-        } else {
-            ChangeKind::ZPopMin
-        };
-        removed(cx, args[1], i, h, kind);
-        Ok(())
-    })();
-    finish(out, r);
-}
-
-/// ZPOPMIN key [count]
-pub(super) fn zpopmin(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
-    zpop(cx, args, false, out);
-}
-
-/// ZPOPMAX key [count]
-pub(super) fn zpopmax(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
-    zpop(cx, args, true, out);
-}
-
 fn zremrange(cx: &mut Ctx<'_>, args: &[&[u8]], by: By, out: &mut dyn ReplySink) {
     let r = (|| {
         enum Spec {
@@ -761,81 +714,4 @@ fn zrandmember_inner(
     let items: Vec<(&[u8], f64)> = positions.iter().filter_map(|&p| z.nth(p)).collect();
     reply_members(out, &items, withscores);
     Ok(())
-}
-
-/// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
-pub(super) fn zmpop(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
-    let r = (|| {
-        let numkeys = super::lists::at_least(args[1], 1, Error::NumkeysNotPositive)?;
-        let where_idx = usize::try_from(numkeys)
-            .ok()
-            .and_then(|n| n.checked_add(2))
-            .filter(|&w| w < args.len())
-            .ok_or(Error::Syntax)?;
-        let max = if is(args[where_idx], "max") {
-            true
-        } else if is(args[where_idx], "min") {
-            false
-        } else {
-            return Err(Error::Syntax);
-        };
-        let mut count = None;
-        let mut j = where_idx + 1;
-        while j < args.len() {
-            if count.is_none() && is(args[j], "count") && j + 1 < args.len() {
-                count = Some(super::lists::at_least(
-                    args[j + 1],
-                    1,
-                    Error::CountNotPositive,
-                )?);
-                j += 2;
-            } else {
-                return Err(Error::Syntax);
-            }
-        }
-        let n = usize::try_from(count.unwrap_or(1)).unwrap_or(usize::MAX);
-        for key in &args[2..where_idx] {
-            let Some((i, h)) = find_zset(cx, key)? else {
-                continue;
-            };
-            let taken = take_ends(cx, i, n, max);
-            out.array(2);
-            out.bulk(key);
-            out.array(taken.len());
-            for (m, s) in &taken {
-                out.array(2);
-                out.bulk(m);
-                out.double(*s);
-            }
-            let kind = if max {
-                ChangeKind::ZPopMax
-            } else {
-                ChangeKind::ZPopMin
-            };
-            removed(cx, key, i, h, kind);
-            return Ok(());
-        }
-        out.null_array();
-        Ok(())
-    })();
-    finish(out, r);
-}
-
-/// Removes up to `n` members from the low (or high) end of the sorted set at slot `i`.
-fn take_ends(cx: &mut Ctx<'_>, i: usize, n: usize, max: bool) -> Vec<(Box<[u8]>, f64)> {
-    let taken: Vec<(Box<[u8]>, f64)> = {
-        let z = zset_at(cx, i);
-        let pick = |(m, s): (&[u8], f64)| (Box::from(m), s);
-        if max {
-            z.iter().rev().take(n).map(pick).collect()
-        } else {
-            z.iter().take(n).map(pick).collect()
-        }
-    };
-    with_zset(cx, i, |z| {
-        for (m, _) in &taken {
-            z.remove(m);
-        }
-    });
-    taken
 }

@@ -266,15 +266,6 @@ fn resetstat(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     out.ok();
 }
 
-/// An I/O error as C's `strerror` words it (without Rust's ` (os error N)`).
-fn strerror(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    }
-}
-
 /// Writes `content` to `path` through a temporary file in the same directory and a rename.
 fn replace_file(path: &std::path::Path, content: &[u8]) -> std::io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
@@ -292,7 +283,12 @@ fn rewrite(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
     let old = match std::fs::read(&path) {
         Ok(old) => old,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return out.error_text(&format!("ERR Rewriting config file: {}", strerror(&e))),
+        Err(e) => {
+            return out.error_text(&format!(
+                "ERR Rewriting config file: {}",
+                config::strerror(&e)
+            ));
+        }
     };
     let modules = ex.server.modules.registry.rewrite();
     let module_settings = crate::modules::config_settings(ex.server);
@@ -309,8 +305,11 @@ fn rewrite(ex: &mut Exec<'_>, _: &[&[u8]], out: &mut Reply) {
         Err(e) => {
             ex.server
                 .log
-                .warning(&format!("CONFIG REWRITE failed: {}", strerror(&e)));
-            out.error_text(&format!("ERR Rewriting config file: {}", strerror(&e)));
+                .warning(&format!("CONFIG REWRITE failed: {}", config::strerror(&e)));
+            out.error_text(&format!(
+                "ERR Rewriting config file: {}",
+                config::strerror(&e)
+            ));
         }
     }
 }

@@ -160,18 +160,11 @@ pub(super) fn dir(arg: &[u8]) -> Result<String, String> {
     let path = std::path::Path::new(std::ffi::OsStr::new(
         core::str::from_utf8(arg).map_err(|_| "Invalid argument".to_string())?,
     ));
-    let abs = std::fs::canonicalize(path).map_err(|e| strerror(&e))?;
+    let abs = std::fs::canonicalize(path).map_err(|e| super::strerror(&e))?;
     if !abs.is_dir() {
         return Err("Not a directory".into());
     }
     Ok(abs.display().to_string())
-}
-
-/// An I/O error as C's `strerror` words it.
-fn strerror(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    text.find(" (os error")
-        .map_or_else(|| text.clone(), |at| text[..at].to_string())
 }
 
 /// The working directory now (`dir` before any was set).

@@ -285,3 +285,12 @@ impl Settings {
         (d.get)(self)
     }
 }
+
+/// An I/O error as C's `strerror` words it (without Rust's ` (os error N)`).
+pub(crate) fn strerror(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
