@@ -4,8 +4,8 @@
 
 use alloc::boxed::Box;
 
-use crate::counted::Counted;
 use crate::hashed::Hashed;
+use crate::packed::{Elem, Needle, Packed, Put};
 
 /// `hash-max-listpack-entries` and `hash-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
@@ -14,25 +14,23 @@ pub(crate) struct HashLimits {
     pub(crate) value: usize,
 }
 
-type Pair = (Box<[u8]>, Box<[u8]>);
-
 /// A hash value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Hash {
-    /// Small: pairs in insertion order.
-    Pack(Counted<Pair>),
+    /// Small: field, value, field, value... in insertion order, packed.
+    Pack(Packed),
     /// Large.
-    Table(Hashed<Box<[u8]>>),
+    Table(Box<Hashed<Box<[u8]>>>),
 }
 
 impl Hash {
-    pub(crate) const fn new() -> Self {
-        Self::Pack(Counted::new())
+    pub(crate) fn new() -> Self {
+        Self::Pack(Packed::new())
     }
 
     pub(crate) fn len(&self) -> usize {
         match self {
-            Self::Pack(v) => v.len(),
+            Self::Pack(p) => p.len() / 2,
             Self::Table(t) => t.len(),
         }
     }
@@ -46,19 +44,19 @@ impl Hash {
 
     pub(crate) fn memory(&self) -> usize {
         match self {
-            Self::Pack(v) => v.memory(),
+            Self::Pack(p) => p.memory(),
             Self::Table(t) => t.memory(),
         }
     }
 
     /// Converts to `hashtable` (Valkey's `hashTypeConvert`).
     pub(crate) fn convert(&mut self, seed: u64) {
-        if let Self::Pack(v) = self {
+        if let Self::Pack(p) = self {
             let mut t = Hashed::new(seed);
-            for (f, x) in v.take() {
-                t.insert(&f, x);
+            for (f, x) in Pairs(p.iter()) {
+                f.with(|f| t.insert(f, x.to_boxed()));
             }
-            *self = Self::Table(t);
+            *self = Self::Table(Box::new(t));
         }
     }
 
@@ -72,10 +70,13 @@ impl Hash {
         }
     }
 
-    pub(crate) fn get(&self, field: &[u8]) -> Option<&[u8]> {
+    pub(crate) fn get(&self, field: &[u8]) -> Option<Elem<'_>> {
         match self {
-            Self::Pack(v) => v.iter().find(|(f, _)| **f == *field).map(|(_, x)| &**x),
-            Self::Table(t) => t.get(field).map(|x| &**x),
+            Self::Pack(p) => {
+                let (_, at) = p.find(Needle::new(field), 2)?;
+                Some(p.raw_at(p.raw_at(at).1).0.elem())
+            }
+            Self::Table(t) => t.get(field).map(|x| Elem::Bytes(x)),
         }
     }
 
@@ -93,13 +94,13 @@ impl Hash {
             self.convert(seed);
         }
         let new = match self {
-            Self::Pack(v) => match v.iter().position(|(f, _)| **f == *field) {
-                Some(i) => {
-                    v.update(i, |(_, x)| *x = value.into());
+            Self::Pack(p) => match p.find(Needle::new(field), 2) {
+                Some((_, at)) => {
+                    p.splice(p.raw_at(at).1, 1, &[Put::Bytes(value)]);
                     false
                 }
                 None => {
-                    v.push((field.into(), value.into()));
+                    p.push(&[Put::Bytes(field), Put::Bytes(value)]);
                     true
                 }
             },
@@ -114,9 +115,9 @@ impl Hash {
     /// Removes `field`; whether it was there.
     pub(crate) fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Self::Pack(v) => match v.iter().position(|(f, _)| **f == *field) {
-                Some(i) => {
-                    v.remove(i);
+            Self::Pack(p) => match p.find(Needle::new(field), 2) {
+                Some((_, at)) => {
+                    p.splice(at, 2, &[]);
                     true
                 }
                 None => false,
@@ -125,10 +126,13 @@ impl Hash {
         }
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Elem<'_>, Elem<'_>)> {
         let (pack, table) = match self {
-            Self::Pack(v) => (Some(v.iter().map(|(f, x)| (&**f, &**x))), None),
-            Self::Table(t) => (None, Some(t.iter().map(|(f, x)| (f, &**x)))),
+            Self::Pack(p) => (Some(Pairs(p.iter())), None),
+            Self::Table(t) => (
+                None,
+                Some(t.iter().map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x)))),
+            ),
         };
         pack.into_iter()
             .flatten()
@@ -136,15 +140,15 @@ impl Hash {
     }
 
     /// The field at position `at` in [`Self::iter`]'s order, with its value.
-    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], &[u8])> {
+    pub(crate) fn nth(&self, at: usize) -> Option<(Elem<'_>, Elem<'_>)> {
         match self {
-            Self::Pack(v) => v.get(at).map(|(f, x)| (&**f, &**x)),
-            Self::Table(t) => t.nth(at).map(|(f, x)| (f, &**x)),
+            Self::Pack(p) => Pairs(p.iter()).nth(at),
+            Self::Table(t) => t.nth(at).map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x))),
         }
     }
 
     /// A field picked with the random number `r`: each is equally likely when `r` is uniform.
-    pub(crate) fn random(&self, r: u64) -> Option<(&[u8], &[u8])> {
+    pub(crate) fn random(&self, r: u64) -> Option<(Elem<'_>, Elem<'_>)> {
         match self.len() as u64 {
             0 => None,
             n => self.nth((r % n) as usize),
@@ -156,16 +160,27 @@ impl Hash {
         &'a self,
         cursor: u64,
         count: usize,
-        mut f: impl FnMut(&'a [u8], &'a [u8]),
+        mut f: impl FnMut(Elem<'a>, Elem<'a>),
     ) -> u64 {
         match self {
-            Self::Pack(v) => {
-                for (k, x) in v.iter() {
+            Self::Pack(p) => {
+                for (k, x) in Pairs(p.iter()) {
                     f(k, x);
                 }
                 0
             }
-            Self::Table(t) => t.scan(cursor, count, |k, x| f(k, x)),
+            Self::Table(t) => t.scan(cursor, count, |k, x| f(Elem::Bytes(k), Elem::Bytes(x))),
         }
+    }
+}
+
+/// Entries taken two at a time.
+struct Pairs<I>(I);
+
+impl<'a, I: Iterator<Item = Elem<'a>>> Iterator for Pairs<I> {
+    type Item = (Elem<'a>, Elem<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some((self.0.next()?, self.0.next()?))
     }
 }

@@ -48,6 +48,7 @@ mod list;
 mod longdouble;
 pub mod num;
 mod object;
+mod packed;
 mod ranked;
 pub mod reply;
 mod set;

@@ -11,6 +11,7 @@ use crate::hash::{Hash, HashLimits};
 use crate::longdouble;
 use crate::num;
 use crate::object::Object;
+use crate::packed::Elem;
 use crate::reply::ReplySink;
 
 fn limits(cx: &Ctx<'_>) -> (HashLimits, u64) {
@@ -120,7 +121,7 @@ pub(super) fn hsetnx(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
 /// HGET key field
 pub(super) fn hget(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| match h.and_then(|h| h.get(args[2])) {
-        Some(v) => out.bulk(v),
+        Some(v) => v.with(|v| out.bulk(v)),
         None => out.null(),
     });
     finish(out, r);
@@ -132,7 +133,7 @@ pub(super) fn hmget(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
         out.array(args.len() - 2);
         for f in &args[2..] {
             match h.and_then(|h| h.get(f)) {
-                Some(v) => out.bulk(v),
+                Some(v) => v.with(|v| out.bulk(v)),
                 None => out.null(),
             }
         }
@@ -189,8 +190,8 @@ pub(super) fn hgetall(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
     let r = read(cx, args[1]).map(|h| {
         out.map(h.map_or(0, Hash::len));
         for (f, v) in h.into_iter().flat_map(Hash::iter) {
-            out.bulk(f);
-            out.bulk(v);
+            f.with(|f| out.bulk(f));
+            v.with(|v| out.bulk(v));
         }
     });
     finish(out, r);
@@ -201,7 +202,7 @@ pub(super) fn hkeys(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
         out.array(h.map_or(0, Hash::len));
         for (f, _) in h.into_iter().flat_map(Hash::iter) {
-            out.bulk(f);
+            f.with(|f| out.bulk(f));
         }
     });
     finish(out, r);
@@ -212,7 +213,7 @@ pub(super) fn hvals(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
         out.array(h.map_or(0, Hash::len));
         for (_, v) in h.into_iter().flat_map(Hash::iter) {
-            out.bulk(v);
+            v.with(|v| out.bulk(v));
         }
     });
     finish(out, r);
@@ -226,7 +227,8 @@ pub(super) fn hincrby(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
         let (lim, seed) = limits(cx);
         let v = with_hash(cx, i, |h| {
             let old = match h.get(args[2]) {
-                Some(v) => num::canonical_i64(v).ok_or(Error::HashValueNotInteger)?,
+                Some(Elem::Int(v)) => v,
+                Some(Elem::Bytes(v)) => num::canonical_i64(v).ok_or(Error::HashValueNotInteger)?,
                 None => 0,
             };
             let new = old.checked_add(by).ok_or(Error::IncrOverflow)?;
@@ -267,7 +269,7 @@ pub(super) fn hincrbyfloat(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn Reply
         let (lim, seed) = limits(cx);
         let text = with_hash(cx, i, |h| {
             let old = match h.get(args[2]) {
-                Some(v) => longdouble::parse(v).ok_or(Error::HashValueNotFloat)?,
+                Some(v) => v.with(longdouble::parse).ok_or(Error::HashValueNotFloat)?,
                 None => longdouble::Ld::Zero { neg: false },
             };
             let sum = longdouble::add(old, by)
@@ -299,7 +301,7 @@ fn hrandfield_inner(
     let Some(count) = args.get(2) else {
         let r = cx.keyspace.random();
         match read(cx, args[1])?.and_then(|h| h.random(r)) {
-            Some((f, _)) => out.bulk(f),
+            Some((f, _)) => f.with(|f| out.bulk(f)),
             None => out.null(),
         }
         return Ok(());
@@ -345,13 +347,13 @@ fn hrandfield_inner(
     let Some(Object::Hash(h)) = cx.keyspace.object(cx.db, i) else {
         unreachable!("checked by find_hash")
     };
-    let mut pair = |f: &[u8], v: &[u8]| {
+    let mut pair = |f: Elem<'_>, v: Elem<'_>| {
         if with_values && resp3 {
             out.array(2);
         }
-        out.bulk(f);
+        f.with(|f| out.bulk(f));
         if with_values {
-            out.bulk(v);
+            v.with(|v| out.bulk(v));
         }
     };
     if randoms.is_empty() {
@@ -379,9 +381,9 @@ pub(super) fn hscan(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
             return Ok(());
         };
         let opts = ScanArgs::parse(&args[3..], true)?;
-        let mut found: Vec<&[u8]> = Vec::new();
+        let mut found: Vec<Elem<'_>> = Vec::new();
         let next = h.scan(cursor, opts.count, |f, v| {
-            if opts.matches(f) {
+            if f.with(|f| opts.matches(f)) {
                 found.push(f);
                 if !opts.no_values {
                     found.push(v);

@@ -1,0 +1,408 @@
+//! Packed entries: the small encodings' one buffer per collection, entries back to back as
+//! Valkey's listpack keeps them, each at most as long as its listpack entry.
+//!
+//! ```text
+//! [count: LEB128]([tag][payload])*            (an empty collection is an empty buffer)
+//! tag 0x00..=0xBF  bytes of that length follow
+//! tag 0xC0..=0xC4  a canonical integer in 1, 2, 3, 4 or 8 bytes (little-endian, sign-extended)
+//! tag 0xC5         an f64 in 8 bytes (sorted-set scores that are not integers)
+//! tag 0xC6         a LEB128 length, then that many bytes
+//! ```
+//!
+//! A listpack entry costs its encoding header, its data and a 1..5-byte back-length; these
+//! entries have no back-length (the small encodings walk forward), and an integer or a string
+//! under 192 bytes takes at most the listpack's header. Bytes that are the canonical decimal
+//! form of an `i64` (as [`num::canonical_i64`] decides) are always stored as an integer, so
+//! comparing with a member is comparing integers or comparing bytes, never both.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use crate::num;
+
+const SHORT_MAX: usize = 0xBF;
+const INT: u8 = 0xC0;
+const FLOAT: u8 = 0xC5;
+const LONG: u8 = 0xC6;
+
+/// An entry as stored: an integer, or bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Elem<'a> {
+    Int(i64),
+    Bytes(&'a [u8]),
+}
+
+impl Elem<'_> {
+    /// Calls `f` with the entry's bytes (an integer formatted on the stack).
+    pub(crate) fn with<R>(self, f: impl FnOnce(&[u8]) -> R) -> R {
+        match self {
+            Self::Int(i) => f(num::format_i64(i).as_bytes()),
+            Self::Bytes(b) => f(b),
+        }
+    }
+
+    pub(crate) fn to_boxed(self) -> Box<[u8]> {
+        self.with(|b| b.into())
+    }
+
+    /// Length of the entry's bytes.
+    pub(crate) fn len(self) -> usize {
+        self.with(<[u8]>::len)
+    }
+}
+
+/// What to store at a position: bytes (an integer if canonical) or a float.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Put<'a> {
+    Bytes(&'a [u8]),
+    Float(f64),
+}
+
+/// A stored entry, floats included.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Raw<'a> {
+    Int(i64),
+    Bytes(&'a [u8]),
+    Float(f64),
+}
+
+impl<'a> Raw<'a> {
+    /// The entry as a member (a float entry is never a member).
+    pub(crate) fn elem(self) -> Elem<'a> {
+        match self {
+            Self::Int(i) => Elem::Int(i),
+            Self::Bytes(b) => Elem::Bytes(b),
+            Self::Float(_) => unreachable!("a score entry read as a member"),
+        }
+    }
+
+    /// The entry as a score.
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "only exact integers are stored as ints"
+    )]
+    pub(crate) fn float(self) -> f64 {
+        match self {
+            Self::Int(i) => i as f64,
+            Self::Float(f) => f,
+            Self::Bytes(_) => unreachable!("a member entry read as a score"),
+        }
+    }
+}
+
+/// A member to look for, parsed once: canonical integers match integer entries only.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Needle<'a> {
+    bytes: &'a [u8],
+    int: Option<i64>,
+}
+
+impl<'a> Needle<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            int: num::canonical_i64(bytes),
+        }
+    }
+
+    fn matches(&self, r: Raw<'_>) -> bool {
+        match (r, self.int) {
+            (Raw::Int(i), Some(j)) => i == j,
+            (Raw::Bytes(b), None) => b == self.bytes,
+            _ => false,
+        }
+    }
+}
+
+fn varint_len(mut n: usize) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+fn put_varint(out: &mut [u8], mut n: usize) -> usize {
+    let mut i = 0;
+    while n >= 0x80 {
+        out[i] = (n as u8) | 0x80;
+        n >>= 7;
+        i += 1;
+    }
+    out[i] = n as u8;
+    i + 1
+}
+
+/// A LEB128 value at the start of `b`, and its length.
+fn read_varint(b: &[u8]) -> (usize, usize) {
+    let (mut n, mut shift, mut i) = (0usize, 0, 0);
+    loop {
+        let byte = b[i];
+        n |= usize::from(byte & 0x7f) << shift;
+        i += 1;
+        if byte < 0x80 {
+            return (n, i);
+        }
+        shift += 7;
+    }
+}
+
+/// Bytes an integer's payload takes.
+const fn int_width(i: i64) -> usize {
+    if i >= i8::MIN as i64 && i <= i8::MAX as i64 {
+        1
+    } else if i >= i16::MIN as i64 && i <= i16::MAX as i64 {
+        2
+    } else if i >= -(1 << 23) && i < (1 << 23) {
+        3
+    } else if i >= i32::MIN as i64 && i <= i32::MAX as i64 {
+        4
+    } else {
+        8
+    }
+}
+
+/// An entry encoded: its header (tag, length or integer) and the bytes after it.
+struct Encoded<'a> {
+    head: [u8; 11],
+    head_len: usize,
+    tail: &'a [u8],
+}
+
+impl<'a> Encoded<'a> {
+    fn of(p: Put<'a>) -> Self {
+        let mut head = [0u8; 11];
+        let (head_len, tail): (usize, &[u8]) = match p {
+            Put::Float(f) => {
+                head[0] = FLOAT;
+                head[1..9].copy_from_slice(&f.to_le_bytes());
+                (9, &[])
+            }
+            Put::Bytes(b) => match num::canonical_i64(b) {
+                Some(i) => {
+                    let w = int_width(i);
+                    head[0] = INT + [0, 0, 1, 2, 3, 0, 0, 0, 4][w];
+                    head[1..=w].copy_from_slice(&i.to_le_bytes()[..w]);
+                    (1 + w, &[])
+                }
+                None if b.len() <= SHORT_MAX => {
+                    head[0] = b.len() as u8;
+                    (1, b)
+                }
+                None => {
+                    head[0] = LONG;
+                    (1 + put_varint(&mut head[1..], b.len()), b)
+                }
+            },
+        };
+        Self {
+            head,
+            head_len,
+            tail,
+        }
+    }
+
+    const fn len(&self) -> usize {
+        self.head_len + self.tail.len()
+    }
+
+    fn write(&self, out: &mut [u8]) {
+        out[..self.head_len].copy_from_slice(&self.head[..self.head_len]);
+        out[self.head_len..self.len()].copy_from_slice(self.tail);
+    }
+}
+
+/// Bytes `p` takes as an entry.
+pub(crate) fn entry_len(p: Put<'_>) -> usize {
+    Encoded::of(p).len()
+}
+
+/// Entries back to back in one exact-size buffer, with their count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Packed(Box<[u8]>);
+
+impl Packed {
+    pub(crate) fn new() -> Self {
+        Self(Box::default())
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        if self.0.is_empty() {
+            0
+        } else {
+            read_varint(&self.0).0
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Heap bytes: the buffer.
+    pub(crate) fn memory(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Offset of the first entry.
+    fn start(&self) -> usize {
+        if self.0.is_empty() {
+            0
+        } else {
+            read_varint(&self.0).1
+        }
+    }
+
+    /// The entry at byte offset `at` and the offset after it.
+    pub(crate) fn raw_at(&self, at: usize) -> (Raw<'_>, usize) {
+        let b = &self.0;
+        let tag = b[at];
+        if usize::from(tag) <= SHORT_MAX {
+            let end = at + 1 + usize::from(tag);
+            return (Raw::Bytes(&b[at + 1..end]), end);
+        }
+        match tag {
+            FLOAT => {
+                let mut f = [0u8; 8];
+                f.copy_from_slice(&b[at + 1..at + 9]);
+                (Raw::Float(f64::from_le_bytes(f)), at + 9)
+            }
+            LONG => {
+                let (n, l) = read_varint(&b[at + 1..]);
+                let from = at + 1 + l;
+                (Raw::Bytes(&b[from..from + n]), from + n)
+            }
+            _ => {
+                let w = [1, 2, 3, 4, 8][usize::from(tag - INT)];
+                let mut v = [0u8; 8];
+                v[..w].copy_from_slice(&b[at + 1..=at + w]);
+                if b[at + w] & 0x80 != 0 {
+                    v[w..].fill(0xff);
+                }
+                (Raw::Int(i64::from_le_bytes(v)), at + 1 + w)
+            }
+        }
+    }
+
+    /// Entries with their byte offsets, first to last.
+    pub(crate) fn raw(&self) -> Entries<'_> {
+        Entries {
+            p: self,
+            at: self.start(),
+            left: self.len(),
+        }
+    }
+
+    /// Entries as members, first to last.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> + Clone {
+        self.raw().map(|(_, r)| r.elem())
+    }
+
+    /// The entry at index `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<Raw<'_>> {
+        self.raw().nth(i).map(|(_, r)| r)
+    }
+
+    /// The byte offset of entry `i` (or the end for `i == len`).
+    pub(crate) fn offset(&self, i: usize) -> usize {
+        let mut it = self.raw();
+        for _ in 0..i {
+            it.next();
+        }
+        it.at
+    }
+
+    /// The first of every `stride`-th entry (0, stride, 2 stride, ...) equal to `m`: its index
+    /// and byte offset.
+    pub(crate) fn find(&self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
+        let mut it = self.raw();
+        let mut i = 0;
+        while let Some((at, r)) = it.next() {
+            if m.matches(r) {
+                return Some((i, at));
+            }
+            for _ in 1..stride {
+                it.next();
+            }
+            i += stride;
+        }
+        None
+    }
+
+    /// Replaces the `remove` entries from byte offset `at` with `puts` (as a listpack's
+    /// `lpInsert`/`lpDelete`: one move of the tail and one reallocation).
+    pub(crate) fn splice(&mut self, at: usize, remove: usize, puts: &[Put<'_>]) {
+        let count = self.len();
+        let old_head = self.start();
+        let start = old_head.max(at);
+        let mut end = start;
+        for _ in 0..remove {
+            end = self.raw_at(end).1;
+        }
+        let new_count = count - remove + puts.len();
+        if new_count == 0 {
+            self.0 = Box::default();
+            return;
+        }
+        let ins: usize = puts.iter().map(|p| entry_len(*p)).sum();
+        let total = self.0.len() - old_head + varint_len(new_count) - (end - start) + ins;
+        let mut v = Vec::with_capacity(total);
+        let mut head = [0u8; 10];
+        let n = put_varint(&mut head, new_count);
+        v.extend_from_slice(&head[..n]);
+        v.extend_from_slice(&self.0[old_head..start]);
+        let mut w = v.len();
+        v.resize(w + ins, 0);
+        for p in puts {
+            let e = Encoded::of(*p);
+            e.write(&mut v[w..]);
+            w += e.len();
+        }
+        v.extend_from_slice(&self.0[end..]);
+        debug_assert_eq!(v.len(), total);
+        self.0 = v.into_boxed_slice();
+    }
+
+    /// Appends `puts`.
+    pub(crate) fn push(&mut self, puts: &[Put<'_>]) {
+        self.splice(self.0.len(), 0, puts);
+    }
+
+    /// The `left` entries from byte offset `at` on.
+    pub(crate) fn entries_at(&self, at: usize, left: usize) -> Entries<'_> {
+        Entries { p: self, at, left }
+    }
+}
+
+/// Entries with their byte offsets, from [`Packed::raw`].
+#[derive(Clone, Debug)]
+pub(crate) struct Entries<'a> {
+    p: &'a Packed,
+    at: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (usize, Raw<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let at = self.at;
+        let (r, next) = self.p.raw_at(at);
+        self.at = next;
+        Some((at, r))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
+
+#[cfg(test)]
+mod tests;
