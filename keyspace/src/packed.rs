@@ -55,6 +55,7 @@ impl Elem<'_> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Put<'a> {
     Bytes(&'a [u8]),
+    Int(i64),
     Float(f64),
 }
 
@@ -179,13 +180,9 @@ impl<'a> Encoded<'a> {
                 head[1..9].copy_from_slice(&f.to_le_bytes());
                 (9, &[])
             }
+            Put::Int(i) => Self::int(&mut head, i),
             Put::Bytes(b) => match num::canonical_i64(b) {
-                Some(i) => {
-                    let w = int_width(i);
-                    head[0] = INT + [0, 0, 1, 2, 3, 0, 0, 0, 4][w];
-                    head[1..=w].copy_from_slice(&i.to_le_bytes()[..w]);
-                    (1 + w, &[])
-                }
+                Some(i) => Self::int(&mut head, i),
                 None if b.len() <= SHORT_MAX => {
                     head[0] = b.len() as u8;
                     (1, b)
@@ -201,6 +198,14 @@ impl<'a> Encoded<'a> {
             head_len,
             tail,
         }
+    }
+
+    /// Writes integer `i`'s header; its length and no tail.
+    fn int(head: &mut [u8; 11], i: i64) -> (usize, &'static [u8]) {
+        let w = int_width(i);
+        head[0] = INT + [0, 0, 1, 2, 3, 0, 0, 0, 4][w];
+        head[1..=w].copy_from_slice(&i.to_le_bytes()[..w]);
+        (1 + w, &[])
     }
 
     const fn len(&self) -> usize {

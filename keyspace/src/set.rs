@@ -7,9 +7,11 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use crate::counted::Counted;
 use crate::hashed::Hashed;
+use crate::intset::IntSet;
 use crate::num;
+pub(crate) use crate::packed::Elem;
+use crate::packed::{Needle, Packed, Put};
 
 /// `set-max-intset-entries`, `set-max-listpack-entries`, `set-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
@@ -26,36 +28,15 @@ impl SetLimits {
     }
 }
 
-/// A member as stored: an integer of an intset, or bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Elem<'a> {
-    Int(i64),
-    Bytes(&'a [u8]),
-}
-
-impl Elem<'_> {
-    /// Calls `f` with the member's bytes.
-    pub(crate) fn with<R>(self, f: impl FnOnce(&[u8]) -> R) -> R {
-        match self {
-            Self::Int(i) => f(num::format_i64(i).as_bytes()),
-            Self::Bytes(b) => f(b),
-        }
-    }
-
-    pub(crate) fn to_boxed(self) -> Box<[u8]> {
-        self.with(|b| b.into())
-    }
-}
-
 /// A set value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Set {
     /// Sorted integers.
-    Ints(Vec<i64>),
-    /// Members in insertion order.
-    Pack(Counted<Box<[u8]>>),
+    Ints(IntSet),
+    /// Members in insertion order, packed.
+    Pack(Packed),
     /// Large or long members.
-    Table(Hashed<()>),
+    Table(Box<Hashed<()>>),
 }
 
 impl Default for Set {
@@ -66,16 +47,16 @@ impl Default for Set {
 
 impl Set {
     /// An empty intset.
-    pub(crate) const fn new() -> Self {
-        Self::Ints(Vec::new())
+    pub(crate) fn new() -> Self {
+        Self::Ints(IntSet::new())
     }
 
     /// An empty set to collect SINTERSTORE's result in: an intset if `first` is one, else a
     /// listpack (as Valkey's `sinterGenericCommand` starts its destination).
-    pub(crate) const fn empty_like(first: &Self) -> Self {
+    pub(crate) fn empty_like(first: &Self) -> Self {
         match first {
-            Self::Ints(_) => Self::Ints(Vec::new()),
-            _ => Self::Pack(Counted::new()),
+            Self::Ints(_) => Self::Ints(IntSet::new()),
+            _ => Self::Pack(Packed::new()),
         }
     }
 
@@ -83,11 +64,11 @@ impl Set {
     /// first of which is `first`.
     pub(crate) fn create(first: &[u8], hint: usize, limits: SetLimits, seed: u64) -> Self {
         if num::canonical_i64(first).is_some() && hint <= limits.intset_max() {
-            Self::Ints(Vec::new())
+            Self::Ints(IntSet::new())
         } else if hint <= limits.entries {
-            Self::Pack(Counted::new())
+            Self::Pack(Packed::new())
         } else {
-            Self::Table(Hashed::new(seed))
+            Self::Table(Box::new(Hashed::new(seed)))
         }
     }
 
@@ -108,7 +89,7 @@ impl Set {
         for e in self.iter() {
             e.with(|b| t.insert(b, ()));
         }
-        *self = Self::Table(t);
+        *self = Self::Table(Box::new(t));
     }
 
     /// Valkey's `maybeConvertToIntset`, for a result known to hold only integers.
@@ -119,7 +100,7 @@ impl Set {
         let ints: Option<Vec<i64>> = self.iter().map(|e| e.with(num::canonical_i64)).collect();
         if let Some(mut v) = ints {
             v.sort_unstable();
-            *self = Self::Ints(v);
+            *self = Self::Ints(IntSet::from_sorted(&v));
         }
     }
 
@@ -141,16 +122,16 @@ impl Set {
 
     pub(crate) fn memory(&self) -> usize {
         match self {
-            Self::Ints(v) => v.capacity() * 8,
-            Self::Pack(v) => v.memory(),
+            Self::Ints(s) => s.memory(),
+            Self::Pack(p) => p.memory(),
             Self::Table(t) => t.memory(),
         }
     }
 
     pub(crate) fn contains(&self, m: &[u8]) -> bool {
         match self {
-            Self::Ints(v) => num::canonical_i64(m).is_some_and(|i| v.binary_search(&i).is_ok()),
-            Self::Pack(v) => v.iter().any(|b| **b == *m),
+            Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.contains(i)),
+            Self::Pack(p) => p.find(Needle::new(m), 1).is_some(),
             Self::Table(t) => t.get(m).is_some(),
         }
     }
@@ -159,40 +140,41 @@ impl Set {
     pub(crate) fn add(&mut self, m: &[u8], limits: SetLimits, seed: u64) -> bool {
         match self {
             Self::Table(t) => t.insert(m, ()).is_none(),
-            Self::Pack(v) => {
-                if v.iter().any(|b| **b == *m) {
+            Self::Pack(p) => {
+                if p.find(Needle::new(m), 1).is_some() {
                     return false;
                 }
-                if v.len() < limits.entries && m.len() <= limits.value {
-                    v.push(m.into());
+                if p.len() < limits.entries && m.len() <= limits.value {
+                    p.push(&[Put::Bytes(m)]);
                 } else {
                     self.make_table(seed);
                     self.add(m, limits, seed);
                 }
                 true
             }
-            Self::Ints(v) => {
+            Self::Ints(s) => {
                 if let Some(i) = num::canonical_i64(m) {
-                    let Err(at) = v.binary_search(&i) else {
+                    if !s.insert(i) {
                         return false;
-                    };
-                    v.insert(at, i);
-                    if v.len() > limits.intset_max() {
+                    }
+                    if s.len() > limits.intset_max() {
                         self.make_table(seed);
                     }
                     return true;
                 }
-                let digits =
-                    |i: Option<&i64>| i.map_or(0, |i| num::format_i64(*i).as_bytes().len());
-                let maxelelen = digits(v.first()).max(digits(v.last()));
-                if v.len() < limits.entries && m.len() <= limits.value && maxelelen <= limits.value
-                {
-                    let mut p: Vec<Box<[u8]>> = v
-                        .iter()
-                        .map(|i| num::format_i64(*i).as_bytes().into())
-                        .collect();
-                    p.push(m.into());
-                    *self = Self::Pack(p.into());
+                let n = s.len();
+                let digits = |i: i64| num::format_i64(i).as_bytes().len();
+                let maxelelen = if n == 0 {
+                    0
+                } else {
+                    digits(s.get(0)).max(digits(s.get(n - 1)))
+                };
+                if n < limits.entries && m.len() <= limits.value && maxelelen <= limits.value {
+                    let mut puts: Vec<Put<'_>> = s.iter().map(Put::Int).collect();
+                    puts.push(Put::Bytes(m));
+                    let mut p = Packed::new();
+                    p.push(&puts);
+                    *self = Self::Pack(p);
                 } else {
                     self.make_table(seed);
                     self.add(m, limits, seed);
@@ -205,16 +187,10 @@ impl Set {
     /// Removes `m`; whether it was a member.
     pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
         match self {
-            Self::Ints(v) => match num::canonical_i64(m).map(|i| v.binary_search(&i)) {
-                Some(Ok(at)) => {
-                    v.remove(at);
-                    true
-                }
-                _ => false,
-            },
-            Self::Pack(v) => match v.iter().position(|b| **b == *m) {
-                Some(at) => {
-                    v.remove(at);
+            Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.remove(i)),
+            Self::Pack(p) => match p.find(Needle::new(m), 1) {
+                Some((_, at)) => {
+                    p.splice(at, 1, &[]);
                     true
                 }
                 None => false,
@@ -225,8 +201,8 @@ impl Set {
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> {
         let (ints, pack, table) = match self {
-            Self::Ints(v) => (Some(v.iter().map(|i| Elem::Int(*i))), None, None),
-            Self::Pack(v) => (None, Some(v.iter().map(|b| Elem::Bytes(b))), None),
+            Self::Ints(s) => (Some(s.iter().map(Elem::Int)), None, None),
+            Self::Pack(p) => (None, Some(p.iter()), None),
             Self::Table(t) => (None, None, Some(t.iter().map(|(b, ())| Elem::Bytes(b)))),
         };
         ints.into_iter()
@@ -238,8 +214,8 @@ impl Set {
     /// The member at position `at` in [`Self::iter`]'s order.
     pub(crate) fn nth(&self, at: usize) -> Option<Elem<'_>> {
         match self {
-            Self::Ints(v) => v.get(at).map(|i| Elem::Int(*i)),
-            Self::Pack(v) => v.get(at).map(|b| Elem::Bytes(b)),
+            Self::Ints(s) => (at < s.len()).then(|| Elem::Int(s.get(at))),
+            Self::Pack(p) => p.get(at).map(|r| r.elem()),
             Self::Table(t) => t.nth(at).map(|(b, ())| Elem::Bytes(b)),
         }
     }

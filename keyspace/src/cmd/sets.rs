@@ -227,10 +227,7 @@ fn spop_inner(
             for (at, e) in s.iter().enumerate() {
                 if want.peek() == Some(&at) {
                     want.next();
-                    let n = new.get_or_insert_with(|| match e {
-                        crate::set::Elem::Int(_) => Set::new(),
-                        crate::set::Elem::Bytes(_) => Set::Pack(crate::counted::Counted::new()),
-                    });
+                    let n = new.get_or_insert_with(|| Set::empty_like(s));
                     e.with(|b| n.add(b, lim, seed));
                 }
             }
