@@ -7,6 +7,7 @@
 //! tag 0xC0..=0xC4  a canonical integer in 1, 2, 3, 4 or 8 bytes (little-endian, sign-extended)
 //! tag 0xC5         an f64 in 8 bytes (sorted-set scores that are not integers)
 //! tag 0xC6         a LEB128 length, then that many bytes
+//! tag 0xC7         an f64 that is exactly an f32, in 4 bytes
 //! ```
 //!
 //! A listpack entry costs its encoding header, its data and a 1..5-byte back-length; these
@@ -24,6 +25,7 @@ const SHORT_MAX: usize = 0xBF;
 const INT: u8 = 0xC0;
 const FLOAT: u8 = 0xC5;
 const LONG: u8 = 0xC6;
+const FLOAT32: u8 = 0xC7;
 
 /// An entry as stored: an integer, or bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +56,10 @@ impl Elem<'_> {
 /// What to store at a position: bytes (an integer if canonical) or a float.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Put<'a> {
+    /// Bytes, stored as an integer when canonical.
     Bytes(&'a [u8]),
+    /// Bytes, stored as bytes whatever they hold (sorted-set members, read back as slices).
+    Str(&'a [u8]),
     Int(i64),
     Float(f64),
 }
@@ -104,6 +109,11 @@ impl<'a> Needle<'a> {
             bytes,
             int: num::canonical_i64(bytes),
         }
+    }
+
+    /// Matches entries stored with [`Put::Str`].
+    pub(crate) const fn str(bytes: &'a [u8]) -> Self {
+        Self { bytes, int: None }
     }
 
     fn matches(&self, r: Raw<'_>) -> bool {
@@ -175,10 +185,24 @@ impl<'a> Encoded<'a> {
     fn of(p: Put<'a>) -> Self {
         let mut head = [0u8; 11];
         let (head_len, tail): (usize, &[u8]) = match p {
+            #[expect(clippy::cast_possible_truncation, reason = "kept only when exact")]
+            Put::Float(f) if f64::from(f as f32).to_bits() == f.to_bits() => {
+                head[0] = FLOAT32;
+                head[1..5].copy_from_slice(&(f as f32).to_le_bytes());
+                (5, &[])
+            }
             Put::Float(f) => {
                 head[0] = FLOAT;
                 head[1..9].copy_from_slice(&f.to_le_bytes());
                 (9, &[])
+            }
+            Put::Str(b) if b.len() <= SHORT_MAX => {
+                head[0] = b.len() as u8;
+                (1, b)
+            }
+            Put::Str(b) => {
+                head[0] = LONG;
+                (1 + put_varint(&mut head[1..], b.len()), b)
             }
             Put::Int(i) => Self::int(&mut head, i),
             Put::Bytes(b) => match num::canonical_i64(b) {
@@ -241,6 +265,7 @@ impl Packed {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -272,6 +297,11 @@ impl Packed {
                 let mut f = [0u8; 8];
                 f.copy_from_slice(&b[at + 1..at + 9]);
                 (Raw::Float(f64::from_le_bytes(f)), at + 9)
+            }
+            FLOAT32 => {
+                let mut f = [0u8; 4];
+                f.copy_from_slice(&b[at + 1..at + 5]);
+                (Raw::Float(f64::from(f32::from_le_bytes(f))), at + 5)
             }
             LONG => {
                 let (n, l) = read_varint(&b[at + 1..]);
@@ -310,6 +340,7 @@ impl Packed {
     }
 
     /// The byte offset of entry `i` (or the end for `i == len`).
+    #[cfg(test)]
     pub(crate) fn offset(&self, i: usize) -> usize {
         let mut it = self.raw();
         for _ in 0..i {
@@ -372,11 +403,6 @@ impl Packed {
     /// Appends `puts`.
     pub(crate) fn push(&mut self, puts: &[Put<'_>]) {
         self.splice(self.0.len(), 0, puts);
-    }
-
-    /// The `left` entries from byte offset `at` on.
-    pub(crate) fn entries_at(&self, at: usize, left: usize) -> Entries<'_> {
-        Entries { p: self, at, left }
     }
 }
 

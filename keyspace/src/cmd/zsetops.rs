@@ -269,9 +269,9 @@ fn store_form(
                 cx.events.change(cx.db, dst, ChangeKind::Del);
             }
         } else {
-            let (lim, seed) = limits(cx);
+            let lim = limits(cx);
             let max_len = result.keys().map(|m| m.len()).max().unwrap_or(0);
-            let mut z = ZSet::create(n, max_len, lim, seed);
+            let mut z = ZSet::create(n, max_len, lim);
             for (m, s) in &result {
                 z.insert(m, *s, lim);
             }
