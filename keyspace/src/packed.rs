@@ -34,6 +34,15 @@ pub(crate) enum Elem<'a> {
     Bytes(&'a [u8]),
 }
 
+impl PartialEq<&[u8]> for Elem<'_> {
+    fn eq(&self, b: &&[u8]) -> bool {
+        match self {
+            Self::Int(i) => num::canonical_i64(b) == Some(*i),
+            Self::Bytes(x) => x == b,
+        }
+    }
+}
+
 impl Elem<'_> {
     /// Calls `f` with the entry's bytes (an integer formatted on the stack).
     pub(crate) fn with<R>(self, f: impl FnOnce(&[u8]) -> R) -> R {
@@ -340,7 +349,6 @@ impl Packed {
     }
 
     /// The byte offset of entry `i` (or the end for `i == len`).
-    #[cfg(test)]
     pub(crate) fn offset(&self, i: usize) -> usize {
         let mut it = self.raw();
         for _ in 0..i {

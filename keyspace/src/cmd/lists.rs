@@ -171,11 +171,11 @@ fn reply_range(l: &List, start: usize, end: usize, reverse: bool, out: &mut dyn 
     let range = l.iter().skip(start).take(end + 1 - start);
     if reverse {
         for e in range.rev() {
-            out.bulk(e);
+            e.with(|b| out.bulk(b));
         }
     } else {
         for e in range {
-            out.bulk(e);
+            e.with(|b| out.bulk(b));
         }
     }
 }
@@ -321,7 +321,7 @@ pub(super) fn lindex(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
         let index = int_arg(args[2])?;
         let l = list(cx, i);
         match position(index, l.len()).and_then(|p| l.get(p)) {
-            Some(e) => out.bulk(e),
+            Some(e) => e.with(|b| out.bulk(b)),
             None => out.null(),
         }
         Ok(())
