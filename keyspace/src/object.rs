@@ -1,5 +1,6 @@
 //! Collection values, kept outside the entries in a per-database store of numbered objects.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::entry::Kind;
@@ -20,7 +21,7 @@ pub(crate) enum Object {
     /// A sorted set.
     ZSet(ZSet),
     /// A module data type's value.
-    Module(ModuleValue),
+    Module(Box<ModuleValue>),
 }
 
 /// A module data type's value. The host owns what `handle` stands for; the keyspace keeps it
@@ -133,7 +134,7 @@ impl Objects {
     /// Drops `o`, keeping a module value for the host to free.
     pub(crate) fn drop_object(&mut self, o: Object) {
         if let Object::Module(m) = o {
-            self.dropped.push(m);
+            self.dropped.push(*m);
         }
     }
 
@@ -148,10 +149,20 @@ impl Objects {
         let mut dropped = core::mem::take(&mut self.dropped);
         for o in self.slots.drain(..).flatten() {
             if let Object::Module(m) = o {
-                dropped.push(m);
+                dropped.push(*m);
             }
         }
         *self = Self::default();
         self.dropped = dropped;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_collection_costs_its_store_slot_and_its_buffers_only() {
+        assert_eq!(size_of::<Option<Object>>(), 24);
     }
 }

@@ -24,7 +24,13 @@ impl Keyspace {
         if let Some(i) = existing {
             self.delete(db, i, h);
         }
-        self.insert_object(db, h, key, Object::Module(value), now);
+        self.insert_object(
+            db,
+            h,
+            key,
+            Object::Module(alloc::boxed::Box::new(value)),
+            now,
+        );
         events.change(db, key, ChangeKind::ModuleWrite);
     }
 
