@@ -244,7 +244,7 @@ fn main() {
         let ours = (net_bytes(n, s.cmd, &s.args) - strings) as f64 / n as f64;
         let valkey = 16 + s.valkey_payload;
         println!(
-            "{:<34} {:>9.1} {:>9} {:>6.2}",
+            "{:<34} {:>9.1} {:>9} {:>7.3}",
             s.name,
             ours,
             valkey,

@@ -5,7 +5,7 @@
 use alloc::boxed::Box;
 
 use crate::hashed::Hashed;
-use crate::packed::{Elem, Needle, Packed, Put};
+use crate::packed::{Elem, Needle, Packed, PackedRef, Put, tag};
 
 /// `hash-max-listpack-entries` and `hash-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
@@ -14,39 +14,122 @@ pub(crate) struct HashLimits {
     pub(crate) value: usize,
 }
 
+type Table = Hashed<Box<[u8]>>;
+
 /// A hash value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Hash {
     /// Small: field, value, field, value... in insertion order, packed.
     Pack(Packed),
     /// Large.
-    Table(Box<Hashed<Box<[u8]>>>),
+    Table(Box<Table>),
 }
 
-impl Hash {
-    pub(crate) fn new() -> Self {
-        Self::Pack(Packed::new())
-    }
+/// A hash, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HashRef<'a> {
+    Pack(PackedRef<'a>),
+    Table(&'a Table),
+}
 
-    pub(crate) fn len(&self) -> usize {
+impl<'a> HashRef<'a> {
+    pub(crate) fn len(self) -> usize {
         match self {
             Self::Pack(p) => p.len() / 2,
             Self::Table(t) => t.len(),
         }
     }
 
-    pub(crate) fn encoding(&self) -> &'static str {
+    pub(crate) const fn encoding(self) -> &'static str {
         match self {
             Self::Pack(_) => "listpack",
             Self::Table(_) => "hashtable",
         }
     }
 
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) fn memory(self) -> usize {
         match self {
             Self::Pack(p) => p.memory(),
             Self::Table(t) => t.memory(),
         }
+    }
+
+    pub(crate) fn get(self, field: &[u8]) -> Option<Elem<'a>> {
+        match self {
+            Self::Pack(p) => {
+                let (_, at) = p.find(Needle::new(field), 2)?;
+                Some(p.raw_at(p.raw_at(at).1).0.elem())
+            }
+            Self::Table(t) => t.get(field).map(|x| Elem::Bytes(x)),
+        }
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = (Elem<'a>, Elem<'a>)> {
+        let (pack, table) = match self {
+            Self::Pack(p) => (Some(Pairs(p.iter())), None),
+            Self::Table(t) => (
+                None,
+                Some(t.iter().map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x)))),
+            ),
+        };
+        pack.into_iter()
+            .flatten()
+            .chain(table.into_iter().flatten())
+    }
+
+    /// The field at position `at` in [`Self::iter`]'s order, with its value.
+    pub(crate) fn nth(self, at: usize) -> Option<(Elem<'a>, Elem<'a>)> {
+        match self {
+            Self::Pack(p) => Pairs(p.iter()).nth(at),
+            Self::Table(t) => t.nth(at).map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x))),
+        }
+    }
+
+    /// A field picked with the random number `r`: each is equally likely when `r` is uniform.
+    pub(crate) fn random(self, r: u64) -> Option<(Elem<'a>, Elem<'a>)> {
+        match self.len() as u64 {
+            0 => None,
+            n => self.nth((r % n) as usize),
+        }
+    }
+
+    /// HSCAN's walk: everything at once for a listpack, else a step of the table.
+    pub(crate) fn scan(
+        self,
+        cursor: u64,
+        count: usize,
+        mut f: impl FnMut(Elem<'a>, Elem<'a>),
+    ) -> u64 {
+        match self {
+            Self::Pack(p) => {
+                for (k, x) in Pairs(p.iter()) {
+                    f(k, x);
+                }
+                0
+            }
+            Self::Table(t) => t.scan(cursor, count, |k, x| f(Elem::Bytes(k), Elem::Bytes(x))),
+        }
+    }
+}
+
+impl Hash {
+    pub(crate) fn new() -> Self {
+        Self::Pack(Packed::new(tag::HASH))
+    }
+
+    pub(crate) fn view(&self) -> HashRef<'_> {
+        match self {
+            Self::Pack(p) => HashRef::Pack(p.view()),
+            Self::Table(t) => HashRef::Table(t),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
+    pub(crate) fn get(&self, field: &[u8]) -> Option<Elem<'_>> {
+        self.view().get(field)
     }
 
     /// Converts to `hashtable` (Valkey's `hashTypeConvert`).
@@ -70,16 +153,6 @@ impl Hash {
         }
     }
 
-    pub(crate) fn get(&self, field: &[u8]) -> Option<Elem<'_>> {
-        match self {
-            Self::Pack(p) => {
-                let (_, at) = p.find(Needle::new(field), 2)?;
-                Some(p.raw_at(p.raw_at(at).1).0.elem())
-            }
-            Self::Table(t) => t.get(field).map(|x| Elem::Bytes(x)),
-        }
-    }
-
     /// Sets `field`; whether it is new (`hashTypeSet`).
     pub(crate) fn set(
         &mut self,
@@ -94,9 +167,9 @@ impl Hash {
             self.convert(seed);
         }
         let new = match self {
-            Self::Pack(p) => match p.find(Needle::new(field), 2) {
+            Self::Pack(p) => match p.view().find(Needle::new(field), 2) {
                 Some((_, at)) => {
-                    p.splice(p.raw_at(at).1, 1, &[Put::Bytes(value)]);
+                    p.splice(p.view().raw_at(at).1, 1, &[Put::Bytes(value)]);
                     false
                 }
                 None => {
@@ -115,7 +188,7 @@ impl Hash {
     /// Removes `field`; whether it was there.
     pub(crate) fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Self::Pack(p) => match p.find(Needle::new(field), 2) {
+            Self::Pack(p) => match p.view().find(Needle::new(field), 2) {
                 Some((_, at)) => {
                     p.splice(at, 2, &[]);
                     true
@@ -123,53 +196,6 @@ impl Hash {
                 None => false,
             },
             Self::Table(t) => t.remove(field).is_some(),
-        }
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Elem<'_>, Elem<'_>)> {
-        let (pack, table) = match self {
-            Self::Pack(p) => (Some(Pairs(p.iter())), None),
-            Self::Table(t) => (
-                None,
-                Some(t.iter().map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x)))),
-            ),
-        };
-        pack.into_iter()
-            .flatten()
-            .chain(table.into_iter().flatten())
-    }
-
-    /// The field at position `at` in [`Self::iter`]'s order, with its value.
-    pub(crate) fn nth(&self, at: usize) -> Option<(Elem<'_>, Elem<'_>)> {
-        match self {
-            Self::Pack(p) => Pairs(p.iter()).nth(at),
-            Self::Table(t) => t.nth(at).map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x))),
-        }
-    }
-
-    /// A field picked with the random number `r`: each is equally likely when `r` is uniform.
-    pub(crate) fn random(&self, r: u64) -> Option<(Elem<'_>, Elem<'_>)> {
-        match self.len() as u64 {
-            0 => None,
-            n => self.nth((r % n) as usize),
-        }
-    }
-
-    /// HSCAN's walk: everything at once for a listpack, else a step of the table.
-    pub(crate) fn scan<'a>(
-        &'a self,
-        cursor: u64,
-        count: usize,
-        mut f: impl FnMut(Elem<'a>, Elem<'a>),
-    ) -> u64 {
-        match self {
-            Self::Pack(p) => {
-                for (k, x) in Pairs(p.iter()) {
-                    f(k, x);
-                }
-                0
-            }
-            Self::Table(t) => t.scan(cursor, count, |k, x| f(Elem::Bytes(k), Elem::Bytes(x))),
         }
     }
 }

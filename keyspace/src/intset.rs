@@ -3,15 +3,21 @@
 //! and never narrows it).
 //!
 //! ```text
-//! [width: u8][member: width bytes, little-endian]*    (an empty set is an empty buffer)
+//! [type: tag::INTSET][width: u8][member: width bytes, little-endian]*    (no width while empty)
 //! ```
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use crate::packed::tag;
+
 /// Sorted integers, width-packed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct IntSet(Box<[u8]>);
+
+/// An intset, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IntSetRef<'a>(&'a [u8]);
 
 /// The width Valkey's `_intsetValueEncoding` gives `v`.
 const fn width_of(v: i64) -> usize {
@@ -40,45 +46,42 @@ fn write(out: &mut Vec<u8>, v: i64, width: usize) {
     out.extend_from_slice(&v.to_le_bytes()[..width]);
 }
 
-impl IntSet {
-    pub(crate) fn new() -> Self {
-        Self(Box::default())
+impl<'a> IntSetRef<'a> {
+    /// A buffer [`IntSet::into_box`] gave.
+    pub(crate) const fn new(b: &'a [u8]) -> Self {
+        Self(b)
     }
 
-    /// An intset of `sorted` (ascending, distinct).
-    pub(crate) fn from_sorted(sorted: &[i64]) -> Self {
-        let Some(w) = sorted.iter().map(|v| width_of(*v)).max() else {
-            return Self::new();
-        };
-        let mut out = Vec::with_capacity(1 + sorted.len() * w);
-        out.push(w as u8);
-        for v in sorted {
-            write(&mut out, *v, w);
-        }
-        Self(out.into_boxed_slice())
+    /// An owned copy.
+    pub(crate) fn to_intset(self) -> IntSet {
+        IntSet(self.0.into())
     }
 
-    fn width(&self) -> usize {
-        self.0.first().map_or(2, |w| usize::from(*w))
+    fn width(self) -> usize {
+        self.0.get(1).map_or(2, |w| usize::from(*w))
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.0.len().saturating_sub(1) / self.width()
+    fn body(self) -> &'a [u8] {
+        self.0.get(2..).unwrap_or(&[])
+    }
+
+    pub(crate) fn len(self) -> usize {
+        self.body().len() / self.width()
     }
 
     /// Heap bytes: the buffer.
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) const fn memory(self) -> usize {
         self.0.len()
     }
 
     /// Member `i` (which exists).
-    pub(crate) fn get(&self, i: usize) -> i64 {
+    pub(crate) fn get(self, i: usize) -> i64 {
         let w = self.width();
-        read(&self.0[1 + i * w..1 + (i + 1) * w])
+        read(&self.body()[i * w..(i + 1) * w])
     }
 
     /// Where `v` is (`Ok`) or would go (`Err`).
-    fn search(&self, v: i64) -> Result<usize, usize> {
+    fn search(self, v: i64) -> Result<usize, usize> {
         if width_of(v) > self.width() {
             // Wider than every member: before them all or after them all.
             return Err(if v < 0 { 0 } else { self.len() });
@@ -95,31 +98,72 @@ impl IntSet {
         Err(lo)
     }
 
-    pub(crate) fn contains(&self, v: i64) -> bool {
+    pub(crate) fn contains(self, v: i64) -> bool {
         self.search(v).is_ok()
+    }
+
+    /// Members in ascending order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = i64> + 'a {
+        self.body().chunks_exact(self.width()).map(read)
+    }
+}
+
+impl IntSet {
+    pub(crate) fn new() -> Self {
+        Self(Box::new([tag::INTSET]))
+    }
+
+    /// A buffer [`Self::into_box`] gave.
+    pub(crate) const fn from_box(b: Box<[u8]>) -> Self {
+        Self(b)
+    }
+
+    /// The buffer, to keep in the store.
+    pub(crate) fn into_box(self) -> Box<[u8]> {
+        self.0
+    }
+
+    pub(crate) fn view(&self) -> IntSetRef<'_> {
+        IntSetRef(&self.0)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
+    /// An intset of `sorted` (ascending, distinct).
+    pub(crate) fn from_sorted(sorted: &[i64]) -> Self {
+        let w = sorted.iter().map(|v| width_of(*v)).max().unwrap_or(2);
+        let mut out = Vec::with_capacity(2 + sorted.len() * w);
+        out.extend_from_slice(&[tag::INTSET, w as u8]);
+        for v in sorted {
+            write(&mut out, *v, w);
+        }
+        Self(out.into_boxed_slice())
     }
 
     /// Adds `v`; whether it is new. A wider `v` upgrades every member's width.
     pub(crate) fn insert(&mut self, v: i64) -> bool {
-        let Err(at) = self.search(v) else {
+        let view = self.view();
+        let Err(at) = view.search(v) else {
             return false;
         };
-        let (old_w, n) = (self.width(), self.len());
+        let (old_w, n) = (view.width(), view.len());
         let w = old_w.max(width_of(v));
-        let mut out = Vec::with_capacity(1 + (n + 1) * w);
-        out.push(w as u8);
+        let mut out = Vec::with_capacity(2 + (n + 1) * w);
+        out.extend_from_slice(&[tag::INTSET, w as u8]);
         if w == old_w {
-            let body = self.0.get(1..).unwrap_or(&[]);
+            let body = view.body();
             out.extend_from_slice(&body[..at * w]);
             write(&mut out, v, w);
             out.extend_from_slice(&body[at * w..]);
         } else {
             for i in 0..at {
-                write(&mut out, self.get(i), w);
+                write(&mut out, view.get(i), w);
             }
             write(&mut out, v, w);
             for i in at..n {
-                write(&mut out, self.get(i), w);
+                write(&mut out, view.get(i), w);
             }
         }
         self.0 = out.into_boxed_slice();
@@ -128,25 +172,15 @@ impl IntSet {
 
     /// Removes `v`; whether it was a member.
     pub(crate) fn remove(&mut self, v: i64) -> bool {
-        let Ok(at) = self.search(v) else {
+        let Ok(at) = self.view().search(v) else {
             return false;
         };
-        if self.len() == 1 {
-            self.0 = Box::default();
-            return true;
-        }
-        let w = self.width();
+        let w = self.view().width();
         let mut out = Vec::with_capacity(self.0.len() - w);
-        out.extend_from_slice(&self.0[..1 + at * w]);
-        out.extend_from_slice(&self.0[1 + (at + 1) * w..]);
+        out.extend_from_slice(&self.0[..2 + at * w]);
+        out.extend_from_slice(&self.0[2 + (at + 1) * w..]);
         self.0 = out.into_boxed_slice();
         true
-    }
-
-    /// Members in ascending order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = i64> + '_ {
-        let w = self.width();
-        self.0.get(1..).unwrap_or(&[]).chunks_exact(w).map(read)
     }
 }
 
@@ -159,18 +193,22 @@ mod tests {
     fn the_width_grows_with_the_widest_member_and_stays() {
         let mut s = IntSet::new();
         assert!(s.insert(5) && s.insert(-3) && !s.insert(5));
-        assert_eq!(s.memory(), 1 + 2 * 2);
+        assert_eq!(s.view().memory(), 2 + 2 * 2);
         assert!(s.insert(70_000));
-        assert_eq!(s.memory(), 1 + 3 * 4);
+        assert_eq!(s.view().memory(), 2 + 3 * 4);
         assert!(s.insert(i64::MIN));
-        assert_eq!(s.memory(), 1 + 4 * 8);
+        assert_eq!(s.view().memory(), 2 + 4 * 8);
         assert!(s.remove(i64::MIN) && !s.remove(i64::MIN));
-        assert_eq!(s.memory(), 1 + 3 * 8, "Valkey's intset never narrows");
-        assert_eq!(s.iter().collect::<Vec<_>>(), [-3, 5, 70_000]);
+        assert_eq!(
+            s.view().memory(),
+            2 + 3 * 8,
+            "Valkey's intset never narrows"
+        );
+        assert_eq!(s.view().iter().collect::<Vec<_>>(), [-3, 5, 70_000]);
         for v in [-3, 5, 70_000] {
             assert!(s.remove(v));
         }
-        assert_eq!((s.len(), s.memory()), (0, 0));
+        assert_eq!((s.len(), s.view().memory()), (0, 2));
     }
 
     proptest! {
@@ -197,9 +235,9 @@ mod tests {
                         model.remove(at);
                     }
                 }
-                prop_assert_eq!(s.iter().collect::<Vec<_>>(), model.clone());
+                prop_assert_eq!(s.view().iter().collect::<Vec<_>>(), model.clone());
                 prop_assert_eq!(s.len(), model.len());
-                prop_assert!(model.iter().all(|v| s.contains(*v)));
+                prop_assert!(model.iter().all(|v| s.view().contains(*v)));
             }
         }
     }

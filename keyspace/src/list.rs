@@ -11,7 +11,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::num;
-use crate::packed::{Elem, Packed, Put, Raw};
+use crate::packed::{Elem, Packed, PackedRef, Put, Raw, tag};
 use quick::Quick;
 
 /// Listpack header (total bytes, element count) and end byte.
@@ -143,12 +143,15 @@ impl DoubleEndedIterator for Iter<'_> {
 
 impl ExactSizeIterator for Iter<'_> {}
 
-impl List {
-    pub(crate) fn new() -> Self {
-        Self::Pack(Packed::new())
-    }
+/// A list, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ListRef<'a> {
+    Pack(PackedRef<'a>),
+    Quick(&'a Quick),
+}
 
-    pub(crate) fn len(&self) -> usize {
+impl<'a> ListRef<'a> {
+    pub(crate) fn len(self) -> usize {
         match self {
             Self::Pack(p) => p.len(),
             Self::Quick(q) => q.items.len(),
@@ -156,7 +159,7 @@ impl List {
     }
 
     /// OBJECT ENCODING.
-    pub(crate) const fn encoding(&self) -> &'static str {
+    pub(crate) const fn encoding(self) -> &'static str {
         match self {
             Self::Pack(_) => "listpack",
             Self::Quick(_) => "quicklist",
@@ -164,16 +167,55 @@ impl List {
     }
 
     /// Estimated heap bytes (MEMORY USAGE, used memory).
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) fn memory(self) -> usize {
         match self {
             Self::Pack(p) => p.memory(),
             Self::Quick(q) => q.memory(),
         }
     }
 
+    pub(crate) fn get(self, i: usize) -> Option<Elem<'a>> {
+        match self {
+            Self::Pack(p) => p.get(i).map(Raw::elem),
+            Self::Quick(q) => q.items.get(i).map(|b| Elem::Bytes(b)),
+        }
+    }
+
+    pub(crate) fn iter(self) -> Iter<'a> {
+        match self {
+            Self::Pack(p) => Iter::Pack(p.iter().collect::<Vec<_>>().into_iter()),
+            Self::Quick(q) => Iter::Quick(q.items.iter()),
+        }
+    }
+}
+
+impl List {
+    pub(crate) fn new() -> Self {
+        Self::Pack(Packed::new(tag::LIST))
+    }
+
+    pub(crate) fn view(&self) -> ListRef<'_> {
+        match self {
+            Self::Pack(p) => ListRef::Pack(p.view()),
+            Self::Quick(q) => ListRef::Quick(q),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
+    pub(crate) fn iter(&self) -> Iter<'_> {
+        self.view().iter()
+    }
+
     /// What the list takes as one listpack (a walk: only when a bound cannot decide).
     fn lp_bytes(p: &Packed) -> usize {
-        LP_OVERHEAD + p.raw().map(|(_, r)| raw_listpack_len(r)).sum::<usize>()
+        LP_OVERHEAD
+            + p.view()
+                .raw()
+                .map(|(_, r)| raw_listpack_len(r))
+                .sum::<usize>()
     }
 
     /// Before adding `elements`: Valkey's `listTypeTryConversionAppend` (counts raw lengths).
@@ -212,7 +254,7 @@ impl List {
         let one_node = !exceeds(fill, q.lp_bytes, n);
         if one_node && q.lp_bytes <= size_limit / 2 && n <= count_limit / 2 {
             let puts: Vec<Put<'_>> = q.items.iter().map(|b| Put::Bytes(b)).collect();
-            let mut p = Packed::new();
+            let mut p = Packed::new(tag::LIST);
             p.push(&puts);
             *self = Self::Pack(p);
         }
@@ -235,7 +277,7 @@ impl List {
     pub(crate) fn pop_front(&mut self) -> Option<Box<[u8]>> {
         match self {
             Self::Pack(p) => {
-                let (at, r) = p.raw().next()?;
+                let (at, r) = p.view().raw().next()?;
                 let e = r.elem().to_boxed();
                 p.splice(at, 1, &[]);
                 Some(e)
@@ -247,7 +289,7 @@ impl List {
     pub(crate) fn pop_back(&mut self) -> Option<Box<[u8]>> {
         match self {
             Self::Pack(p) => {
-                let (at, r) = p.raw().last()?;
+                let (at, r) = p.view().raw().last()?;
                 let e = r.elem().to_boxed();
                 p.splice(at, 1, &[]);
                 Some(e)
@@ -256,24 +298,10 @@ impl List {
         }
     }
 
-    pub(crate) fn get(&self, i: usize) -> Option<Elem<'_>> {
-        match self {
-            Self::Pack(p) => p.get(i).map(Raw::elem),
-            Self::Quick(q) => q.items.get(i).map(|b| Elem::Bytes(b)),
-        }
-    }
-
-    pub(crate) fn iter(&self) -> Iter<'_> {
-        match self {
-            Self::Pack(p) => Iter::Pack(p.iter().collect::<Vec<_>>().into_iter()),
-            Self::Quick(q) => Iter::Quick(q.items.iter()),
-        }
-    }
-
     /// Replaces element `i` (which exists).
     pub(crate) fn set(&mut self, i: usize, e: &[u8]) {
         match self {
-            Self::Pack(p) => p.splice(p.offset(i), 1, &[Put::Bytes(e)]),
+            Self::Pack(p) => p.splice(p.view().offset(i), 1, &[Put::Bytes(e)]),
             Self::Quick(q) => q.set(i, e),
         }
     }
@@ -281,7 +309,7 @@ impl List {
     /// Inserts before position `i` (`i == len` appends).
     pub(crate) fn insert(&mut self, i: usize, e: &[u8]) {
         match self {
-            Self::Pack(p) => p.splice(p.offset(i), 0, &[Put::Bytes(e)]),
+            Self::Pack(p) => p.splice(p.view().offset(i), 0, &[Put::Bytes(e)]),
             Self::Quick(q) => q.insert(i, e),
         }
     }
@@ -289,7 +317,7 @@ impl List {
     /// Removes element `i` (which exists).
     pub(crate) fn remove(&mut self, i: usize) {
         match self {
-            Self::Pack(p) => p.splice(p.offset(i), 1, &[]),
+            Self::Pack(p) => p.splice(p.view().offset(i), 1, &[]),
             Self::Quick(q) => q.remove(i),
         }
     }
@@ -300,10 +328,10 @@ impl List {
             Self::Pack(p) => {
                 let n = p.len();
                 if end < n {
-                    p.splice(p.offset(end), n - end, &[]);
+                    p.splice(p.view().offset(end), n - end, &[]);
                 }
                 let start = start.min(p.len());
-                p.splice(p.offset(0), start, &[]);
+                p.splice(p.view().offset(0), start, &[]);
             }
             Self::Quick(q) => {
                 while q.items.len() > end {
@@ -352,19 +380,27 @@ mod tests {
             l.before_append(-2, [&big[..]].into_iter());
             l.push_back(&big);
         }
-        assert_eq!(l.encoding(), "listpack", "8 * 1003 + 7 bytes fit in 8 KiB");
+        assert_eq!(
+            l.view().encoding(),
+            "listpack",
+            "8 * 1003 + 7 bytes fit in 8 KiB"
+        );
         l.before_append(-2, [&big[..]].into_iter());
         l.push_back(&big);
-        assert_eq!(l.encoding(), "quicklist");
+        assert_eq!(l.view().encoding(), "quicklist");
         while l.len() > 5 {
             l.pop_front();
             l.after_shrink(-2);
-            assert_eq!(l.encoding(), "quicklist", "still above half the limit");
+            assert_eq!(
+                l.view().encoding(),
+                "quicklist",
+                "still above half the limit"
+            );
         }
         l.pop_front();
         l.after_shrink(-2);
         assert_eq!(
-            l.encoding(),
+            l.view().encoding(),
             "listpack",
             "4 * 1003 + 7 bytes: under half of 8 KiB"
         );
@@ -377,8 +413,8 @@ mod tests {
             l.before_append(4, [&[i][..]].into_iter());
             l.push_back(&[i]);
         }
-        assert_eq!(l.encoding(), "listpack");
+        assert_eq!(l.view().encoding(), "listpack");
         l.before_append(4, [&b"x"[..]].into_iter());
-        assert_eq!(l.encoding(), "quicklist");
+        assert_eq!(l.view().encoding(), "quicklist");
     }
 }

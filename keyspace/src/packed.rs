@@ -2,7 +2,7 @@
 //! Valkey's listpack keeps them, each at most as long as its listpack entry.
 //!
 //! ```text
-//! [count: LEB128]([tag][payload])*            (an empty collection is an empty buffer)
+//! [type][count: LEB128]([tag][payload])*    (no count while there are no entries)
 //! tag 0x00..=0xBF  bytes of that length follow
 //! tag 0xC0..=0xC4  a canonical integer in 1, 2, 3, 4 or 8 bytes (little-endian, sign-extended)
 //! tag 0xC5         an f64 in 8 bytes (sorted-set scores that are not integers)
@@ -256,46 +256,62 @@ pub(crate) fn entry_len(p: Put<'_>) -> usize {
     Encoded::of(p).len()
 }
 
-/// Entries back to back in one exact-size buffer, with their count.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a small collection's buffer holds, in its first byte: the store reads a collection's
+/// type and encoding from it.
+pub(crate) mod tag {
+    pub(crate) const LIST: u8 = 1;
+    pub(crate) const HASH: u8 = 2;
+    pub(crate) const SET: u8 = 3;
+    pub(crate) const INTSET: u8 = 4;
+    pub(crate) const ZSET: u8 = 5;
+}
+
+/// Entries back to back in one exact-size buffer: `[tag][count: LEB128][entries]`, the count
+/// left out while there are no entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Packed(Box<[u8]>);
 
-impl Packed {
-    pub(crate) fn new() -> Self {
-        Self(Box::default())
+/// A packed buffer, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PackedRef<'a>(&'a [u8]);
+
+impl<'a> PackedRef<'a> {
+    /// A buffer [`Packed::into_box`] gave.
+    pub(crate) const fn new(b: &'a [u8]) -> Self {
+        Self(b)
+    }
+
+    /// An owned copy.
+    pub(crate) fn to_packed(self) -> Packed {
+        Packed(self.0.into())
     }
 
     /// Number of entries.
-    pub(crate) fn len(&self) -> usize {
-        if self.0.is_empty() {
+    pub(crate) fn len(self) -> usize {
+        if self.0.len() <= 1 {
             0
         } else {
-            read_varint(&self.0).0
+            read_varint(&self.0[1..]).0
         }
     }
 
-    #[cfg(test)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Heap bytes: the buffer.
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) const fn memory(self) -> usize {
         self.0.len()
     }
 
-    /// Offset of the first entry.
-    fn start(&self) -> usize {
-        if self.0.is_empty() {
-            0
+    /// Offset of the first entry (the end while there is none).
+    fn start(self) -> usize {
+        if self.0.len() <= 1 {
+            self.0.len()
         } else {
-            read_varint(&self.0).1
+            1 + read_varint(&self.0[1..]).1
         }
     }
 
     /// The entry at byte offset `at` and the offset after it.
-    pub(crate) fn raw_at(&self, at: usize) -> (Raw<'_>, usize) {
-        let b = &self.0;
+    pub(crate) fn raw_at(self, at: usize) -> (Raw<'a>, usize) {
+        let b = self.0;
         let tag = b[at];
         if usize::from(tag) <= SHORT_MAX {
             let end = at + 1 + usize::from(tag);
@@ -330,7 +346,7 @@ impl Packed {
     }
 
     /// Entries with their byte offsets, first to last.
-    pub(crate) fn raw(&self) -> Entries<'_> {
+    pub(crate) fn raw(self) -> Entries<'a> {
         Entries {
             p: self,
             at: self.start(),
@@ -339,17 +355,17 @@ impl Packed {
     }
 
     /// Entries as members, first to last.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> + Clone {
+    pub(crate) fn iter(self) -> impl Iterator<Item = Elem<'a>> + Clone {
         self.raw().map(|(_, r)| r.elem())
     }
 
     /// The entry at index `i`.
-    pub(crate) fn get(&self, i: usize) -> Option<Raw<'_>> {
+    pub(crate) fn get(self, i: usize) -> Option<Raw<'a>> {
         self.raw().nth(i).map(|(_, r)| r)
     }
 
     /// The byte offset of entry `i` (or the end for `i == len`).
-    pub(crate) fn offset(&self, i: usize) -> usize {
+    pub(crate) fn offset(self, i: usize) -> usize {
         let mut it = self.raw();
         for _ in 0..i {
             it.next();
@@ -359,7 +375,7 @@ impl Packed {
 
     /// The first of every `stride`-th entry (0, stride, 2 stride, ...) equal to `m`: its index
     /// and byte offset.
-    pub(crate) fn find(&self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
+    pub(crate) fn find(self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
         let mut it = self.raw();
         let mut i = 0;
         while let Some((at, r)) = it.next() {
@@ -373,27 +389,62 @@ impl Packed {
         }
         None
     }
+}
+
+impl Packed {
+    /// An empty buffer of a collection of type `tag`.
+    pub(crate) fn new(tag: u8) -> Self {
+        Self(Box::new([tag]))
+    }
+
+    /// A buffer [`Self::into_box`] gave.
+    pub(crate) const fn from_box(b: Box<[u8]>) -> Self {
+        Self(b)
+    }
+
+    /// The buffer, to keep in the store.
+    pub(crate) fn into_box(self) -> Box<[u8]> {
+        self.0
+    }
+
+    pub(crate) fn view(&self) -> PackedRef<'_> {
+        PackedRef(&self.0)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
+    pub(crate) fn memory(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> + Clone {
+        self.view().iter()
+    }
 
     /// Replaces the `remove` entries from byte offset `at` with `puts` (as a listpack's
     /// `lpInsert`/`lpDelete`: one move of the tail and one reallocation).
     pub(crate) fn splice(&mut self, at: usize, remove: usize, puts: &[Put<'_>]) {
-        let count = self.len();
-        let old_head = self.start();
+        let view = self.view();
+        let count = view.len();
+        let old_head = view.start();
         let start = old_head.max(at);
         let mut end = start;
         for _ in 0..remove {
-            end = self.raw_at(end).1;
+            end = view.raw_at(end).1;
         }
         let new_count = count - remove + puts.len();
         if new_count == 0 {
-            self.0 = Box::default();
+            self.0 = Box::new([self.0[0]]);
             return;
         }
         let ins: usize = puts.iter().map(|p| entry_len(*p)).sum();
-        let total = self.0.len() - old_head + varint_len(new_count) - (end - start) + ins;
+        let total = self.0.len() - old_head + 1 + varint_len(new_count) - (end - start) + ins;
         let mut v = Vec::with_capacity(total);
-        let mut head = [0u8; 10];
-        let n = put_varint(&mut head, new_count);
+        let mut head = [0u8; 11];
+        head[0] = self.0[0];
+        let n = 1 + put_varint(&mut head[1..], new_count);
         v.extend_from_slice(&head[..n]);
         v.extend_from_slice(&self.0[old_head..start]);
         let mut w = v.len();
@@ -417,7 +468,7 @@ impl Packed {
 /// Entries with their byte offsets, from [`Packed::raw`].
 #[derive(Clone, Debug)]
 pub(crate) struct Entries<'a> {
-    p: &'a Packed,
+    p: PackedRef<'a>,
     at: usize,
     left: usize,
 }

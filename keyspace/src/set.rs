@@ -8,10 +8,10 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::hashed::Hashed;
-use crate::intset::IntSet;
+use crate::intset::{IntSet, IntSetRef};
 use crate::num;
 pub(crate) use crate::packed::Elem;
-use crate::packed::{Needle, Packed, Put};
+use crate::packed::{Needle, Packed, PackedRef, Put, tag};
 
 /// `set-max-intset-entries`, `set-max-listpack-entries`, `set-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
@@ -39,6 +39,88 @@ pub(crate) enum Set {
     Table(Box<Hashed<()>>),
 }
 
+/// A set, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SetRef<'a> {
+    Ints(IntSetRef<'a>),
+    Pack(PackedRef<'a>),
+    Table(&'a Hashed<()>),
+}
+
+impl<'a> SetRef<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Self::Ints(s) => s.len(),
+            Self::Pack(p) => p.len(),
+            Self::Table(t) => t.len(),
+        }
+    }
+
+    pub(crate) const fn encoding(self) -> &'static str {
+        match self {
+            Self::Ints(_) => "intset",
+            Self::Pack(_) => "listpack",
+            Self::Table(_) => "hashtable",
+        }
+    }
+
+    pub(crate) fn memory(self) -> usize {
+        match self {
+            Self::Ints(s) => s.memory(),
+            Self::Pack(p) => p.memory(),
+            Self::Table(t) => t.memory(),
+        }
+    }
+
+    pub(crate) fn contains(self, m: &[u8]) -> bool {
+        match self {
+            Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.contains(i)),
+            Self::Pack(p) => p.find(Needle::new(m), 1).is_some(),
+            Self::Table(t) => t.get(m).is_some(),
+        }
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = Elem<'a>> {
+        let (ints, pack, table) = match self {
+            Self::Ints(s) => (Some(s.iter().map(Elem::Int)), None, None),
+            Self::Pack(p) => (None, Some(p.iter()), None),
+            Self::Table(t) => (None, None, Some(t.iter().map(|(b, ())| Elem::Bytes(b)))),
+        };
+        ints.into_iter()
+            .flatten()
+            .chain(pack.into_iter().flatten())
+            .chain(table.into_iter().flatten())
+    }
+
+    /// The member at position `at` in [`Self::iter`]'s order.
+    pub(crate) fn nth(self, at: usize) -> Option<Elem<'a>> {
+        match self {
+            Self::Ints(s) => (at < s.len()).then(|| Elem::Int(s.get(at))),
+            Self::Pack(p) => p.get(at).map(|r| r.elem()),
+            Self::Table(t) => t.nth(at).map(|(b, ())| Elem::Bytes(b)),
+        }
+    }
+
+    /// A member picked with the random number `r`: each is equally likely when `r` is uniform.
+    pub(crate) fn random(self, r: u64) -> Option<Elem<'a>> {
+        match self.len() as u64 {
+            0 => None,
+            n => self.nth((r % n) as usize),
+        }
+    }
+
+    /// SSCAN's walk: everything at once for an intset or listpack, else a step of the table.
+    pub(crate) fn scan(self, cursor: u64, count: usize, mut f: impl FnMut(Elem<'a>)) -> u64 {
+        match self {
+            Self::Table(t) => t.scan(cursor, count, |b, ()| f(Elem::Bytes(b))),
+            _ => {
+                self.iter().for_each(f);
+                0
+            }
+        }
+    }
+}
+
 impl Default for Set {
     fn default() -> Self {
         Self::new()
@@ -53,10 +135,10 @@ impl Set {
 
     /// An empty set to collect SINTERSTORE's result in: an intset if `first` is one, else a
     /// listpack (as Valkey's `sinterGenericCommand` starts its destination).
-    pub(crate) fn empty_like(first: &Self) -> Self {
+    pub(crate) fn empty_like(first: SetRef<'_>) -> Self {
         match first {
-            Self::Ints(_) => Self::Ints(IntSet::new()),
-            _ => Self::Pack(Packed::new()),
+            SetRef::Ints(_) => Self::Ints(IntSet::new()),
+            _ => Self::Pack(Packed::new(tag::SET)),
         }
     }
 
@@ -66,7 +148,7 @@ impl Set {
         if num::canonical_i64(first).is_some() && hint <= limits.intset_max() {
             Self::Ints(IntSet::new())
         } else if hint <= limits.entries {
-            Self::Pack(Packed::new())
+            Self::Pack(Packed::new(tag::SET))
         } else {
             Self::Table(Box::new(Hashed::new(seed)))
         }
@@ -104,44 +186,12 @@ impl Set {
         }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Ints(v) => v.len(),
-            Self::Pack(v) => v.len(),
-            Self::Table(t) => t.len(),
-        }
-    }
-
-    pub(crate) fn encoding(&self) -> &'static str {
-        match self {
-            Self::Ints(_) => "intset",
-            Self::Pack(_) => "listpack",
-            Self::Table(_) => "hashtable",
-        }
-    }
-
-    pub(crate) fn memory(&self) -> usize {
-        match self {
-            Self::Ints(s) => s.memory(),
-            Self::Pack(p) => p.memory(),
-            Self::Table(t) => t.memory(),
-        }
-    }
-
-    pub(crate) fn contains(&self, m: &[u8]) -> bool {
-        match self {
-            Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.contains(i)),
-            Self::Pack(p) => p.find(Needle::new(m), 1).is_some(),
-            Self::Table(t) => t.get(m).is_some(),
-        }
-    }
-
     /// Adds `m`; whether it is new (Valkey's `setTypeAddAux`).
     pub(crate) fn add(&mut self, m: &[u8], limits: SetLimits, seed: u64) -> bool {
         match self {
             Self::Table(t) => t.insert(m, ()).is_none(),
             Self::Pack(p) => {
-                if p.find(Needle::new(m), 1).is_some() {
+                if p.view().find(Needle::new(m), 1).is_some() {
                     return false;
                 }
                 if p.len() < limits.entries && m.len() <= limits.value {
@@ -167,12 +217,12 @@ impl Set {
                 let maxelelen = if n == 0 {
                     0
                 } else {
-                    digits(s.get(0)).max(digits(s.get(n - 1)))
+                    digits(s.view().get(0)).max(digits(s.view().get(n - 1)))
                 };
                 if n < limits.entries && m.len() <= limits.value && maxelelen <= limits.value {
-                    let mut puts: Vec<Put<'_>> = s.iter().map(Put::Int).collect();
+                    let mut puts: Vec<Put<'_>> = s.view().iter().map(Put::Int).collect();
                     puts.push(Put::Bytes(m));
-                    let mut p = Packed::new();
+                    let mut p = Packed::new(tag::SET);
                     p.push(&puts);
                     *self = Self::Pack(p);
                 } else {
@@ -188,7 +238,7 @@ impl Set {
     pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
         match self {
             Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.remove(i)),
-            Self::Pack(p) => match p.find(Needle::new(m), 1) {
+            Self::Pack(p) => match p.view().find(Needle::new(m), 1) {
                 Some((_, at)) => {
                     p.splice(at, 1, &[]);
                     true
@@ -199,44 +249,20 @@ impl Set {
         }
     }
 
+    pub(crate) fn view(&self) -> SetRef<'_> {
+        match self {
+            Self::Ints(s) => SetRef::Ints(s.view()),
+            Self::Pack(p) => SetRef::Pack(p.view()),
+            Self::Table(t) => SetRef::Table(t),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> {
-        let (ints, pack, table) = match self {
-            Self::Ints(s) => (Some(s.iter().map(Elem::Int)), None, None),
-            Self::Pack(p) => (None, Some(p.iter()), None),
-            Self::Table(t) => (None, None, Some(t.iter().map(|(b, ())| Elem::Bytes(b)))),
-        };
-        ints.into_iter()
-            .flatten()
-            .chain(pack.into_iter().flatten())
-            .chain(table.into_iter().flatten())
-    }
-
-    /// The member at position `at` in [`Self::iter`]'s order.
-    pub(crate) fn nth(&self, at: usize) -> Option<Elem<'_>> {
-        match self {
-            Self::Ints(s) => (at < s.len()).then(|| Elem::Int(s.get(at))),
-            Self::Pack(p) => p.get(at).map(|r| r.elem()),
-            Self::Table(t) => t.nth(at).map(|(b, ())| Elem::Bytes(b)),
-        }
-    }
-
-    /// A member picked with the random number `r`: each is equally likely when `r` is uniform.
-    pub(crate) fn random(&self, r: u64) -> Option<Elem<'_>> {
-        match self.len() as u64 {
-            0 => None,
-            n => self.nth((r % n) as usize),
-        }
-    }
-
-    /// SSCAN's walk: everything at once for an intset or listpack, else a step of the table.
-    pub(crate) fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Elem<'_>)) -> u64 {
-        match self {
-            Self::Table(t) => t.scan(cursor, count, |b, ()| f(Elem::Bytes(b))),
-            _ => {
-                self.iter().for_each(f);
-                0
-            }
-        }
+        self.view().iter()
     }
 }
 
@@ -256,13 +282,13 @@ mod tests {
         for m in [&b"3"[..], b"1", b"-2", b"10"] {
             s.add(m, LIMITS, 7);
         }
-        assert_eq!(s.encoding(), "intset");
+        assert_eq!(s.view().encoding(), "intset");
         assert_eq!(
             s.iter().collect::<Vec<_>>(),
             [Elem::Int(-2), Elem::Int(1), Elem::Int(3), Elem::Int(10)]
         );
         s.add(b"11", LIMITS, 7);
-        assert_eq!(s.encoding(), "hashtable");
+        assert_eq!(s.view().encoding(), "hashtable");
         assert_eq!(s.len(), 5);
     }
 
@@ -271,18 +297,18 @@ mod tests {
         let mut s = Set::create(b"1", 1, LIMITS, 7);
         s.add(b"1", LIMITS, 7);
         s.add(b"a", LIMITS, 7);
-        assert_eq!(s.encoding(), "listpack");
+        assert_eq!(s.view().encoding(), "listpack");
         s.add(b"b", LIMITS, 7);
-        assert_eq!(s.encoding(), "listpack");
+        assert_eq!(s.view().encoding(), "listpack");
         s.add(b"c", LIMITS, 7);
         assert_eq!(
-            s.encoding(),
+            s.view().encoding(),
             "hashtable",
             "a fourth member is past 3 entries"
         );
         let mut t = Set::create(b"x", 1, LIMITS, 7);
         t.add(b"toolong", LIMITS, 7);
-        assert_eq!(t.encoding(), "hashtable");
-        assert!(t.contains(b"toolong") && !t.contains(b"x"));
+        assert_eq!(t.view().encoding(), "hashtable");
+        assert!(t.view().contains(b"toolong") && !t.view().contains(b"x"));
     }
 }

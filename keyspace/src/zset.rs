@@ -11,8 +11,9 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use indexed::Indexed;
-use pack::Pack;
+pub(crate) use indexed::Indexed;
+pub(crate) use pack::Pack;
+pub(crate) use pack::PackRef;
 
 /// A score: never NaN, ordered numerically (`-0` equals `0`, as in Valkey's comparisons).
 #[derive(Clone, Copy, Debug)]
@@ -80,14 +81,143 @@ pub(crate) enum ZSet {
     Skip(Box<Indexed>),
 }
 
+/// A sorted set, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ZSetRef<'a> {
+    Pack(PackRef<'a>),
+    Skip(&'a Indexed),
+}
+
+impl<'a> ZSetRef<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Self::Pack(p) => p.len(),
+            Self::Skip(t) => t.len(),
+        }
+    }
+
+    pub(crate) const fn encoding(self) -> &'static str {
+        match self {
+            Self::Pack(_) => "listpack",
+            Self::Skip(_) => "skiplist",
+        }
+    }
+
+    pub(crate) fn memory(self) -> usize {
+        match self {
+            Self::Pack(p) => p.memory(),
+            Self::Skip(t) => t.memory(),
+        }
+    }
+
+    pub(crate) fn score(self, m: &[u8]) -> Option<f64> {
+        match self {
+            Self::Pack(p) => p.score(m),
+            Self::Skip(t) => t.score(m),
+        }
+    }
+
+    /// Members in (score, member) order.
+    pub(crate) fn iter(self) -> impl DoubleEndedIterator<Item = (&'a [u8], f64)> {
+        self.by_rank(0, self.len())
+    }
+
+    /// Members of ranks `from..to` (clamped), in order.
+    pub(crate) fn by_rank(
+        self,
+        from: usize,
+        to: usize,
+    ) -> impl DoubleEndedIterator<Item = (&'a [u8], f64)> {
+        let (pack, skip) = match self {
+            Self::Pack(p) => (Some(p.by_rank(from, to)), None),
+            Self::Skip(t) => (None, Some(t.by_rank(from, to))),
+        };
+        pack.into_iter().flatten().chain(skip.into_iter().flatten())
+    }
+
+    /// The member of rank `at`.
+    pub(crate) fn nth(self, at: usize) -> Option<(&'a [u8], f64)> {
+        match self {
+            Self::Pack(p) => p.nth(at),
+            Self::Skip(t) => t.nth(at),
+        }
+    }
+
+    /// How many leading members satisfy `pred`, which holds for a prefix of them.
+    pub(crate) fn partition_point(self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
+        match self {
+            Self::Pack(p) => p.partition_point(pred),
+            Self::Skip(t) => t.partition_point(pred),
+        }
+    }
+
+    /// Whether every member has the same score (so the order is the members' byte order).
+    pub(crate) fn same_scores(self) -> bool {
+        match (
+            self.nth(0),
+            self.len().checked_sub(1).and_then(|i| self.nth(i)),
+        ) {
+            (Some((_, a)), Some((_, b))) => Score(a) == Score(b),
+            _ => true,
+        }
+    }
+
+    /// The 0-based rank of `m` from the lowest score, with its score.
+    pub(crate) fn rank(self, m: &[u8]) -> Option<(usize, f64)> {
+        match self {
+            Self::Pack(p) => p.rank(m),
+            Self::Skip(t) => t.rank(m),
+        }
+    }
+
+    /// The ranks `from..to` of the members with scores in `r`.
+    pub(crate) fn score_ranks(self, r: &ScoreRange) -> (usize, usize) {
+        let from = self.partition_point(|_, s| !r.gte_min(s));
+        let to = self.partition_point(|_, s| r.lte_max(s));
+        (from, to.max(from))
+    }
+
+    /// Members with scores in `r`, lowest first (or highest first if `rev`).
+    pub(crate) fn score_range(self, r: &ScoreRange, rev: bool) -> Vec<(&'a [u8], f64)> {
+        let (from, to) = self.score_ranks(r);
+        if rev {
+            self.by_rank(from, to).rev().collect()
+        } else {
+            self.by_rank(from, to).collect()
+        }
+    }
+
+    /// Visits members from `cursor` on (everything at once while a listpack); the next cursor.
+    pub(crate) fn scan(self, cursor: u64, count: usize, mut f: impl FnMut(&'a [u8], f64)) -> u64 {
+        match self {
+            Self::Pack(p) => {
+                p.for_each(&mut f);
+                0
+            }
+            Self::Skip(t) => t.scan(cursor, count, f),
+        }
+    }
+}
+
 impl ZSet {
     /// Valkey's `zsetTypeCreate`: the encoding for about `hint` members of up to `max_len` bytes.
     pub(crate) fn create(hint: usize, max_len: usize, limits: ZLimits) -> Self {
         if hint > limits.entries || max_len > limits.value {
             Self::Skip(Box::new(Indexed::new(limits.seed)))
         } else {
-            Self::Pack(Pack::default())
+            Self::Pack(Pack::new())
         }
+    }
+
+    pub(crate) fn view(&self) -> ZSetRef<'_> {
+        match self {
+            Self::Pack(p) => ZSetRef::Pack(p.view()),
+            Self::Skip(t) => ZSetRef::Skip(t),
+        }
+    }
+
+    pub(crate) fn score(&self, m: &[u8]) -> Option<f64> {
+        self.view().score(m)
     }
 
     /// Valkey's `zsetTypeMaybeConvert`.
@@ -101,38 +231,10 @@ impl ZSet {
     fn convert(&mut self, seed: u64) {
         if let Self::Pack(p) = self {
             let mut t = Indexed::new(seed);
-            p.for_each(|m, s| {
+            p.view().for_each(|m, s| {
                 t.insert(m, s);
             });
             *self = Self::Skip(Box::new(t));
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Pack(p) => p.len(),
-            Self::Skip(t) => t.len(),
-        }
-    }
-
-    pub(crate) const fn encoding(&self) -> &'static str {
-        match self {
-            Self::Pack(_) => "listpack",
-            Self::Skip(_) => "skiplist",
-        }
-    }
-
-    pub(crate) fn memory(&self) -> usize {
-        match self {
-            Self::Pack(p) => p.memory(),
-            Self::Skip(t) => t.memory(),
-        }
-    }
-
-    pub(crate) fn score(&self, m: &[u8]) -> Option<f64> {
-        match self {
-            Self::Pack(p) => p.score(m),
-            Self::Skip(t) => t.score(m),
         }
     }
 
@@ -140,8 +242,8 @@ impl ZSet {
     /// it is new.
     pub(crate) fn insert(&mut self, m: &[u8], score: f64, limits: ZLimits) -> bool {
         if let Self::Pack(p) = self
-            && (p.len() + 1 > limits.entries || m.len() > limits.value)
-            && p.score(m).is_none()
+            && (p.view().len() + 1 > limits.entries || m.len() > limits.value)
+            && p.view().score(m).is_none()
         {
             self.convert(limits.seed);
         }
@@ -156,92 +258,6 @@ impl ZSet {
         match self {
             Self::Pack(p) => p.remove(m),
             Self::Skip(t) => t.remove(m),
-        }
-    }
-
-    /// Members in (score, member) order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&[u8], f64)> {
-        self.by_rank(0, self.len())
-    }
-
-    /// Members of ranks `from..to` (clamped), in order.
-    pub(crate) fn by_rank(
-        &self,
-        from: usize,
-        to: usize,
-    ) -> impl DoubleEndedIterator<Item = (&[u8], f64)> {
-        let (pack, skip) = match self {
-            Self::Pack(p) => (Some(p.by_rank(from, to)), None),
-            Self::Skip(t) => (None, Some(t.by_rank(from, to))),
-        };
-        pack.into_iter().flatten().chain(skip.into_iter().flatten())
-    }
-
-    /// The member of rank `at`.
-    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], f64)> {
-        match self {
-            Self::Pack(p) => p.nth(at),
-            Self::Skip(t) => t.nth(at),
-        }
-    }
-
-    /// How many leading members satisfy `pred`, which holds for a prefix of them.
-    pub(crate) fn partition_point(&self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
-        match self {
-            Self::Pack(p) => p.partition_point(pred),
-            Self::Skip(t) => t.partition_point(pred),
-        }
-    }
-
-    /// Whether every member has the same score (so the order is the members' byte order).
-    pub(crate) fn same_scores(&self) -> bool {
-        match (
-            self.nth(0),
-            self.len().checked_sub(1).and_then(|i| self.nth(i)),
-        ) {
-            (Some((_, a)), Some((_, b))) => Score(a) == Score(b),
-            _ => true,
-        }
-    }
-
-    /// The 0-based rank of `m` from the lowest score, with its score.
-    pub(crate) fn rank(&self, m: &[u8]) -> Option<(usize, f64)> {
-        match self {
-            Self::Pack(p) => p.rank(m),
-            Self::Skip(t) => t.rank(m),
-        }
-    }
-
-    /// The ranks `from..to` of the members with scores in `r`.
-    pub(crate) fn score_ranks(&self, r: &ScoreRange) -> (usize, usize) {
-        let from = self.partition_point(|_, s| !r.gte_min(s));
-        let to = self.partition_point(|_, s| r.lte_max(s));
-        (from, to.max(from))
-    }
-
-    /// Members with scores in `r`, lowest first (or highest first if `rev`).
-    pub(crate) fn score_range(&self, r: &ScoreRange, rev: bool) -> Vec<(&[u8], f64)> {
-        let (from, to) = self.score_ranks(r);
-        if rev {
-            self.by_rank(from, to).rev().collect()
-        } else {
-            self.by_rank(from, to).collect()
-        }
-    }
-
-    /// Visits members from `cursor` on (everything at once while a listpack); the next cursor.
-    pub(crate) fn scan<'a>(
-        &'a self,
-        cursor: u64,
-        count: usize,
-        mut f: impl FnMut(&'a [u8], f64),
-    ) -> u64 {
-        match self {
-            Self::Pack(p) => {
-                p.for_each(&mut f);
-                0
-            }
-            Self::Skip(t) => t.scan(cursor, count, f),
         }
     }
 }
@@ -284,28 +300,28 @@ mod tests {
                         model.remove(at);
                     }
                 }
-                prop_assert_eq!(z.len(), model.len());
+                prop_assert_eq!(z.view().len(), model.len());
                 let rank = model.iter().position(|(_, n)| *n == name);
-                prop_assert_eq!(z.rank(&name), rank.map(|r| (r, model[r].0)));
+                prop_assert_eq!(z.view().rank(&name), rank.map(|r| (r, model[r].0)));
                 let i = usize::from(m) % (model.len() + 1);
                 let j = (i + usize::from(m) % 150).min(model.len());
                 let want: Vec<(&[u8], f64)> =
                     model[i..j].iter().map(|(s, n)| (&n[..], *s)).collect();
-                prop_assert_eq!(z.by_rank(i, j).collect::<Vec<_>>(), want.clone());
+                prop_assert_eq!(z.view().by_rank(i, j).collect::<Vec<_>>(), want.clone());
                 prop_assert_eq!(
-                    z.by_rank(i, j).rev().collect::<Vec<_>>(),
+                    z.view().by_rank(i, j).rev().collect::<Vec<_>>(),
                     want.into_iter().rev().collect::<Vec<_>>()
                 );
-                prop_assert_eq!(z.nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
+                prop_assert_eq!(z.view().nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
                 let r = ScoreRange { min: score, minex: s % 2 == 0, max: score + 3.0, maxex: m % 2 == 0 };
                 let want: Vec<(&[u8], f64)> = model
                     .iter()
                     .filter(|(s, _)| r.gte_min(*s) && r.lte_max(*s))
                     .map(|(s, n)| (&n[..], *s))
                     .collect();
-                prop_assert_eq!(z.score_range(&r, false), want.clone());
+                prop_assert_eq!(z.view().score_range(&r, false), want.clone());
                 prop_assert_eq!(
-                    z.score_range(&r, true),
+                    z.view().score_range(&r, true),
                     want.into_iter().rev().collect::<Vec<_>>()
                 );
             }

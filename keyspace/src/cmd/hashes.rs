@@ -7,10 +7,10 @@ use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::error::Error;
 use crate::events::ChangeKind;
-use crate::hash::{Hash, HashLimits};
+use crate::hash::{Hash, HashLimits, HashRef};
 use crate::longdouble;
 use crate::num;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::packed::Elem;
 use crate::reply::ReplySink;
 
@@ -30,18 +30,18 @@ fn find_hash(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(usize, u64)>, Error
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::Hash(_)) => Ok(Some((i, h))),
+            Some(ObjRef::Hash(_)) => Ok(Some((i, h))),
             _ => Err(Error::WrongType),
         },
     }
 }
 
 /// The hash at `key`, if any (WRONGTYPE otherwise).
-fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<&'a Hash>, Error<'static>> {
+fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<HashRef<'a>>, Error<'static>> {
     Ok(match find_hash(cx, key)? {
         None => None,
         Some((i, _)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::Hash(h)) => Some(h),
+            Some(ObjRef::Hash(h)) => Some(h),
             _ => unreachable!("checked by find_hash"),
         },
     })
@@ -188,8 +188,8 @@ pub(super) fn hstrlen(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
 /// HGETALL key
 pub(super) fn hgetall(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
-        out.map(h.map_or(0, Hash::len));
-        for (f, v) in h.into_iter().flat_map(Hash::iter) {
+        out.map(h.map_or(0, HashRef::len));
+        for (f, v) in h.into_iter().flat_map(HashRef::iter) {
             f.with(|f| out.bulk(f));
             v.with(|v| out.bulk(v));
         }
@@ -200,8 +200,8 @@ pub(super) fn hgetall(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
 /// HKEYS key
 pub(super) fn hkeys(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
-        out.array(h.map_or(0, Hash::len));
-        for (f, _) in h.into_iter().flat_map(Hash::iter) {
+        out.array(h.map_or(0, HashRef::len));
+        for (f, _) in h.into_iter().flat_map(HashRef::iter) {
             f.with(|f| out.bulk(f));
         }
     });
@@ -211,8 +211,8 @@ pub(super) fn hkeys(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 /// HVALS key
 pub(super) fn hvals(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
-        out.array(h.map_or(0, Hash::len));
-        for (_, v) in h.into_iter().flat_map(Hash::iter) {
+        out.array(h.map_or(0, HashRef::len));
+        for (_, v) in h.into_iter().flat_map(HashRef::iter) {
             v.with(|v| out.bulk(v));
         }
     });
@@ -324,7 +324,7 @@ fn hrandfield_inner(
     let unique = l >= 0;
     let count = usize::try_from(l.unsigned_abs()).unwrap_or(usize::MAX);
     let size = match cx.keyspace.object(cx.db, i) {
-        Some(Object::Hash(h)) => h.len(),
+        Some(ObjRef::Hash(h)) => h.len(),
         _ => 0,
     };
     let picked: Vec<usize> = if count == 0 {
@@ -344,7 +344,7 @@ fn hrandfield_inner(
     } else {
         Vec::new()
     };
-    let Some(Object::Hash(h)) = cx.keyspace.object(cx.db, i) else {
+    let Some(ObjRef::Hash(h)) = cx.keyspace.object(cx.db, i) else {
         unreachable!("checked by find_hash")
     };
     let mut pair = |f: Elem<'_>, v: Elem<'_>| {

@@ -15,9 +15,9 @@ use crate::dfmt::d2string;
 use crate::error::Error;
 use crate::events::ChangeKind;
 use crate::num;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::reply::ReplySink;
-use crate::zset::{ScoreRange, ZLimits, ZSet};
+use crate::zset::{ScoreRange, ZLimits, ZSet, ZSetRef};
 
 pub(super) fn limits(cx: &Ctx<'_>) -> ZLimits {
     let c = cx.keyspace.config();
@@ -36,24 +36,21 @@ pub(super) fn find_zset(
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::ZSet(_)) => Ok(Some((i, h))),
+            Some(ObjRef::ZSet(_)) => Ok(Some((i, h))),
             _ => Err(Error::WrongType),
         },
     }
 }
 
-pub(super) fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a ZSet {
+pub(super) fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> ZSetRef<'a> {
     match cx.keyspace.object(cx.db, i) {
-        Some(Object::ZSet(z)) => z,
+        Some(ObjRef::ZSet(z)) => z,
         _ => unreachable!("checked by find_zset"),
     }
 }
 
-fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<&'a ZSet>, Error<'static>> {
-    Ok(match find_zset(cx, key)? {
-        None => None,
-        Some((i, _)) => Some(zset_at(cx, i)),
-    })
+fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<ZSetRef<'a>>, Error<'static>> {
+    Ok(find_zset(cx, key)?.map(|(i, _)| zset_at(cx, i)))
 }
 
 pub(super) fn with_zset<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut ZSet) -> R) -> R {

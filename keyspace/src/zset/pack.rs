@@ -6,11 +6,15 @@
 use alloc::vec::Vec;
 
 use super::Score;
-use crate::packed::{Needle, Packed, Put, Raw};
+use crate::packed::{Needle, Packed, PackedRef, Put, Raw, tag};
 
 /// A small sorted set.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Pack(Packed);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Pack(pub(crate) Packed);
+
+/// A small sorted set, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PackRef<'a>(pub(crate) PackedRef<'a>);
 
 /// How a score is stored: an integer if it is exactly one (not `-0`), else a float.
 fn put_score(s: f64) -> Put<'static> {
@@ -30,17 +34,17 @@ fn member(r: Raw<'_>) -> &[u8] {
     }
 }
 
-impl Pack {
-    pub(crate) fn len(&self) -> usize {
+impl<'a> PackRef<'a> {
+    pub(crate) fn len(self) -> usize {
         self.0.len() / 2
     }
 
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) const fn memory(self) -> usize {
         self.0.memory()
     }
 
     /// (offset of the member, member, score), in order.
-    fn pairs(&self) -> impl Iterator<Item = (usize, &[u8], f64)> + Clone {
+    fn pairs(self) -> impl Iterator<Item = (usize, &'a [u8], f64)> + Clone {
         let mut it = self.0.raw();
         core::iter::from_fn(move || {
             let (at, m) = it.next()?;
@@ -50,24 +54,69 @@ impl Pack {
     }
 
     /// Offset of `m` and its score.
-    fn find(&self, m: &[u8]) -> Option<(usize, f64)> {
+    fn find(self, m: &[u8]) -> Option<(usize, f64)> {
         let (_, at) = self.0.find(Needle::str(m), 2)?;
         let next = self.0.raw_at(at).1;
         Some((at, self.0.raw_at(next).0.float()))
     }
 
-    pub(crate) fn score(&self, m: &[u8]) -> Option<f64> {
+    pub(crate) fn score(self, m: &[u8]) -> Option<f64> {
         self.find(m).map(|(_, s)| s)
+    }
+
+    /// Members of ranks `from..to` (clamped), in order.
+    pub(crate) fn by_rank(self, from: usize, to: usize) -> Vec<(&'a [u8], f64)> {
+        self.pairs()
+            .skip(from)
+            .take(to.saturating_sub(from))
+            .map(|(_, m, s)| (m, s))
+            .collect()
+    }
+
+    /// The member of rank `at`.
+    pub(crate) fn nth(self, at: usize) -> Option<(&'a [u8], f64)> {
+        self.pairs().nth(at).map(|(_, m, s)| (m, s))
+    }
+
+    /// How many leading members satisfy `pred`, which holds for a prefix of them.
+    pub(crate) fn partition_point(self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
+        self.pairs().take_while(|(_, m, s)| pred(m, *s)).count()
+    }
+
+    /// The 0-based rank of `m` from the lowest score, with its score.
+    pub(crate) fn rank(self, m: &[u8]) -> Option<(usize, f64)> {
+        self.pairs()
+            .enumerate()
+            .find(|(_, (_, n, _))| *n == m)
+            .map(|(i, (_, _, s))| (i, s))
+    }
+
+    /// Every member, in order.
+    pub(crate) fn for_each(self, mut f: impl FnMut(&'a [u8], f64)) {
+        for (_, m, s) in self.pairs() {
+            f(m, s);
+        }
+    }
+}
+
+impl Pack {
+    pub(crate) fn new() -> Self {
+        Self(Packed::new(tag::ZSET))
+    }
+
+    pub(crate) fn view(&self) -> PackRef<'_> {
+        PackRef(self.0.view())
     }
 
     /// Sets `m`'s score, adding it if new; whether it is new.
     pub(crate) fn insert(&mut self, m: &[u8], score: f64) -> bool {
-        let old = self.find(m);
+        let old = self.view().find(m);
         if let Some((at, _)) = old {
             self.0.splice(at, 2, &[]);
         }
         let key = (Score(score), m);
         let at = self
+            .view()
             .pairs()
             .find(|(_, n, s)| (Score(*s), *n) > key)
             .map_or_else(|| self.0.memory(), |(at, _, _)| at);
@@ -77,46 +126,12 @@ impl Pack {
 
     /// Removes `m`; whether it was a member.
     pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
-        match self.find(m) {
+        match self.view().find(m) {
             Some((at, _)) => {
                 self.0.splice(at, 2, &[]);
                 true
             }
             None => false,
-        }
-    }
-
-    /// Members of ranks `from..to` (clamped), in order.
-    pub(crate) fn by_rank(&self, from: usize, to: usize) -> Vec<(&[u8], f64)> {
-        self.pairs()
-            .skip(from)
-            .take(to.saturating_sub(from))
-            .map(|(_, m, s)| (m, s))
-            .collect()
-    }
-
-    /// The member of rank `at`.
-    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], f64)> {
-        self.pairs().nth(at).map(|(_, m, s)| (m, s))
-    }
-
-    /// How many leading members satisfy `pred`, which holds for a prefix of them.
-    pub(crate) fn partition_point(&self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
-        self.pairs().take_while(|(_, m, s)| pred(m, *s)).count()
-    }
-
-    /// The 0-based rank of `m` from the lowest score, with its score.
-    pub(crate) fn rank(&self, m: &[u8]) -> Option<(usize, f64)> {
-        self.pairs()
-            .enumerate()
-            .find(|(_, (_, n, _))| *n == m)
-            .map(|(i, (_, _, s))| (i, s))
-    }
-
-    /// Every member, in order.
-    pub(crate) fn for_each<'a>(&'a self, mut f: impl FnMut(&'a [u8], f64)) {
-        for (_, m, s) in self.pairs() {
-            f(m, s);
         }
     }
 }
