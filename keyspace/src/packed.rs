@@ -124,23 +124,6 @@ impl<'a> Needle<'a> {
     pub(crate) const fn str(bytes: &'a [u8]) -> Self {
         Self { bytes, int: None }
     }
-
-    fn matches(&self, r: Raw<'_>) -> bool {
-        match (r, self.int) {
-            (Raw::Int(i), Some(j)) => i == j,
-            (Raw::Bytes(b), None) => b == self.bytes,
-            _ => false,
-        }
-    }
-}
-
-fn varint_len(mut n: usize) -> usize {
-    let mut len = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        len += 1;
-    }
-    len
 }
 
 fn put_varint(out: &mut [u8], mut n: usize) -> usize {
@@ -248,6 +231,16 @@ impl<'a> Encoded<'a> {
     fn write(&self, out: &mut [u8]) {
         out[..self.head_len].copy_from_slice(&self.head[..self.head_len]);
         out[self.head_len..self.len()].copy_from_slice(self.tail);
+    }
+}
+
+/// Writes `puts` encoded to `out`, which is exactly as long as they take.
+fn write_all(out: &mut [u8], puts: &[Put<'_>]) {
+    let mut w = 0;
+    for p in puts {
+        let e = Encoded::of(*p);
+        e.write(&mut out[w..]);
+        w += e.len();
     }
 }
 
@@ -376,18 +369,47 @@ impl<'a> PackedRef<'a> {
     /// The first of every `stride`-th entry (0, stride, 2 stride, ...) equal to `m`: its index
     /// and byte offset.
     pub(crate) fn find(self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
-        let mut it = self.raw();
+        let n = self.len();
+        let mut at = self.start();
         let mut i = 0;
-        while let Some((at, r)) = it.next() {
-            if m.matches(r) {
+        while i < n {
+            if self.matches_at(at, &m) {
                 return Some((i, at));
             }
-            for _ in 1..stride {
-                it.next();
+            for _ in 0..stride {
+                at = self.skip(at);
             }
             i += stride;
         }
         None
+    }
+
+    /// The offset after the entry at `at`, without decoding it.
+    fn skip(self, at: usize) -> usize {
+        let tag = self.0[at];
+        match tag {
+            0..=0xBF => at + 1 + usize::from(tag),
+            FLOAT => at + 9,
+            FLOAT32 => at + 5,
+            LONG => {
+                let (n, l) = read_varint(&self.0[at + 1..]);
+                at + 1 + l + n
+            }
+            _ => at + 1 + [1, 2, 3, 4, 8][usize::from(tag - INT)],
+        }
+    }
+
+    /// Whether the entry at `at` is `m`: a length and a byte comparison for bytes.
+    fn matches_at(self, at: usize, m: &Needle<'_>) -> bool {
+        let tag = self.0[at];
+        match m.int {
+            None if usize::from(tag) <= SHORT_MAX => {
+                usize::from(tag) == m.bytes.len() && self.0[at + 1..self.skip(at)] == *m.bytes
+            }
+            None if tag == LONG => self.raw_at(at).0 == Raw::Bytes(m.bytes),
+            None => false,
+            Some(j) => (INT..FLOAT).contains(&tag) && self.raw_at(at).0 == Raw::Int(j),
+        }
     }
 }
 
@@ -432,7 +454,7 @@ impl Packed {
         let start = old_head.max(at);
         let mut end = start;
         for _ in 0..remove {
-            end = view.raw_at(end).1;
+            end = view.skip(end);
         }
         let new_count = count - remove + puts.len();
         if new_count == 0 {
@@ -440,23 +462,72 @@ impl Packed {
             return;
         }
         let ins: usize = puts.iter().map(|p| entry_len(*p)).sum();
-        let total = self.0.len() - old_head + 1 + varint_len(new_count) - (end - start) + ins;
-        let mut v = Vec::with_capacity(total);
         let mut head = [0u8; 11];
         head[0] = self.0[0];
-        let n = 1 + put_varint(&mut head[1..], new_count);
-        v.extend_from_slice(&head[..n]);
-        v.extend_from_slice(&self.0[old_head..start]);
-        let mut w = v.len();
-        v.resize(w + ins, 0);
-        for p in puts {
-            let e = Encoded::of(*p);
-            e.write(&mut v[w..]);
-            w += e.len();
+        let head_len = 1 + put_varint(&mut head[1..], new_count);
+        let old_len = self.0.len();
+        if head_len != old_head {
+            // The count's length changed (or the first entry arrives): build anew.
+            let total = old_len - old_head + head_len - (end - start) + ins;
+            let mut v = Vec::with_capacity(total);
+            v.extend_from_slice(&head[..head_len]);
+            v.extend_from_slice(&self.0[old_head..start]);
+            let w = v.len();
+            v.resize(w + ins, 0);
+            write_all(&mut v[w..], puts);
+            v.extend_from_slice(&self.0[end..]);
+            self.0 = v.into_boxed_slice();
+            return;
         }
-        v.extend_from_slice(&self.0[end..]);
-        debug_assert_eq!(v.len(), total);
+        // In place: the tail moves once; the buffer is reallocated only if its length changes.
+        let removed = end - start;
+        if ins == removed {
+            self.0[..head_len].copy_from_slice(&head[..head_len]);
+            write_all(&mut self.0[start..end], puts);
+            return;
+        }
+        let mut v = core::mem::take(&mut self.0).into_vec();
+        v[..head_len].copy_from_slice(&head[..head_len]);
+        if ins > removed {
+            v.reserve_exact(ins - removed);
+            v.resize(old_len + ins - removed, 0);
+            v.copy_within(end..old_len, start + ins);
+        } else {
+            v.copy_within(end..old_len, start + ins);
+            v.truncate(old_len - (removed - ins));
+        }
+        write_all(&mut v[start..start + ins], puts);
         self.0 = v.into_boxed_slice();
+    }
+
+    /// Moves the `count` entries at offset `at` to offset `to` (outside them, in the current
+    /// buffer), as `puts`, in place; `false` (and nothing changed) unless `puts` take exactly
+    /// as many bytes. A sorted-set member whose score changes moves this way.
+    pub(crate) fn relocate(
+        &mut self,
+        at: usize,
+        count: usize,
+        to: usize,
+        puts: &[Put<'_>],
+    ) -> bool {
+        let view = self.view();
+        let mut end = at;
+        for _ in 0..count {
+            end = view.skip(end);
+        }
+        let len = end - at;
+        if puts.iter().map(|p| entry_len(*p)).sum::<usize>() != len {
+            return false;
+        }
+        let dst = if to >= end {
+            self.0[at..to].rotate_left(len);
+            to - len
+        } else {
+            self.0[to..end].rotate_right(len);
+            to
+        };
+        write_all(&mut self.0[dst..dst + len], puts);
+        true
     }
 
     /// Appends `puts`.

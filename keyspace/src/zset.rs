@@ -274,57 +274,78 @@ mod tests {
         seed: 7,
     };
 
+    /// Members changed at random against a sorted Vec: ranks, members by rank in both
+    /// directions and score ranges.
+    fn agrees_with_a_sorted_vec(
+        ops: Vec<(u8, u16, i8)>,
+        limits: ZLimits,
+    ) -> Result<(), TestCaseError> {
+        let mut z = ZSet::create(0, 0, limits);
+        let mut model: Vec<(f64, Vec<u8>)> = Vec::new();
+        for (op, m, s) in ops {
+            let name = alloc::format!("m{m}").into_bytes();
+            let score = f64::from(s) / 2.0;
+            let at = model.iter().position(|(_, n)| *n == name);
+            if op < 3 {
+                z.insert(&name, score, limits);
+                if let Some(at) = at {
+                    model.remove(at);
+                }
+                model.push((score, name.clone()));
+                model.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            } else {
+                prop_assert_eq!(z.remove(&name), at.is_some());
+                if let Some(at) = at {
+                    model.remove(at);
+                }
+            }
+            prop_assert_eq!(z.view().len(), model.len());
+            let rank = model.iter().position(|(_, n)| *n == name);
+            prop_assert_eq!(z.view().rank(&name), rank.map(|r| (r, model[r].0)));
+            let i = usize::from(m) % (model.len() + 1);
+            let j = (i + usize::from(m) % 150).min(model.len());
+            let want: Vec<(&[u8], f64)> = model[i..j].iter().map(|(s, n)| (&n[..], *s)).collect();
+            prop_assert_eq!(z.view().by_rank(i, j).collect::<Vec<_>>(), want.clone());
+            prop_assert_eq!(
+                z.view().by_rank(i, j).rev().collect::<Vec<_>>(),
+                want.into_iter().rev().collect::<Vec<_>>()
+            );
+            prop_assert_eq!(z.view().nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
+            let r = ScoreRange {
+                min: score,
+                minex: s % 2 == 0,
+                max: score + 3.0,
+                maxex: m % 2 == 0,
+            };
+            let want: Vec<(&[u8], f64)> = model
+                .iter()
+                .filter(|(s, _)| r.gte_min(*s) && r.lte_max(*s))
+                .map(|(s, n)| (&n[..], *s))
+                .collect();
+            prop_assert_eq!(z.view().score_range(&r, false), want.clone());
+            prop_assert_eq!(
+                z.view().score_range(&r, true),
+                want.into_iter().rev().collect::<Vec<_>>()
+            );
+        }
+        Ok(())
+    }
+
     proptest! {
-        /// Hundreds of members (several chunks of the ordered index), changed at random, against
-        /// a sorted Vec: ranks, members by rank in both directions and score ranges.
+        /// Hundreds of members: a listpack, then several chunks of the ordered index.
         #[test]
         fn ranks_agree_with_a_sorted_vec(
             ops in proptest::collection::vec((0u8..4, 0u16..700, -20i8..20), 1..2000),
         ) {
-            let mut z = ZSet::create(0, 0, LIMITS);
-            let mut model: Vec<(f64, Vec<u8>)> = Vec::new();
-            for (op, m, s) in ops {
-                let name = alloc::format!("m{m}").into_bytes();
-                let score = f64::from(s) / 2.0;
-                let at = model.iter().position(|(_, n)| *n == name);
-                if op < 3 {
-                    z.insert(&name, score, LIMITS);
-                    if let Some(at) = at {
-                        model.remove(at);
-                    }
-                    model.push((score, name.clone()));
-                    model.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-                } else {
-                    prop_assert_eq!(z.remove(&name), at.is_some());
-                    if let Some(at) = at {
-                        model.remove(at);
-                    }
-                }
-                prop_assert_eq!(z.view().len(), model.len());
-                let rank = model.iter().position(|(_, n)| *n == name);
-                prop_assert_eq!(z.view().rank(&name), rank.map(|r| (r, model[r].0)));
-                let i = usize::from(m) % (model.len() + 1);
-                let j = (i + usize::from(m) % 150).min(model.len());
-                let want: Vec<(&[u8], f64)> =
-                    model[i..j].iter().map(|(s, n)| (&n[..], *s)).collect();
-                prop_assert_eq!(z.view().by_rank(i, j).collect::<Vec<_>>(), want.clone());
-                prop_assert_eq!(
-                    z.view().by_rank(i, j).rev().collect::<Vec<_>>(),
-                    want.into_iter().rev().collect::<Vec<_>>()
-                );
-                prop_assert_eq!(z.view().nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
-                let r = ScoreRange { min: score, minex: s % 2 == 0, max: score + 3.0, maxex: m % 2 == 0 };
-                let want: Vec<(&[u8], f64)> = model
-                    .iter()
-                    .filter(|(s, _)| r.gte_min(*s) && r.lte_max(*s))
-                    .map(|(s, n)| (&n[..], *s))
-                    .collect();
-                prop_assert_eq!(z.view().score_range(&r, false), want.clone());
-                prop_assert_eq!(
-                    z.view().score_range(&r, true),
-                    want.into_iter().rev().collect::<Vec<_>>()
-                );
-            }
+            agrees_with_a_sorted_vec(ops, LIMITS)?;
+        }
+
+        /// Up to 100 members kept packed: moves in place and with a score of another length.
+        #[test]
+        fn a_packed_set_agrees_with_a_sorted_vec(
+            ops in proptest::collection::vec((0u8..4, 0u16..100, -20i8..20), 1..400),
+        ) {
+            agrees_with_a_sorted_vec(ops, ZLimits { entries: 1 << 20, ..LIMITS })?;
         }
     }
 }

@@ -110,17 +110,29 @@ impl Pack {
 
     /// Sets `m`'s score, adding it if new; whether it is new.
     pub(crate) fn insert(&mut self, m: &[u8], score: f64) -> bool {
-        let old = self.view().find(m);
-        if let Some((at, _)) = old {
-            self.0.splice(at, 2, &[]);
-        }
+        let view = self.view();
+        let old = view.find(m);
         let key = (Score(score), m);
-        let at = self
-            .view()
+        // Where the pair goes: before the first other pair ordered after it.
+        let to = view
             .pairs()
-            .find(|(_, n, s)| (Score(*s), *n) > key)
+            .find(|(at, n, s)| Some(*at) != old.map(|(a, _)| a) && (Score(*s), *n) > key)
             .map_or_else(|| self.0.memory(), |(at, _, _)| at);
-        self.0.splice(at, 0, &[Put::Str(m), put_score(score)]);
+        let pair = [Put::Str(m), put_score(score)];
+        match old {
+            Some((at, _)) if self.0.relocate(at, 2, to, &pair) => {}
+            Some((at, _)) => {
+                // The score's encoding changed length: out, then in where it now goes.
+                self.0.splice(at, 2, &[]);
+                let to = self
+                    .view()
+                    .pairs()
+                    .find(|(_, n, s)| (Score(*s), *n) > key)
+                    .map_or_else(|| self.0.memory(), |(at, _, _)| at);
+                self.0.splice(to, 0, &pair);
+            }
+            None => self.0.splice(to, 0, &pair),
+        }
         old.is_none()
     }
 
