@@ -2,6 +2,7 @@ use super::*;
 use crate::list::listpack_entry_len;
 use alloc::string::ToString;
 use alloc::vec;
+use alloc::vec::Vec;
 use proptest::prelude::*;
 
 fn bytes(p: &Packed) -> Vec<Vec<u8>> {
