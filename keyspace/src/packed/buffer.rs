@@ -119,14 +119,30 @@ impl<'a> PackedRef<'a> {
     /// The first of every `stride`-th entry (0, stride, 2 stride, ...) equal to `m`: its index
     /// and byte offset.
     pub(crate) fn find(self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
-        let n = self.len();
-        let mut at = self.start();
-        let mut i = 0;
+        let (b, n) = (self.0, self.len());
+        let (mut at, mut i) = (self.start(), 0);
+        let (want, last) = (m.bytes.len(), m.bytes.last().copied());
         while i < n {
-            if self.matches_at(at, &m) {
-                return Some((i, at));
+            let tag = b[at];
+            if usize::from(tag) <= SHORT_MAX {
+                // Bytes: equal lengths, then the last byte (where keys like `field:17` differ),
+                // then all of them; one load of the tag gives the next offset too.
+                let len = usize::from(tag);
+                if m.int.is_none()
+                    && len == want
+                    && (len == 0 || Some(b[at + len]) == last)
+                    && b[at + 1..at + 1 + len] == *m.bytes
+                {
+                    return Some((i, at));
+                }
+                at += 1 + len;
+            } else {
+                if self.matches_at(at, &m) {
+                    return Some((i, at));
+                }
+                at = self.skip(at);
             }
-            for _ in 0..stride {
+            for _ in 1..stride {
                 at = self.skip(at);
             }
             i += stride;
@@ -135,6 +151,7 @@ impl<'a> PackedRef<'a> {
     }
 
     /// The offset after the entry at `at`, without decoding it.
+    #[inline]
     fn skip(self, at: usize) -> usize {
         let tag = self.0[at];
         match tag {
@@ -153,9 +170,7 @@ impl<'a> PackedRef<'a> {
     fn matches_at(self, at: usize, m: &Needle<'_>) -> bool {
         let tag = self.0[at];
         match m.int {
-            None if usize::from(tag) <= SHORT_MAX => {
-                usize::from(tag) == m.bytes.len() && self.0[at + 1..self.skip(at)] == *m.bytes
-            }
+            None if usize::from(tag) <= SHORT_MAX => self.0[at + 1..self.skip(at)] == *m.bytes,
             None if tag == LONG => self.raw_at(at).0 == Raw::Bytes(m.bytes),
             None => false,
             Some(j) => (INT..FLOAT).contains(&tag) && self.raw_at(at).0 == Raw::Int(j),
