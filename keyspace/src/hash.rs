@@ -58,7 +58,7 @@ impl<'a> HashRef<'a> {
         match self {
             Self::Pack(p) => {
                 let (_, at) = p.find(Needle::new(field), 2)?;
-                Some(p.raw_at(p.raw_at(at).1).0.elem())
+                Some(p.raw_at(p.skip(at)).0.elem())
             }
             Self::Table(t) => t.get(field).map(|x| Elem::Bytes(x)),
         }
@@ -169,7 +169,7 @@ impl Hash {
         let new = match self {
             Self::Pack(p) => match p.view().find(Needle::new(field), 2) {
                 Some((_, at)) => {
-                    p.splice(p.view().raw_at(at).1, 1, &[Put::Bytes(value)]);
+                    p.splice(p.view().skip(at), 1, &[Put::Bytes(value)]);
                     false
                 }
                 None => {

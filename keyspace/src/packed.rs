@@ -26,6 +26,26 @@ const FLOAT: u8 = 0xC5;
 const LONG: u8 = 0xC6;
 const FLOAT32: u8 = 0xC7;
 
+/// Bytes an entry takes, by its tag (0 for a long string, whose length follows the tag).
+pub(crate) const ENTRY_SIZE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut tag = 0;
+    while tag < 256 {
+        t[tag] = match tag as u8 {
+            0..=0xBF => 1 + tag as u8,
+            0xC0 => 2,
+            0xC1 => 3,
+            0xC2 => 4,
+            0xC3 => 5,
+            0xC4 | FLOAT => 9,
+            FLOAT32 => 5,
+            _ => 0,
+        };
+        tag += 1;
+    }
+    t
+};
+
 /// An entry as stored: an integer, or bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Elem<'a> {

@@ -38,13 +38,13 @@ fn find_hash(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(usize, u64)>, Error
 
 /// The hash at `key`, if any (WRONGTYPE otherwise).
 fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<HashRef<'a>>, Error<'static>> {
-    Ok(match find_hash(cx, key)? {
-        None => None,
-        Some((i, _)) => match cx.keyspace.object(cx.db, i) {
-            Some(ObjRef::Hash(h)) => Some(h),
-            _ => unreachable!("checked by find_hash"),
-        },
-    })
+    let Some((i, _)) = cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) else {
+        return Ok(None);
+    };
+    match cx.keyspace.object(cx.db, i) {
+        Some(ObjRef::Hash(h)) => Ok(Some(h)),
+        _ => Err(Error::WrongType),
+    }
 }
 
 /// Finds or creates the hash at `key` (`hashTypeLookupWriteOrCreate`); its slot.

@@ -47,7 +47,13 @@ fn set_at<'a>(cx: &'a Ctx<'_>, i: usize) -> SetRef<'a> {
 
 /// The set at `key`, if any (WRONGTYPE otherwise).
 fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<SetRef<'a>>, Error<'static>> {
-    Ok(find_set(cx, key)?.map(|(i, _)| set_at(cx, i)))
+    let Some((i, _)) = cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) else {
+        return Ok(None);
+    };
+    match cx.keyspace.object(cx.db, i) {
+        Some(ObjRef::Set(s)) => Ok(Some(s)),
+        _ => Err(Error::WrongType),
+    }
 }
 
 fn with_set<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut Set) -> R) -> R {

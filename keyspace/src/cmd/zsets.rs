@@ -50,7 +50,13 @@ pub(super) fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> ZSetRef<'a> {
 }
 
 fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<ZSetRef<'a>>, Error<'static>> {
-    Ok(find_zset(cx, key)?.map(|(i, _)| zset_at(cx, i)))
+    let Some((i, _)) = cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) else {
+        return Ok(None);
+    };
+    match cx.keyspace.object(cx.db, i) {
+        Some(ObjRef::ZSet(z)) => Ok(Some(z)),
+        _ => Err(Error::WrongType),
+    }
 }
 
 pub(super) fn with_zset<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut ZSet) -> R) -> R {

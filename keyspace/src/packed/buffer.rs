@@ -5,8 +5,8 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::{
-    Elem, FLOAT, FLOAT32, INT, LONG, Needle, Put, Raw, SHORT_MAX, entry_len, put_varint,
-    read_varint, write_all,
+    ENTRY_SIZE, Elem, FLOAT, FLOAT32, INT, LONG, Needle, Put, Raw, SHORT_MAX, entry_len,
+    put_varint, read_varint, write_all,
 };
 
 /// Entries back to back in one exact-size buffer: `[tag][count: LEB128][entries]`, the count
@@ -121,48 +121,47 @@ impl<'a> PackedRef<'a> {
     pub(crate) fn find(self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
         let (b, n) = (self.0, self.len());
         let (mut at, mut i) = (self.start(), 0);
-        let (want, last) = (m.bytes.len(), m.bytes.last().copied());
-        while i < n {
-            let tag = b[at];
-            if usize::from(tag) <= SHORT_MAX {
-                // Bytes: equal lengths, then the last byte (where keys like `field:17` differ),
-                // then all of them; one load of the tag gives the next offset too.
-                let len = usize::from(tag);
-                if m.int.is_none()
-                    && len == want
-                    && (len == 0 || Some(b[at + len]) == last)
-                    && b[at + 1..at + 1 + len] == *m.bytes
-                {
-                    return Some((i, at));
+        let want = m.bytes.len();
+        match (m.int, m.bytes.last()) {
+            (None, Some(&last)) if want <= SHORT_MAX => {
+                // Bytes stored under a 1-byte length: equal lengths, then the last byte (where
+                // keys like `field:17` differ), then all; the tag's size table gives the next.
+                while i < n {
+                    let tag = usize::from(b[at]);
+                    if tag == want && b[at + want] == last && b[at + 1..=at + want] == *m.bytes {
+                        return Some((i, at));
+                    }
+                    at = self.skip(at);
+                    for _ in 1..stride {
+                        at = self.skip(at);
+                    }
+                    i += stride;
                 }
-                at += 1 + len;
-            } else {
-                if self.matches_at(at, &m) {
-                    return Some((i, at));
+            }
+            _ => {
+                while i < n {
+                    if self.matches_at(at, &m) {
+                        return Some((i, at));
+                    }
+                    for _ in 0..stride {
+                        at = self.skip(at);
+                    }
+                    i += stride;
                 }
-                at = self.skip(at);
             }
-            for _ in 1..stride {
-                at = self.skip(at);
-            }
-            i += stride;
         }
         None
     }
 
     /// The offset after the entry at `at`, without decoding it.
     #[inline]
-    fn skip(self, at: usize) -> usize {
-        let tag = self.0[at];
-        match tag {
-            0..=0xBF => at + 1 + usize::from(tag),
-            FLOAT => at + 9,
-            FLOAT32 => at + 5,
-            LONG => {
+    pub(crate) fn skip(self, at: usize) -> usize {
+        match ENTRY_SIZE[usize::from(self.0[at])] {
+            0 => {
                 let (n, l) = read_varint(&self.0[at + 1..]);
                 at + 1 + l + n
             }
-            _ => at + 1 + [1, 2, 3, 4, 8][usize::from(tag - INT)],
+            size => at + usize::from(size),
         }
     }
 

@@ -53,10 +53,29 @@ impl<'a> PackRef<'a> {
         })
     }
 
+    /// The offset where `(score, m)` goes: the first pair (other than the one at `except`)
+    /// ordered after it, or the end. Members are compared only between equal scores.
+    fn position(self, score: f64, m: &[u8], except: Option<usize>) -> usize {
+        let (n, key) = (self.len(), Score(score));
+        let mut at = self.0.offset(0);
+        for _ in 0..n {
+            let s_at = self.0.skip(at);
+            let next = self.0.skip(s_at);
+            if Some(at) != except {
+                let s = Score(self.0.raw_at(s_at).0.float());
+                if s > key || (s == key && member(self.0.raw_at(at).0) > m) {
+                    return at;
+                }
+            }
+            at = next;
+        }
+        at
+    }
+
     /// Offset of `m` and its score.
     fn find(self, m: &[u8]) -> Option<(usize, f64)> {
         let (_, at) = self.0.find(Needle::str(m), 2)?;
-        let next = self.0.raw_at(at).1;
+        let next = self.0.skip(at);
         Some((at, self.0.raw_at(next).0.float()))
     }
 
@@ -112,23 +131,14 @@ impl Pack {
     pub(crate) fn insert(&mut self, m: &[u8], score: f64) -> bool {
         let view = self.view();
         let old = view.find(m);
-        let key = (Score(score), m);
-        // Where the pair goes: before the first other pair ordered after it.
-        let to = view
-            .pairs()
-            .find(|(at, n, s)| Some(*at) != old.map(|(a, _)| a) && (Score(*s), *n) > key)
-            .map_or_else(|| self.0.memory(), |(at, _, _)| at);
+        let to = view.position(score, m, old.map(|(a, _)| a));
         let pair = [Put::Str(m), put_score(score)];
         match old {
             Some((at, _)) if self.0.relocate(at, 2, to, &pair) => {}
             Some((at, _)) => {
                 // The score's encoding changed length: out, then in where it now goes.
                 self.0.splice(at, 2, &[]);
-                let to = self
-                    .view()
-                    .pairs()
-                    .find(|(_, n, s)| (Score(*s), *n) > key)
-                    .map_or_else(|| self.0.memory(), |(at, _, _)| at);
+                let to = self.view().position(score, m, None);
                 self.0.splice(to, 0, &pair);
             }
             None => self.0.splice(to, 0, &pair),
