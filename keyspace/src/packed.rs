@@ -186,7 +186,7 @@ const fn int_width(i: i64) -> usize {
 }
 
 /// An entry encoded: its header (tag, length or integer) and the bytes after it.
-struct Encoded<'a> {
+pub(crate) struct Encoded<'a> {
     head: [u8; 11],
     head_len: usize,
     tail: &'a [u8],
@@ -253,13 +253,42 @@ impl<'a> Encoded<'a> {
     }
 }
 
-/// Writes `puts` encoded to `out`, which is exactly as long as they take.
-fn write_all(out: &mut [u8], puts: &[Put<'_>]) {
-    let mut w = 0;
-    for p in puts {
-        let e = Encoded::of(*p);
-        e.write(&mut out[w..]);
-        w += e.len();
+/// Entries to write: one encoded once (the common case: a push, an add, a value replaced),
+/// or several encoded as they are measured and again as they are written.
+pub(crate) enum Puts<'p, 'a> {
+    One(Encoded<'a>),
+    Many(&'p [Put<'a>]),
+}
+
+impl<'p, 'a> Puts<'p, 'a> {
+    pub(crate) fn new(puts: &'p [Put<'a>]) -> Self {
+        match puts {
+            [p] => Self::One(Encoded::of(*p)),
+            _ => Self::Many(puts),
+        }
+    }
+
+    /// Bytes they take.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Self::One(e) => e.len(),
+            Self::Many(puts) => puts.iter().map(|p| entry_len(*p)).sum(),
+        }
+    }
+
+    /// Writes them to `out`, which is exactly [`Self::len`] bytes.
+    pub(crate) fn write(&self, out: &mut [u8]) {
+        match self {
+            Self::One(e) => e.write(out),
+            Self::Many(puts) => {
+                let mut w = 0;
+                for p in *puts {
+                    let e = Encoded::of(*p);
+                    e.write(&mut out[w..]);
+                    w += e.len();
+                }
+            }
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::{
-    ENTRY_SIZE, Elem, FLOAT, FLOAT32, INT, LONG, Needle, Put, Raw, SHORT_MAX, entry_len,
-    put_varint, read_varint, write_all,
+    ENTRY_SIZE, Elem, FLOAT, FLOAT32, INT, LONG, Needle, Put, Puts, Raw, SHORT_MAX, put_varint,
+    read_varint,
 };
 
 /// Entries back to back in one exact-size buffer: `[tag][count: LEB128][entries]`, the count
@@ -225,7 +225,8 @@ impl Packed {
             self.0 = Box::new([self.0[0]]);
             return;
         }
-        let ins: usize = puts.iter().map(|p| entry_len(*p)).sum();
+        let enc = Puts::new(puts);
+        let ins = enc.len();
         let mut head = [0u8; 11];
         head[0] = self.0[0];
         let head_len = 1 + put_varint(&mut head[1..], new_count);
@@ -238,7 +239,7 @@ impl Packed {
             v.extend_from_slice(&self.0[old_head..start]);
             let w = v.len();
             v.resize(w + ins, 0);
-            write_all(&mut v[w..], puts);
+            enc.write(&mut v[w..]);
             v.extend_from_slice(&self.0[end..]);
             self.0 = v.into_boxed_slice();
             return;
@@ -247,7 +248,7 @@ impl Packed {
         let removed = end - start;
         if ins == removed {
             self.0[..head_len].copy_from_slice(&head[..head_len]);
-            write_all(&mut self.0[start..end], puts);
+            enc.write(&mut self.0[start..end]);
             return;
         }
         let mut v = core::mem::take(&mut self.0).into_vec();
@@ -260,7 +261,7 @@ impl Packed {
             v.copy_within(end..old_len, start + ins);
             v.truncate(old_len - (removed - ins));
         }
-        write_all(&mut v[start..start + ins], puts);
+        enc.write(&mut v[start..start + ins]);
         self.0 = v.into_boxed_slice();
     }
 
@@ -280,7 +281,8 @@ impl Packed {
             end = view.skip(end);
         }
         let len = end - at;
-        if puts.iter().map(|p| entry_len(*p)).sum::<usize>() != len {
+        let enc = Puts::new(puts);
+        if enc.len() != len {
             return false;
         }
         let dst = if to >= end {
@@ -290,7 +292,7 @@ impl Packed {
             self.0[to..end].rotate_right(len);
             to
         };
-        write_all(&mut self.0[dst..dst + len], puts);
+        enc.write(&mut self.0[dst..dst + len]);
         true
     }
 
