@@ -56,10 +56,7 @@ impl<'a> HashRef<'a> {
 
     pub(crate) fn get(self, field: &[u8]) -> Option<Elem<'a>> {
         match self {
-            Self::Pack(p) => {
-                let (_, at) = p.find(Needle::new(field), 2)?;
-                Some(p.raw_at(p.skip(at)).0.elem())
-            }
+            Self::Pack(p) => p.find_next(Needle::new(field), 2).map(|(_, v)| v.elem()),
             Self::Table(t) => t.get(field).map(|x| Elem::Bytes(x)),
         }
     }

@@ -2,13 +2,18 @@
 //! Valkey's listpack keeps them, each at most as long as its listpack entry.
 //!
 //! ```text
-//! [type][count: LEB128]([tag][payload])*    (no count while there are no entries)
-//! tag 0x00..=0xBF  bytes of that length follow
+//! [type][count: LEB128][tag]*[payload]*    (no count while there are no entries)
+//! tag 0x00..=0xBF  a payload of that many bytes
 //! tag 0xC0..=0xC4  a canonical integer in 1, 2, 3, 4 or 8 bytes (little-endian, sign-extended)
 //! tag 0xC5         an f64 in 8 bytes (sorted-set scores that are not integers)
 //! tag 0xC6         a LEB128 length, then that many bytes
 //! tag 0xC7         an f64 that is exactly an f32, in 4 bytes
 //! ```
+//!
+//! The tags come first, one byte per entry, then the payloads in the same order: a lookup
+//! reads the tags one after another and sums payload sizes from a table, so finding an entry
+//! never waits on the entry before it, where a listpack walk must load each entry's header to
+//! find the next.
 //!
 //! A listpack entry costs its encoding header, its data and a 1..5-byte back-length; these
 //! entries have no back-length (the small encodings walk forward), and an integer or a string
@@ -247,9 +252,11 @@ impl<'a> Encoded<'a> {
         self.head_len + self.tail.len()
     }
 
-    fn write(&self, out: &mut [u8]) {
-        out[..self.head_len].copy_from_slice(&self.head[..self.head_len]);
-        out[self.head_len..self.len()].copy_from_slice(self.tail);
+    /// Writes what follows the tag.
+    fn write_payload(&self, out: &mut [u8]) {
+        let h = self.head_len - 1;
+        out[..h].copy_from_slice(&self.head[1..self.head_len]);
+        out[h..h + self.tail.len()].copy_from_slice(self.tail);
     }
 }
 
@@ -268,24 +275,35 @@ impl<'p, 'a> Puts<'p, 'a> {
         }
     }
 
-    /// Bytes they take.
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) const fn count(&self) -> usize {
         match self {
-            Self::One(e) => e.len(),
-            Self::Many(puts) => puts.iter().map(|p| entry_len(*p)).sum(),
+            Self::One(_) => 1,
+            Self::Many(puts) => puts.len(),
         }
     }
 
-    /// Writes them to `out`, which is exactly [`Self::len`] bytes.
-    pub(crate) fn write(&self, out: &mut [u8]) {
+    /// Payload bytes they take (their tags aside).
+    pub(crate) fn payload_len(&self) -> usize {
         match self {
-            Self::One(e) => e.write(out),
+            Self::One(e) => e.len() - 1,
+            Self::Many(puts) => puts.iter().map(|p| entry_len(*p) - 1).sum(),
+        }
+    }
+
+    /// Writes their tags to `tags` and their payloads to `payloads` (exactly as long).
+    pub(crate) fn write(&self, tags: &mut [u8], payloads: &mut [u8]) {
+        match self {
+            Self::One(e) => {
+                tags[0] = e.head[0];
+                e.write_payload(payloads);
+            }
             Self::Many(puts) => {
                 let mut w = 0;
-                for p in *puts {
+                for (k, p) in puts.iter().enumerate() {
                     let e = Encoded::of(*p);
-                    e.write(&mut out[w..]);
-                    w += e.len();
+                    tags[k] = e.head[0];
+                    e.write_payload(&mut payloads[w..]);
+                    w += e.len() - 1;
                 }
             }
         }

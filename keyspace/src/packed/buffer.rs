@@ -1,5 +1,5 @@
-//! The packed buffer: entries back to back in one exact-size allocation, read through a
-//! borrowed view, changed by splices that move the tail once.
+//! The packed buffer: one exact-size allocation, `[type][count][tags][payloads]`, read through a
+//! borrowed view, changed by splices. Positions are entry indexes.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -9,8 +9,8 @@ use super::{
     read_varint,
 };
 
-/// Entries back to back in one exact-size buffer: `[tag][count: LEB128][entries]`, the count
-/// left out while there are no entries.
+/// Entries in one exact-size buffer: `[type][count: LEB128][tags][payloads]`, the count left
+/// out while there are no entries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Packed(Box<[u8]>);
 
@@ -29,13 +29,19 @@ impl<'a> PackedRef<'a> {
         Packed(self.0.into())
     }
 
+    /// Number of entries and where their tags start.
+    fn head(self) -> (usize, usize) {
+        if self.0.len() <= 1 {
+            (0, self.0.len())
+        } else {
+            let (n, l) = read_varint(&self.0[1..]);
+            (n, 1 + l)
+        }
+    }
+
     /// Number of entries.
     pub(crate) fn len(self) -> usize {
-        if self.0.len() <= 1 {
-            0
-        } else {
-            read_varint(&self.0[1..]).0
-        }
+        self.head().0
     }
 
     /// Heap bytes: the buffer.
@@ -43,57 +49,76 @@ impl<'a> PackedRef<'a> {
         self.0.len()
     }
 
-    /// Offset of the first entry (the end while there is none).
-    fn start(self) -> usize {
-        if self.0.len() <= 1 {
-            self.0.len()
-        } else {
-            1 + read_varint(&self.0[1..]).1
+    /// Payload bytes of an entry with tag `tag` whose payload starts at `off`.
+    #[inline]
+    fn size(self, tag: u8, off: usize) -> usize {
+        match ENTRY_SIZE[usize::from(tag)] {
+            0 => {
+                let (n, l) = read_varint(&self.0[off..]);
+                l + n
+            }
+            size => usize::from(size) - 1,
         }
     }
 
-    /// The entry at byte offset `at` and the offset after it.
-    pub(crate) fn raw_at(self, at: usize) -> (Raw<'a>, usize) {
+    /// The entry with tag `tag` whose payload starts at `off`.
+    fn decode(self, tag: u8, off: usize) -> Raw<'a> {
         let b = self.0;
-        let tag = b[at];
         if usize::from(tag) <= SHORT_MAX {
-            let end = at + 1 + usize::from(tag);
-            return (Raw::Bytes(&b[at + 1..end]), end);
+            return Raw::Bytes(&b[off..off + usize::from(tag)]);
         }
         match tag {
             FLOAT => {
                 let mut f = [0u8; 8];
-                f.copy_from_slice(&b[at + 1..at + 9]);
-                (Raw::Float(f64::from_le_bytes(f)), at + 9)
+                f.copy_from_slice(&b[off..off + 8]);
+                Raw::Float(f64::from_le_bytes(f))
             }
             FLOAT32 => {
                 let mut f = [0u8; 4];
-                f.copy_from_slice(&b[at + 1..at + 5]);
-                (Raw::Float(f64::from(f32::from_le_bytes(f))), at + 5)
+                f.copy_from_slice(&b[off..off + 4]);
+                Raw::Float(f64::from(f32::from_le_bytes(f)))
             }
             LONG => {
-                let (n, l) = read_varint(&b[at + 1..]);
-                let from = at + 1 + l;
-                (Raw::Bytes(&b[from..from + n]), from + n)
+                let (n, l) = read_varint(&b[off..]);
+                Raw::Bytes(&b[off + l..off + l + n])
             }
             _ => {
                 let w = [1, 2, 3, 4, 8][usize::from(tag - INT)];
                 let mut v = [0u8; 8];
-                v[..w].copy_from_slice(&b[at + 1..=at + w]);
-                if b[at + w] & 0x80 != 0 {
+                v[..w].copy_from_slice(&b[off..off + w]);
+                if b[off + w - 1] & 0x80 != 0 {
                     v[w..].fill(0xff);
                 }
-                (Raw::Int(i64::from_le_bytes(v)), at + 1 + w)
+                Raw::Int(i64::from_le_bytes(v))
             }
         }
     }
 
-    /// Entries with their byte offsets, first to last.
+    /// Where entry `i`'s payload starts (or the end for `i == len`).
+    fn payload_offset(self, i: usize) -> usize {
+        let (n, t) = self.head();
+        let mut off = t + n;
+        for k in 0..i {
+            off += self.size(self.0[t + k], off);
+        }
+        off
+    }
+
+    /// Entry `i` (which exists) and the position after it.
+    pub(crate) fn raw_at(self, i: usize) -> (Raw<'a>, usize) {
+        let (_, t) = self.head();
+        (self.decode(self.0[t + i], self.payload_offset(i)), i + 1)
+    }
+
+    /// Entries with their positions, first to last.
     pub(crate) fn raw(self) -> Entries<'a> {
+        let (n, t) = self.head();
         Entries {
             p: self,
-            at: self.start(),
-            left: self.len(),
+            tags: t,
+            i: 0,
+            off: t + n,
+            left: n,
         }
     }
 
@@ -104,76 +129,77 @@ impl<'a> PackedRef<'a> {
 
     /// The entry at index `i`.
     pub(crate) fn get(self, i: usize) -> Option<Raw<'a>> {
-        self.raw().nth(i).map(|(_, r)| r)
+        (i < self.len()).then(|| self.raw_at(i).0)
     }
 
-    /// The byte offset of entry `i` (or the end for `i == len`).
-    pub(crate) fn offset(self, i: usize) -> usize {
-        let mut it = self.raw();
-        for _ in 0..i {
-            it.next();
-        }
-        it.at
+    /// The position of entry `i`.
+    pub(crate) const fn offset(self, i: usize) -> usize {
+        i
+    }
+
+    /// The position after entry `i`.
+    pub(crate) const fn skip(self, i: usize) -> usize {
+        i + 1
     }
 
     /// The first of every `stride`-th entry (0, stride, 2 stride, ...) equal to `m`: its index
-    /// and byte offset.
+    /// and position (the same).
     pub(crate) fn find(self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
-        let (b, n) = (self.0, self.len());
-        let (mut at, mut i) = (self.start(), 0);
+        self.search(&m, stride).map(|(i, _)| (i, i))
+    }
+
+    /// As [`Self::find`], with the entry after the one found (a hash field's value, a
+    /// sorted-set member's score).
+    pub(crate) fn find_next(self, m: Needle<'_>, stride: usize) -> Option<(usize, Raw<'a>)> {
+        let (i, off) = self.search(&m, stride)?;
+        let (_, t) = self.head();
+        let next = off + self.size(self.0[t + i], off);
+        Some((i, self.decode(self.0[t + i + 1], next)))
+    }
+
+    /// The index and payload offset of the first of every `stride`-th entry equal to `m`.
+    fn search(self, m: &Needle<'_>, stride: usize) -> Option<(usize, usize)> {
+        let b = self.0;
+        let (n, t) = self.head();
+        let tags = &b[t..t + n];
+        let mut off = t + n;
         let want = m.bytes.len();
+        let mut i = 0;
         match (m.int, m.bytes.last()) {
             (None, Some(&last)) if want <= SHORT_MAX => {
-                // Bytes stored under a 1-byte length: equal lengths, then the last byte (where
-                // keys like `field:17` differ), then all; the tag's size table gives the next.
+                // Bytes under a 1-byte length: equal lengths, then the last byte (where keys
+                // like `field:17` differ), then all of them.
                 while i < n {
-                    let tag = usize::from(b[at]);
-                    if tag == want && b[at + want] == last && b[at + 1..=at + want] == *m.bytes {
-                        return Some((i, at));
+                    if usize::from(tags[i]) == want
+                        && b[off + want - 1] == last
+                        && b[off..off + want] == *m.bytes
+                    {
+                        return Some((i, off));
                     }
-                    at = self.skip(at);
-                    for _ in 1..stride {
-                        at = self.skip(at);
+                    for &tag in &tags[i..(i + stride).min(n)] {
+                        off += self.size(tag, off);
                     }
                     i += stride;
                 }
             }
             _ => {
                 while i < n {
-                    if self.matches_at(at, &m) {
-                        return Some((i, at));
+                    let hit = match (self.decode(tags[i], off), m.int) {
+                        (Raw::Int(v), Some(j)) => v == j,
+                        (Raw::Bytes(x), None) => x == m.bytes,
+                        _ => false,
+                    };
+                    if hit {
+                        return Some((i, off));
                     }
-                    for _ in 0..stride {
-                        at = self.skip(at);
+                    for &tag in &tags[i..(i + stride).min(n)] {
+                        off += self.size(tag, off);
                     }
                     i += stride;
                 }
             }
         }
         None
-    }
-
-    /// The offset after the entry at `at`, without decoding it.
-    #[inline]
-    pub(crate) fn skip(self, at: usize) -> usize {
-        match ENTRY_SIZE[usize::from(self.0[at])] {
-            0 => {
-                let (n, l) = read_varint(&self.0[at + 1..]);
-                at + 1 + l + n
-            }
-            size => at + usize::from(size),
-        }
-    }
-
-    /// Whether the entry at `at` is `m`: a length and a byte comparison for bytes.
-    fn matches_at(self, at: usize, m: &Needle<'_>) -> bool {
-        let tag = self.0[at];
-        match m.int {
-            None if usize::from(tag) <= SHORT_MAX => self.0[at + 1..self.skip(at)] == *m.bytes,
-            None if tag == LONG => self.raw_at(at).0 == Raw::Bytes(m.bytes),
-            None => false,
-            Some(j) => (INT..FLOAT).contains(&tag) && self.raw_at(at).0 == Raw::Int(j),
-        }
     }
 }
 
@@ -209,16 +235,16 @@ impl Packed {
         self.view().iter()
     }
 
-    /// Replaces the `remove` entries from byte offset `at` with `puts` (as a listpack's
-    /// `lpInsert`/`lpDelete`: one move of the tail and one reallocation).
+    /// Replaces the `remove` entries from position `at` with `puts` (as a listpack's
+    /// `lpInsert`/`lpDelete`: the rest is copied once into a buffer of the new size, or written
+    /// in place when the sizes match).
     pub(crate) fn splice(&mut self, at: usize, remove: usize, puts: &[Put<'_>]) {
         let view = self.view();
-        let count = view.len();
-        let old_head = view.start();
-        let start = old_head.max(at);
-        let mut end = start;
-        for _ in 0..remove {
-            end = view.skip(end);
+        let (count, t) = view.head();
+        let from = view.payload_offset(at);
+        let mut to = from;
+        for k in at..at + remove {
+            to += view.size(self.0[t + k], to);
         }
         let new_count = count - remove + puts.len();
         if new_count == 0 {
@@ -226,48 +252,39 @@ impl Packed {
             return;
         }
         let enc = Puts::new(puts);
-        let ins = enc.len();
+        let ins = enc.payload_len();
+        if new_count == count && ins == to - from {
+            // Same shape: tags and payloads overwritten where they are.
+            let (tags, payloads) = self.0.split_at_mut(from);
+            enc.write(&mut tags[t + at..t + at + remove], &mut payloads[..ins]);
+            return;
+        }
         let mut head = [0u8; 11];
         head[0] = self.0[0];
         let head_len = 1 + put_varint(&mut head[1..], new_count);
-        let old_len = self.0.len();
-        if head_len != old_head {
-            // The count's length changed (or the first entry arrives): build anew.
-            let total = old_len - old_head + head_len - (end - start) + ins;
-            let mut v = Vec::with_capacity(total);
-            v.extend_from_slice(&head[..head_len]);
-            v.extend_from_slice(&self.0[old_head..start]);
-            let w = v.len();
-            v.resize(w + ins, 0);
-            enc.write(&mut v[w..]);
-            v.extend_from_slice(&self.0[end..]);
-            self.0 = v.into_boxed_slice();
-            return;
-        }
-        // In place: the tail moves once; the buffer is reallocated only if its length changes.
-        let removed = end - start;
-        if ins == removed {
-            self.0[..head_len].copy_from_slice(&head[..head_len]);
-            enc.write(&mut self.0[start..end]);
-            return;
-        }
-        let mut v = core::mem::take(&mut self.0).into_vec();
-        v[..head_len].copy_from_slice(&head[..head_len]);
-        if ins > removed {
-            v.reserve_exact(ins - removed);
-            v.resize(old_len + ins - removed, 0);
-            v.copy_within(end..old_len, start + ins);
-        } else {
-            v.copy_within(end..old_len, start + ins);
-            v.truncate(old_len - (removed - ins));
-        }
-        enc.write(&mut v[start..start + ins]);
+        let total = head_len + new_count + (self.0.len() - (t + count)) - (to - from) + ins;
+        let mut v = Vec::with_capacity(total);
+        v.extend_from_slice(&head[..head_len]);
+        v.extend_from_slice(&self.0[t..t + at]);
+        let tags_at = v.len();
+        v.resize(tags_at + puts.len(), 0);
+        v.extend_from_slice(&self.0[t + at + remove..t + count]);
+        v.extend_from_slice(&self.0[t + count..from]);
+        let pay_at = v.len();
+        v.resize(pay_at + ins, 0);
+        v.extend_from_slice(&self.0[to..]);
+        debug_assert_eq!(v.len(), total);
+        let (tags, payloads) = v.split_at_mut(pay_at);
+        enc.write(
+            &mut tags[tags_at..tags_at + puts.len()],
+            &mut payloads[..ins],
+        );
         self.0 = v.into_boxed_slice();
     }
 
-    /// Moves the `count` entries at offset `at` to offset `to` (outside them, in the current
-    /// buffer), as `puts`, in place; `false` (and nothing changed) unless `puts` take exactly
-    /// as many bytes. A sorted-set member whose score changes moves this way.
+    /// Moves the `count` entries at position `at` to position `to` (outside them), as `puts`
+    /// (as many), in place; `false` (and nothing changed) unless `puts` take exactly as many
+    /// payload bytes. A sorted-set member whose score changes moves this way.
     pub(crate) fn relocate(
         &mut self,
         at: usize,
@@ -276,37 +293,51 @@ impl Packed {
         puts: &[Put<'_>],
     ) -> bool {
         let view = self.view();
-        let mut end = at;
-        for _ in 0..count {
-            end = view.skip(end);
-        }
-        let len = end - at;
+        let (n, t) = view.head();
         let enc = Puts::new(puts);
-        if enc.len() != len {
+        let from = view.payload_offset(at);
+        let mut end = from;
+        for k in at..at + count {
+            end += view.size(self.0[t + k], end);
+        }
+        let len = end - from;
+        if enc.count() != count || enc.payload_len() != len {
             return false;
         }
-        let dst = if to >= end {
-            self.0[at..to].rotate_left(len);
-            to - len
+        let dest = view.payload_offset(to);
+        let (tag_dst, pay_dst) = if to >= at + count {
+            self.0[t + at..t + to].rotate_left(count);
+            self.0[from..dest].rotate_left(len);
+            (to - count, dest - len)
         } else {
-            self.0[to..end].rotate_right(len);
-            to
+            self.0[t + to..t + at + count].rotate_right(count);
+            self.0[dest..end].rotate_right(len);
+            (to, dest)
         };
-        enc.write(&mut self.0[dst..dst + len]);
+        let (tags, payloads) = self.0.split_at_mut(t + n);
+        let pay_dst = pay_dst - (t + n);
+        enc.write(
+            &mut tags[t + tag_dst..t + tag_dst + count],
+            &mut payloads[pay_dst..pay_dst + len],
+        );
         true
     }
 
     /// Appends `puts`.
     pub(crate) fn push(&mut self, puts: &[Put<'_>]) {
-        self.splice(self.0.len(), 0, puts);
+        self.splice(self.len(), 0, puts);
     }
 }
 
-/// Entries with their byte offsets, from [`Packed::raw`].
+/// Entries with their positions, from [`PackedRef::raw`].
 #[derive(Clone, Debug)]
 pub(crate) struct Entries<'a> {
     p: PackedRef<'a>,
-    at: usize,
+    /// Where the tags start.
+    tags: usize,
+    i: usize,
+    /// Where entry `i`'s payload starts.
+    off: usize,
     left: usize,
 }
 
@@ -318,10 +349,11 @@ impl<'a> Iterator for Entries<'a> {
             return None;
         }
         self.left -= 1;
-        let at = self.at;
-        let (r, next) = self.p.raw_at(at);
-        self.at = next;
-        Some((at, r))
+        let (i, tag) = (self.i, self.p.0[self.tags + self.i]);
+        let r = self.p.decode(tag, self.off);
+        self.off += self.p.size(tag, self.off);
+        self.i += 1;
+        Some((i, r))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

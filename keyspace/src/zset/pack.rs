@@ -56,27 +56,24 @@ impl<'a> PackRef<'a> {
     /// The offset where `(score, m)` goes: the first pair (other than the one at `except`)
     /// ordered after it, or the end. Members are compared only between equal scores.
     fn position(self, score: f64, m: &[u8], except: Option<usize>) -> usize {
-        let (n, key) = (self.len(), Score(score));
-        let mut at = self.0.offset(0);
-        for _ in 0..n {
-            let s_at = self.0.skip(at);
-            let next = self.0.skip(s_at);
+        let key = Score(score);
+        let mut it = self.0.raw();
+        while let Some((at, n)) = it.next() {
+            let Some((_, s)) = it.next() else { break };
             if Some(at) != except {
-                let s = Score(self.0.raw_at(s_at).0.float());
-                if s > key || (s == key && member(self.0.raw_at(at).0) > m) {
+                let s = Score(s.float());
+                if s > key || (s == key && member(n) > m) {
                     return at;
                 }
             }
-            at = next;
         }
-        at
+        self.0.len()
     }
 
     /// Offset of `m` and its score.
     fn find(self, m: &[u8]) -> Option<(usize, f64)> {
-        let (_, at) = self.0.find(Needle::str(m), 2)?;
-        let next = self.0.skip(at);
-        Some((at, self.0.raw_at(next).0.float()))
+        let (at, s) = self.0.find_next(Needle::str(m), 2)?;
+        Some((at, s.float()))
     }
 
     pub(crate) fn score(self, m: &[u8]) -> Option<f64> {
