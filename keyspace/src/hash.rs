@@ -164,9 +164,9 @@ impl Hash {
             self.convert(seed);
         }
         let new = match self {
-            Self::Pack(p) => match p.view().find(Needle::new(field), 2) {
-                Some((_, at)) => {
-                    p.splice(p.view().skip(at), 1, &[Put::Bytes(value)]);
+            Self::Pack(p) => match p.view().locate(Needle::new(field), 2) {
+                Some(at) => {
+                    p.splice_at(p.view().after(at), 1, &[Put::Bytes(value)]);
                     false
                 }
                 None => {
@@ -185,9 +185,9 @@ impl Hash {
     /// Removes `field`; whether it was there.
     pub(crate) fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Self::Pack(p) => match p.view().find(Needle::new(field), 2) {
-                Some((_, at)) => {
-                    p.splice(at, 2, &[]);
+            Self::Pack(p) => match p.view().locate(Needle::new(field), 2) {
+                Some(at) => {
+                    p.splice_at(at, 2, &[]);
                     true
                 }
                 None => false,

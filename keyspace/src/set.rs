@@ -238,9 +238,9 @@ impl Set {
     pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
         match self {
             Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.remove(i)),
-            Self::Pack(p) => match p.view().find(Needle::new(m), 1) {
-                Some((_, at)) => {
-                    p.splice(at, 1, &[]);
+            Self::Pack(p) => match p.view().locate(Needle::new(m), 1) {
+                Some(at) => {
+                    p.splice_at(at, 1, &[]);
                     true
                 }
                 None => false,

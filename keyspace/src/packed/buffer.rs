@@ -14,6 +14,13 @@ use super::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Packed(Box<[u8]>);
 
+/// An entry's place: its index and where its payload starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pos {
+    index: usize,
+    off: usize,
+}
+
 /// A packed buffer, borrowed: every read.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PackedRef<'a>(&'a [u8]);
@@ -137,15 +144,25 @@ impl<'a> PackedRef<'a> {
         i
     }
 
-    /// The position after entry `i`.
-    pub(crate) const fn skip(self, i: usize) -> usize {
-        i + 1
-    }
-
     /// The first of every `stride`-th entry (0, stride, 2 stride, ...) equal to `m`: its index
     /// and position (the same).
     pub(crate) fn find(self, m: Needle<'_>, stride: usize) -> Option<(usize, usize)> {
         self.search(&m, stride).map(|(i, _)| (i, i))
+    }
+
+    /// As [`Self::find`], the entry's place, to change it without looking for it again.
+    pub(crate) fn locate(self, m: Needle<'_>, stride: usize) -> Option<Pos> {
+        self.search(&m, stride)
+            .map(|(index, off)| Pos { index, off })
+    }
+
+    /// The place of the entry after the one at `p`.
+    pub(crate) fn after(self, p: Pos) -> Pos {
+        let (_, t) = self.head();
+        Pos {
+            index: p.index + 1,
+            off: p.off + self.size(self.0[t + p.index], p.off),
+        }
     }
 
     /// As [`Self::find`], with the entry after the one found (a hash field's value, a
@@ -239,9 +256,15 @@ impl Packed {
     /// `lpInsert`/`lpDelete`: the rest is copied once into a buffer of the new size, or written
     /// in place when the sizes match).
     pub(crate) fn splice(&mut self, at: usize, remove: usize, puts: &[Put<'_>]) {
+        let off = self.view().payload_offset(at);
+        self.splice_at(Pos { index: at, off }, remove, puts);
+    }
+
+    /// [`Self::splice`] at a place [`PackedRef::locate`] or [`PackedRef::after`] gave.
+    pub(crate) fn splice_at(&mut self, pos: Pos, remove: usize, puts: &[Put<'_>]) {
+        let (at, from) = (pos.index, pos.off);
         let view = self.view();
         let (count, t) = view.head();
-        let from = view.payload_offset(at);
         let mut to = from;
         for k in at..at + remove {
             to += view.size(self.0[t + k], to);
@@ -283,28 +306,51 @@ impl Packed {
     }
 
     /// Moves the `count` entries at position `at` to position `to` (outside them), as `puts`
-    /// (as many), in place; `false` (and nothing changed) unless `puts` take exactly as many
-    /// payload bytes. A sorted-set member whose score changes moves this way.
-    pub(crate) fn relocate(
-        &mut self,
-        at: usize,
-        count: usize,
-        to: usize,
-        puts: &[Put<'_>],
-    ) -> bool {
+    /// (as many): in place when they take as many bytes, else in one new buffer. A sorted-set
+    /// member whose score changes moves this way.
+    pub(crate) fn relocate(&mut self, at: usize, count: usize, to: usize, puts: &[Put<'_>]) {
         let view = self.view();
         let (n, t) = view.head();
         let enc = Puts::new(puts);
+        debug_assert_eq!(enc.count(), count);
         let from = view.payload_offset(at);
         let mut end = from;
         for k in at..at + count {
             end += view.size(self.0[t + k], end);
         }
-        let len = end - from;
-        if enc.count() != count || enc.payload_len() != len {
-            return false;
-        }
+        let (len, ins) = (end - from, enc.payload_len());
         let dest = view.payload_offset(to);
+        if ins != len {
+            // Out of one place and into the other, copying everything else once.
+            let b = &self.0;
+            let mut v = Vec::with_capacity(b.len() + ins - len);
+            let (tags_at, pay_at);
+            if to >= at + count {
+                v.extend_from_slice(&b[..t + at]);
+                v.extend_from_slice(&b[t + at + count..t + to]);
+                tags_at = v.len();
+                v.resize(tags_at + count, 0);
+                v.extend_from_slice(&b[t + to..from]);
+                v.extend_from_slice(&b[end..dest]);
+                pay_at = v.len();
+                v.resize(pay_at + ins, 0);
+                v.extend_from_slice(&b[dest..]);
+            } else {
+                v.extend_from_slice(&b[..t + to]);
+                tags_at = v.len();
+                v.resize(tags_at + count, 0);
+                v.extend_from_slice(&b[t + to..t + at]);
+                v.extend_from_slice(&b[t + at + count..dest]);
+                pay_at = v.len();
+                v.resize(pay_at + ins, 0);
+                v.extend_from_slice(&b[dest..from]);
+                v.extend_from_slice(&b[end..]);
+            }
+            let (tags, payloads) = v.split_at_mut(pay_at);
+            enc.write(&mut tags[tags_at..tags_at + count], &mut payloads[..ins]);
+            self.0 = v.into_boxed_slice();
+            return;
+        }
         let (tag_dst, pay_dst) = if to >= at + count {
             self.0[t + at..t + to].rotate_left(count);
             self.0[from..dest].rotate_left(len);
@@ -320,7 +366,6 @@ impl Packed {
             &mut tags[t + tag_dst..t + tag_dst + count],
             &mut payloads[pay_dst..pay_dst + len],
         );
-        true
     }
 
     /// Appends `puts`.

@@ -131,13 +131,7 @@ impl Pack {
         let to = view.position(score, m, old.map(|(a, _)| a));
         let pair = [Put::Str(m), put_score(score)];
         match old {
-            Some((at, _)) if self.0.relocate(at, 2, to, &pair) => {}
-            Some((at, _)) => {
-                // The score's encoding changed length: out, then in where it now goes.
-                self.0.splice(at, 2, &[]);
-                let to = self.view().position(score, m, None);
-                self.0.splice(to, 0, &pair);
-            }
+            Some((at, _)) => self.0.relocate(at, 2, to, &pair),
             None => self.0.splice(to, 0, &pair),
         }
         old.is_none()
