@@ -239,7 +239,7 @@ fn a_command_is_timed_from_its_own_burst_not_from_the_last_one() {
     let server = Server::start(&["--enable-debug-command", "yes"]);
     let mut c = server.raw();
     c.roundtrip(&["PING"], b"+PONG\r\n");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(core::time::Duration::from_millis(300));
     c.roundtrip(&["PING"], b"+PONG\r\n");
     c.send(b"*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n");
     c.expect(b"+PONG\r\n");
