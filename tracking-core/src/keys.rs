@@ -187,9 +187,17 @@ impl KeyTable {
             *found = self.index.find(tag, |_| true);
         }
         // Step 2: keep the candidates whose entry holds the key (one entry per key).
+        // Its reader set may lie on the entry's next cache line: read it here too (kept by
+        // `black_box`), so that line is in flight with the others rather than missed in step 3.
+        let mut touched = 0;
         for (found, (_, key)) in found.iter_mut().zip(pairs) {
-            *found = found.filter(|&i| self.entries[i as usize].key.as_slice() == *key);
+            *found = found.filter(|&i| {
+                let entry = &self.entries[i as usize];
+                touched ^= entry.readers.first_word();
+                entry.key.as_slice() == *key
+            });
         }
+        core::hint::black_box(touched);
         // Step 3: record, from cache. Positions found stay valid: insertion only appends.
         let mut new = 0;
         for ((found, &(id, key)), &tag) in found.iter().zip(pairs).zip(tags) {
