@@ -4,8 +4,8 @@
 
 use alloc::boxed::Box;
 
-use crate::counted::Counted;
 use crate::hashed::Hashed;
+use crate::packed::{Elem, Needle, Packed, PackedRef, Put, tag};
 
 /// `hash-max-listpack-entries` and `hash-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
@@ -14,51 +14,129 @@ pub(crate) struct HashLimits {
     pub(crate) value: usize,
 }
 
-type Pair = (Box<[u8]>, Box<[u8]>);
+type Table = Hashed<Box<[u8]>>;
 
 /// A hash value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Hash {
-    /// Small: pairs in insertion order.
-    Pack(Counted<Pair>),
+    /// Small: field, value, field, value... in insertion order, packed.
+    Pack(Packed),
     /// Large.
-    Table(Hashed<Box<[u8]>>),
+    Table(Box<Table>),
 }
 
-impl Hash {
-    pub(crate) const fn new() -> Self {
-        Self::Pack(Counted::new())
-    }
+/// A hash, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HashRef<'a> {
+    Pack(PackedRef<'a>),
+    Table(&'a Table),
+}
 
-    pub(crate) fn len(&self) -> usize {
+impl<'a> HashRef<'a> {
+    pub(crate) fn len(self) -> usize {
         match self {
-            Self::Pack(v) => v.len(),
+            Self::Pack(p) => p.len() / 2,
             Self::Table(t) => t.len(),
         }
     }
 
-    pub(crate) fn encoding(&self) -> &'static str {
+    pub(crate) const fn encoding(self) -> &'static str {
         match self {
             Self::Pack(_) => "listpack",
             Self::Table(_) => "hashtable",
         }
     }
 
-    pub(crate) fn memory(&self) -> usize {
+    pub(crate) fn memory(self) -> usize {
         match self {
-            Self::Pack(v) => v.memory(),
+            Self::Pack(p) => p.memory(),
             Self::Table(t) => t.memory(),
         }
     }
 
+    pub(crate) fn get(self, field: &[u8]) -> Option<Elem<'a>> {
+        match self {
+            Self::Pack(p) => p.find_next(Needle::new(field), 2).map(|(_, v)| v.elem()),
+            Self::Table(t) => t.get(field).map(|x| Elem::Bytes(x)),
+        }
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = (Elem<'a>, Elem<'a>)> {
+        let (pack, table) = match self {
+            Self::Pack(p) => (Some(Pairs(p.iter())), None),
+            Self::Table(t) => (
+                None,
+                Some(t.iter().map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x)))),
+            ),
+        };
+        pack.into_iter()
+            .flatten()
+            .chain(table.into_iter().flatten())
+    }
+
+    /// The field at position `at` in [`Self::iter`]'s order, with its value.
+    pub(crate) fn nth(self, at: usize) -> Option<(Elem<'a>, Elem<'a>)> {
+        match self {
+            Self::Pack(p) => Pairs(p.iter()).nth(at),
+            Self::Table(t) => t.nth(at).map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x))),
+        }
+    }
+
+    /// A field picked with the random number `r`: each is equally likely when `r` is uniform.
+    pub(crate) fn random(self, r: u64) -> Option<(Elem<'a>, Elem<'a>)> {
+        match self.len() as u64 {
+            0 => None,
+            n => self.nth((r % n) as usize),
+        }
+    }
+
+    /// HSCAN's walk: everything at once for a listpack, else a step of the table.
+    pub(crate) fn scan(
+        self,
+        cursor: u64,
+        count: usize,
+        mut f: impl FnMut(Elem<'a>, Elem<'a>),
+    ) -> u64 {
+        match self {
+            Self::Pack(p) => {
+                for (k, x) in Pairs(p.iter()) {
+                    f(k, x);
+                }
+                0
+            }
+            Self::Table(t) => t.scan(cursor, count, |k, x| f(Elem::Bytes(k), Elem::Bytes(x))),
+        }
+    }
+}
+
+impl Hash {
+    pub(crate) fn new() -> Self {
+        Self::Pack(Packed::new(tag::HASH))
+    }
+
+    pub(crate) fn view(&self) -> HashRef<'_> {
+        match self {
+            Self::Pack(p) => HashRef::Pack(p.view()),
+            Self::Table(t) => HashRef::Table(t),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
+    pub(crate) fn get(&self, field: &[u8]) -> Option<Elem<'_>> {
+        self.view().get(field)
+    }
+
     /// Converts to `hashtable` (Valkey's `hashTypeConvert`).
     pub(crate) fn convert(&mut self, seed: u64) {
-        if let Self::Pack(v) = self {
+        if let Self::Pack(p) = self {
             let mut t = Hashed::new(seed);
-            for (f, x) in v.take() {
-                t.insert(&f, x);
+            for (f, x) in Pairs(p.iter()) {
+                f.with(|f| t.insert(f, x.to_boxed()));
             }
-            *self = Self::Table(t);
+            *self = Self::Table(Box::new(t));
         }
     }
 
@@ -69,13 +147,6 @@ impl Hash {
             && (pairs.len() / 2 > limits.entries || pairs.iter().any(|a| a.len() > limits.value))
         {
             self.convert(seed);
-        }
-    }
-
-    pub(crate) fn get(&self, field: &[u8]) -> Option<&[u8]> {
-        match self {
-            Self::Pack(v) => v.iter().find(|(f, _)| **f == *field).map(|(_, x)| &**x),
-            Self::Table(t) => t.get(field).map(|x| &**x),
         }
     }
 
@@ -93,13 +164,13 @@ impl Hash {
             self.convert(seed);
         }
         let new = match self {
-            Self::Pack(v) => match v.iter().position(|(f, _)| **f == *field) {
-                Some(i) => {
-                    v.update(i, |(_, x)| *x = value.into());
+            Self::Pack(p) => match p.view().locate(Needle::new(field), 2) {
+                Some(at) => {
+                    p.splice_at(p.view().after(at), 1, &[Put::Bytes(value)]);
                     false
                 }
                 None => {
-                    v.push((field.into(), value.into()));
+                    p.push(&[Put::Bytes(field), Put::Bytes(value)]);
                     true
                 }
             },
@@ -114,9 +185,9 @@ impl Hash {
     /// Removes `field`; whether it was there.
     pub(crate) fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Self::Pack(v) => match v.iter().position(|(f, _)| **f == *field) {
-                Some(i) => {
-                    v.remove(i);
+            Self::Pack(p) => match p.view().locate(Needle::new(field), 2) {
+                Some(at) => {
+                    p.splice_at(at, 2, &[]);
                     true
                 }
                 None => false,
@@ -124,48 +195,15 @@ impl Hash {
             Self::Table(t) => t.remove(field).is_some(),
         }
     }
+}
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        let (pack, table) = match self {
-            Self::Pack(v) => (Some(v.iter().map(|(f, x)| (&**f, &**x))), None),
-            Self::Table(t) => (None, Some(t.iter().map(|(f, x)| (f, &**x)))),
-        };
-        pack.into_iter()
-            .flatten()
-            .chain(table.into_iter().flatten())
-    }
+/// Entries taken two at a time.
+struct Pairs<I>(I);
 
-    /// The field at position `at` in [`Self::iter`]'s order, with its value.
-    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], &[u8])> {
-        match self {
-            Self::Pack(v) => v.get(at).map(|(f, x)| (&**f, &**x)),
-            Self::Table(t) => t.nth(at).map(|(f, x)| (f, &**x)),
-        }
-    }
+impl<'a, I: Iterator<Item = Elem<'a>>> Iterator for Pairs<I> {
+    type Item = (Elem<'a>, Elem<'a>);
 
-    /// A field picked with the random number `r`: each is equally likely when `r` is uniform.
-    pub(crate) fn random(&self, r: u64) -> Option<(&[u8], &[u8])> {
-        match self.len() as u64 {
-            0 => None,
-            n => self.nth((r % n) as usize),
-        }
-    }
-
-    /// HSCAN's walk: everything at once for a listpack, else a step of the table.
-    pub(crate) fn scan<'a>(
-        &'a self,
-        cursor: u64,
-        count: usize,
-        mut f: impl FnMut(&'a [u8], &'a [u8]),
-    ) -> u64 {
-        match self {
-            Self::Pack(v) => {
-                for (k, x) in v.iter() {
-                    f(k, x);
-                }
-                0
-            }
-            Self::Table(t) => t.scan(cursor, count, |k, x| f(k, x)),
-        }
+    fn next(&mut self) -> Option<Self::Item> {
+        Some((self.0.next()?, self.0.next()?))
     }
 }

@@ -10,7 +10,7 @@ pub use crate::config::{AccessTracking, Config, EvictionPolicy};
 use crate::db::{Db, hash_key};
 use crate::entry::{Entry, Kind, NewValue, Value};
 use crate::events::{ChangeKind, ChangeSink};
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::time::Millis;
 pub use evict::{EvictOutcome, MemoryGauge};
 
@@ -224,7 +224,7 @@ impl Keyspace {
     /// TYPE's name for the value in slot `i`: a module value's type name, or the value's type.
     pub(crate) fn type_name(&self, db: usize, i: usize) -> &str {
         match self.object(db, i) {
-            Some(Object::Module(m)) => core::str::from_utf8(&m.type_name).unwrap_or("module"),
+            Some(ObjRef::Module(m)) => core::str::from_utf8(&m.type_name).unwrap_or("module"),
             _ => self.value_at(db, i).type_name(),
         }
     }
@@ -553,7 +553,7 @@ impl Keyspace {
     }
 
     /// The collection in slot `i`, if the value is one.
-    pub(crate) fn object(&self, db: usize, i: usize) -> Option<&Object> {
+    pub(crate) fn object(&self, db: usize, i: usize) -> Option<ObjRef<'_>> {
         let (_, id) = self.entry(db, i).object(self.tracked())?;
         Some(self.dbs[db].objects.get(id))
     }
@@ -661,7 +661,7 @@ impl Keyspace {
         let e = self.entry(db, i);
         let slot = size_of::<Option<Entry>>() + 1;
         self.object(db, i)
-            .map_or(0, |o| o.memory() + size_of::<Option<Object>>())
+            .map_or(0, |o| o.memory() + crate::object::SLOT_BYTES)
             + e.alloc_len()
             + slot
             + if e.expire().is_some() {

@@ -1,43 +1,72 @@
-//! The list type: a deque of byte strings, with the size Valkey's listpack would take, so the
-//! `listpack`/`quicklist` encoding switches exactly where Valkey's does.
-//!
-//! Valkey keeps a small list as one listpack and converts it to a quicklist when the listpack
-//! would pass `list-max-listpack-size` (a byte limit for -1..-5, an entry count for a positive
-//! value), and back when a single-node quicklist shrinks below half the limit. This type stores
-//! elements the same way whatever the encoding (one boxed slice each in a ring buffer), keeps the
-//! listpack size up to date, and applies those rules to decide the name OBJECT ENCODING reports.
+//! The list type. Valkey keeps a small list as one listpack and converts it to a quicklist when
+//! the listpack would pass `list-max-listpack-size` (a byte limit for -1..-5, an entry count for
+//! a positive value), and back when a single-node quicklist shrinks below half the limit. A
+//! `listpack` list here is one packed buffer ([`Packed`]: a push at the front moves the rest, as
+//! in a listpack); a `quicklist` is a ring buffer of boxed elements ([`quick`]) that keeps the
+//! size the listpack would take, so both conversions happen exactly where Valkey's do.
+
+mod quick;
 
 use alloc::boxed::Box;
-use alloc::collections::VecDeque;
+use alloc::vec::Vec;
 
 use crate::num;
+use crate::packed::{Elem, Packed, PackedRef, Put, Raw, tag};
+use quick::Quick;
 
 /// Listpack header (total bytes, element count) and end byte.
 const LP_OVERHEAD: usize = 7;
 /// The byte size under which a count-limited listpack stays a listpack (`SIZE_SAFETY_LIMIT`).
 const SIZE_SAFETY_LIMIT: usize = 8192;
+/// The most a listpack entry is longer than its packed entry (back-length and headers), and a
+/// listpack's header longer than a packed buffer's count.
+const LP_SLACK_PER_ENTRY: usize = 5;
 
-/// Bytes one element takes in a listpack: its encoding header and data, then its back-length.
-pub(crate) fn listpack_entry_len(b: &[u8]) -> usize {
-    let enc = match num::canonical_i64(b) {
-        Some(v) if (0..=127).contains(&v) => 1,
-        Some(v) if (-4096..=4095).contains(&v) => 2,
-        Some(v) if i16::try_from(v).is_ok() => 3,
-        Some(v) if (-(1 << 23)..(1 << 23)).contains(&v) => 4,
-        Some(v) if i32::try_from(v).is_ok() => 5,
-        Some(_) => 9,
-        None if b.len() < 64 => 1 + b.len(),
-        None if b.len() < 4096 => 2 + b.len(),
-        None => 5 + b.len(),
-    };
-    let back = match enc {
+/// Bytes an integer's listpack encoding takes (without the back-length).
+const fn lp_int_len(v: i64) -> usize {
+    if v >= 0 && v <= 127 {
+        1
+    } else if v >= -4096 && v <= 4095 {
+        2
+    } else if v >= i16::MIN as i64 && v <= i16::MAX as i64 {
+        3
+    } else if v >= -(1 << 23) && v < (1 << 23) {
+        4
+    } else if v >= i32::MIN as i64 && v <= i32::MAX as i64 {
+        5
+    } else {
+        9
+    }
+}
+
+/// A listpack entry's header and data length plus its back-length.
+const fn with_backlen(enc: usize) -> usize {
+    enc + match enc {
         0..=127 => 1,
         128..=16382 => 2,
         16383..=2_097_150 => 3,
         2_097_151..=268_435_454 => 4,
         _ => 5,
-    };
-    enc + back
+    }
+}
+
+/// Bytes one element takes in a listpack: its encoding header and data, then its back-length.
+pub(crate) fn listpack_entry_len(b: &[u8]) -> usize {
+    with_backlen(match num::canonical_i64(b) {
+        Some(v) => lp_int_len(v),
+        None if b.len() < 64 => 1 + b.len(),
+        None if b.len() < 4096 => 2 + b.len(),
+        None => 5 + b.len(),
+    })
+}
+
+/// Bytes a stored entry takes in a listpack.
+fn raw_listpack_len(r: Raw<'_>) -> usize {
+    match r {
+        Raw::Int(v) => with_backlen(lp_int_len(v)),
+        Raw::Bytes(b) => listpack_entry_len(b),
+        Raw::Float(_) => unreachable!("lists hold no floats"),
+    }
 }
 
 /// `list-max-listpack-size` as limits: (bytes, entries), as Valkey's `quicklistNodeLimit`.
@@ -65,48 +94,128 @@ fn exceeds(fill: i64, bytes: usize, count: usize) -> bool {
 }
 
 /// A list value.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct List {
-    items: VecDeque<Box<[u8]>>,
-    /// What the whole list would take as one listpack.
-    lp_bytes: usize,
-    /// Sum of the element lengths.
-    data_bytes: usize,
-    /// Whether Valkey would hold it as a quicklist.
-    quicklist: bool,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum List {
+    /// Small: the elements packed in one buffer.
+    Pack(Packed),
+    /// Large.
+    Quick(Box<Quick>),
 }
 
-impl List {
-    pub(crate) fn new() -> Self {
-        Self {
-            items: VecDeque::new(),
-            lp_bytes: LP_OVERHEAD,
-            data_bytes: 0,
-            quicklist: false,
+impl Default for List {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A list's elements, first to last (either way).
+pub(crate) enum Iter<'a> {
+    Pack(alloc::vec::IntoIter<Elem<'a>>),
+    Quick(alloc::collections::vec_deque::Iter<'a, Box<[u8]>>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Elem<'a>;
+
+    fn next(&mut self) -> Option<Elem<'a>> {
+        match self {
+            Self::Pack(it) => it.next(),
+            Self::Quick(it) => it.next().map(|b| Elem::Bytes(b)),
         }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.items.len()
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Self::Pack(it) => it.size_hint(),
+            Self::Quick(it) => it.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Self::Pack(it) => it.next_back(),
+            Self::Quick(it) => it.next_back().map(|b| Elem::Bytes(b)),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// A list, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ListRef<'a> {
+    Pack(PackedRef<'a>),
+    Quick(&'a Quick),
+}
+
+impl<'a> ListRef<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Self::Pack(p) => p.len(),
+            Self::Quick(q) => q.items.len(),
+        }
     }
 
     /// OBJECT ENCODING.
-    pub(crate) fn encoding(&self) -> &'static str {
-        if self.quicklist {
-            "quicklist"
-        } else {
-            "listpack"
+    pub(crate) const fn encoding(self) -> &'static str {
+        match self {
+            Self::Pack(_) => "listpack",
+            Self::Quick(_) => "quicklist",
         }
     }
 
     /// Estimated heap bytes (MEMORY USAGE, used memory).
-    pub(crate) fn memory(&self) -> usize {
-        if self.quicklist {
-            self.data_bytes + self.items.capacity() * size_of::<Box<[u8]>>()
-        } else {
-            self.lp_bytes
-                .max(self.data_bytes + self.items.capacity() * size_of::<Box<[u8]>>())
+    pub(crate) fn memory(self) -> usize {
+        match self {
+            Self::Pack(p) => p.memory(),
+            Self::Quick(q) => q.memory(),
         }
+    }
+
+    pub(crate) fn get(self, i: usize) -> Option<Elem<'a>> {
+        match self {
+            Self::Pack(p) => p.get(i).map(Raw::elem),
+            Self::Quick(q) => q.items.get(i).map(|b| Elem::Bytes(b)),
+        }
+    }
+
+    pub(crate) fn iter(self) -> Iter<'a> {
+        match self {
+            Self::Pack(p) => Iter::Pack(p.iter().collect::<Vec<_>>().into_iter()),
+            Self::Quick(q) => Iter::Quick(q.items.iter()),
+        }
+    }
+}
+
+impl List {
+    pub(crate) fn new() -> Self {
+        Self::Pack(Packed::new(tag::LIST))
+    }
+
+    pub(crate) fn view(&self) -> ListRef<'_> {
+        match self {
+            Self::Pack(p) => ListRef::Pack(p.view()),
+            Self::Quick(q) => ListRef::Quick(q),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
+    pub(crate) fn iter(&self) -> Iter<'_> {
+        self.view().iter()
+    }
+
+    /// What the list takes as one listpack (a walk: only when a bound cannot decide).
+    fn lp_bytes(p: &Packed) -> usize {
+        LP_OVERHEAD
+            + p.view()
+                .raw()
+                .map(|(_, r)| raw_listpack_len(r))
+                .sum::<usize>()
     }
 
     /// Before adding `elements`: Valkey's `listTypeTryConversionAppend` (counts raw lengths).
@@ -115,99 +224,123 @@ impl List {
         fill: i64,
         elements: impl Iterator<Item = &'a [u8]>,
     ) {
-        if self.quicklist {
+        let Self::Pack(p) = self else {
             return;
-        }
-        let (mut bytes, mut count) = (self.lp_bytes, self.items.len());
+        };
+        let (mut add, mut count) = (0, p.len());
         for e in elements {
-            bytes += e.len();
+            add += e.len();
             count += 1;
         }
-        if exceeds(fill, bytes, count) {
-            self.quicklist = true;
+        // The listpack is at most this long: no walk while even that fits.
+        let bound = p.memory() + LP_OVERHEAD + LP_SLACK_PER_ENTRY * p.len();
+        if exceeds(fill, bound + add, count) && exceeds(fill, Self::lp_bytes(p) + add, count) {
+            let mut q = Quick::new();
+            for e in p.iter() {
+                q.push_back(e.to_boxed());
+            }
+            *self = Self::Quick(Box::new(q));
         }
     }
 
     /// After removing elements: Valkey's `listTypeTryConvertQuicklist` with `shrinking`.
     pub(crate) fn after_shrink(&mut self, fill: i64) {
-        if !self.quicklist {
+        let Self::Quick(q) = self else {
             return;
-        }
+        };
         let (size_limit, count_limit) = limits(fill);
         // A quicklist converts back only when one node holds it all: under the node limits.
-        let one_node = !exceeds(fill, self.lp_bytes, self.items.len());
-        if one_node && self.lp_bytes <= size_limit / 2 && self.items.len() <= count_limit / 2 {
-            self.quicklist = false;
+        let n = q.items.len();
+        let one_node = !exceeds(fill, q.lp_bytes, n);
+        if one_node && q.lp_bytes <= size_limit / 2 && n <= count_limit / 2 {
+            let puts: Vec<Put<'_>> = q.items.iter().map(|b| Put::Bytes(b)).collect();
+            let mut p = Packed::new(tag::LIST);
+            p.push(&puts);
+            *self = Self::Pack(p);
         }
-    }
-
-    fn added(&mut self, e: &[u8]) {
-        self.lp_bytes += listpack_entry_len(e);
-        self.data_bytes += e.len();
-    }
-
-    fn removed(&mut self, e: &[u8]) {
-        self.lp_bytes -= listpack_entry_len(e);
-        self.data_bytes -= e.len();
     }
 
     pub(crate) fn push_front(&mut self, e: &[u8]) {
-        self.added(e);
-        self.items.push_front(e.into());
+        match self {
+            Self::Pack(p) => p.splice(0, 0, &[Put::Bytes(e)]),
+            Self::Quick(q) => q.push_front(e.into()),
+        }
     }
 
     pub(crate) fn push_back(&mut self, e: &[u8]) {
-        self.added(e);
-        self.items.push_back(e.into());
+        match self {
+            Self::Pack(p) => p.push(&[Put::Bytes(e)]),
+            Self::Quick(q) => q.push_back(e.into()),
+        }
     }
 
     pub(crate) fn pop_front(&mut self) -> Option<Box<[u8]>> {
-        let e = self.items.pop_front()?;
-        self.removed(&e);
-        Some(e)
+        match self {
+            Self::Pack(p) => {
+                let (at, r) = p.view().raw().next()?;
+                let e = r.elem().to_boxed();
+                p.splice(at, 1, &[]);
+                Some(e)
+            }
+            Self::Quick(q) => q.pop_front(),
+        }
     }
 
     pub(crate) fn pop_back(&mut self) -> Option<Box<[u8]>> {
-        let e = self.items.pop_back()?;
-        self.removed(&e);
-        Some(e)
-    }
-
-    pub(crate) fn get(&self, i: usize) -> Option<&[u8]> {
-        self.items.get(i).map(|b| &**b)
-    }
-
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &[u8]> + ExactSizeIterator {
-        self.items.iter().map(|b| &**b)
+        match self {
+            Self::Pack(p) => {
+                let (at, r) = p.view().raw().last()?;
+                let e = r.elem().to_boxed();
+                p.splice(at, 1, &[]);
+                Some(e)
+            }
+            Self::Quick(q) => q.pop_back(),
+        }
     }
 
     /// Replaces element `i` (which exists).
     pub(crate) fn set(&mut self, i: usize, e: &[u8]) {
-        let old = core::mem::replace(&mut self.items[i], e.into());
-        self.removed(&old);
-        self.added(e);
+        match self {
+            Self::Pack(p) => p.splice(p.view().offset(i), 1, &[Put::Bytes(e)]),
+            Self::Quick(q) => q.set(i, e),
+        }
     }
 
     /// Inserts before position `i` (`i == len` appends).
     pub(crate) fn insert(&mut self, i: usize, e: &[u8]) {
-        self.added(e);
-        self.items.insert(i, e.into());
+        match self {
+            Self::Pack(p) => p.splice(p.view().offset(i), 0, &[Put::Bytes(e)]),
+            Self::Quick(q) => q.insert(i, e),
+        }
     }
 
     /// Removes element `i` (which exists).
     pub(crate) fn remove(&mut self, i: usize) {
-        if let Some(old) = self.items.remove(i) {
-            self.removed(&old);
+        match self {
+            Self::Pack(p) => p.splice(p.view().offset(i), 1, &[]),
+            Self::Quick(q) => q.remove(i),
         }
     }
 
     /// Keeps only elements `start..end`.
     pub(crate) fn keep(&mut self, start: usize, end: usize) {
-        while self.items.len() > end {
-            self.pop_back();
-        }
-        for _ in 0..start.min(self.items.len()) {
-            self.pop_front();
+        match self {
+            Self::Pack(p) => {
+                let n = p.len();
+                if end < n {
+                    p.splice(p.view().offset(end), n - end, &[]);
+                }
+                let start = start.min(p.len());
+                p.splice(p.view().offset(0), start, &[]);
+            }
+            Self::Quick(q) => {
+                while q.items.len() > end {
+                    q.pop_back();
+                }
+                for _ in 0..start.min(q.items.len()) {
+                    q.pop_front();
+                }
+            }
         }
     }
 }
@@ -247,19 +380,27 @@ mod tests {
             l.before_append(-2, [&big[..]].into_iter());
             l.push_back(&big);
         }
-        assert_eq!(l.encoding(), "listpack", "8 * 1003 + 7 bytes fit in 8 KiB");
+        assert_eq!(
+            l.view().encoding(),
+            "listpack",
+            "8 * 1003 + 7 bytes fit in 8 KiB"
+        );
         l.before_append(-2, [&big[..]].into_iter());
         l.push_back(&big);
-        assert_eq!(l.encoding(), "quicklist");
+        assert_eq!(l.view().encoding(), "quicklist");
         while l.len() > 5 {
             l.pop_front();
             l.after_shrink(-2);
-            assert_eq!(l.encoding(), "quicklist", "still above half the limit");
+            assert_eq!(
+                l.view().encoding(),
+                "quicklist",
+                "still above half the limit"
+            );
         }
         l.pop_front();
         l.after_shrink(-2);
         assert_eq!(
-            l.encoding(),
+            l.view().encoding(),
             "listpack",
             "4 * 1003 + 7 bytes: under half of 8 KiB"
         );
@@ -272,8 +413,8 @@ mod tests {
             l.before_append(4, [&[i][..]].into_iter());
             l.push_back(&[i]);
         }
-        assert_eq!(l.encoding(), "listpack");
+        assert_eq!(l.view().encoding(), "listpack");
         l.before_append(4, [&b"x"[..]].into_iter());
-        assert_eq!(l.encoding(), "quicklist");
+        assert_eq!(l.view().encoding(), "quicklist");
     }
 }

@@ -7,9 +7,11 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use crate::counted::Counted;
 use crate::hashed::Hashed;
+use crate::intset::{IntSet, IntSetRef};
 use crate::num;
+pub(crate) use crate::packed::Elem;
+use crate::packed::{Needle, Packed, PackedRef, Put, tag};
 
 /// `set-max-intset-entries`, `set-max-listpack-entries`, `set-max-listpack-value`.
 #[derive(Clone, Copy, Debug)]
@@ -26,36 +28,97 @@ impl SetLimits {
     }
 }
 
-/// A member as stored: an integer of an intset, or bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Elem<'a> {
-    Int(i64),
-    Bytes(&'a [u8]),
-}
-
-impl Elem<'_> {
-    /// Calls `f` with the member's bytes.
-    pub(crate) fn with<R>(self, f: impl FnOnce(&[u8]) -> R) -> R {
-        match self {
-            Self::Int(i) => f(num::format_i64(i).as_bytes()),
-            Self::Bytes(b) => f(b),
-        }
-    }
-
-    pub(crate) fn to_boxed(self) -> Box<[u8]> {
-        self.with(|b| b.into())
-    }
-}
-
 /// A set value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Set {
     /// Sorted integers.
-    Ints(Vec<i64>),
-    /// Members in insertion order.
-    Pack(Counted<Box<[u8]>>),
+    Ints(IntSet),
+    /// Members in insertion order, packed.
+    Pack(Packed),
     /// Large or long members.
-    Table(Hashed<()>),
+    Table(Box<Hashed<()>>),
+}
+
+/// A set, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SetRef<'a> {
+    Ints(IntSetRef<'a>),
+    Pack(PackedRef<'a>),
+    Table(&'a Hashed<()>),
+}
+
+impl<'a> SetRef<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Self::Ints(s) => s.len(),
+            Self::Pack(p) => p.len(),
+            Self::Table(t) => t.len(),
+        }
+    }
+
+    pub(crate) const fn encoding(self) -> &'static str {
+        match self {
+            Self::Ints(_) => "intset",
+            Self::Pack(_) => "listpack",
+            Self::Table(_) => "hashtable",
+        }
+    }
+
+    pub(crate) fn memory(self) -> usize {
+        match self {
+            Self::Ints(s) => s.memory(),
+            Self::Pack(p) => p.memory(),
+            Self::Table(t) => t.memory(),
+        }
+    }
+
+    pub(crate) fn contains(self, m: &[u8]) -> bool {
+        match self {
+            Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.contains(i)),
+            Self::Pack(p) => p.find(Needle::new(m), 1).is_some(),
+            Self::Table(t) => t.get(m).is_some(),
+        }
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = Elem<'a>> {
+        let (ints, pack, table) = match self {
+            Self::Ints(s) => (Some(s.iter().map(Elem::Int)), None, None),
+            Self::Pack(p) => (None, Some(p.iter()), None),
+            Self::Table(t) => (None, None, Some(t.iter().map(|(b, ())| Elem::Bytes(b)))),
+        };
+        ints.into_iter()
+            .flatten()
+            .chain(pack.into_iter().flatten())
+            .chain(table.into_iter().flatten())
+    }
+
+    /// The member at position `at` in [`Self::iter`]'s order.
+    pub(crate) fn nth(self, at: usize) -> Option<Elem<'a>> {
+        match self {
+            Self::Ints(s) => (at < s.len()).then(|| Elem::Int(s.get(at))),
+            Self::Pack(p) => p.get(at).map(|r| r.elem()),
+            Self::Table(t) => t.nth(at).map(|(b, ())| Elem::Bytes(b)),
+        }
+    }
+
+    /// A member picked with the random number `r`: each is equally likely when `r` is uniform.
+    pub(crate) fn random(self, r: u64) -> Option<Elem<'a>> {
+        match self.len() as u64 {
+            0 => None,
+            n => self.nth((r % n) as usize),
+        }
+    }
+
+    /// SSCAN's walk: everything at once for an intset or listpack, else a step of the table.
+    pub(crate) fn scan(self, cursor: u64, count: usize, mut f: impl FnMut(Elem<'a>)) -> u64 {
+        match self {
+            Self::Table(t) => t.scan(cursor, count, |b, ()| f(Elem::Bytes(b))),
+            _ => {
+                self.iter().for_each(f);
+                0
+            }
+        }
+    }
 }
 
 impl Default for Set {
@@ -66,16 +129,16 @@ impl Default for Set {
 
 impl Set {
     /// An empty intset.
-    pub(crate) const fn new() -> Self {
-        Self::Ints(Vec::new())
+    pub(crate) fn new() -> Self {
+        Self::Ints(IntSet::new())
     }
 
     /// An empty set to collect SINTERSTORE's result in: an intset if `first` is one, else a
     /// listpack (as Valkey's `sinterGenericCommand` starts its destination).
-    pub(crate) const fn empty_like(first: &Self) -> Self {
+    pub(crate) fn empty_like(first: SetRef<'_>) -> Self {
         match first {
-            Self::Ints(_) => Self::Ints(Vec::new()),
-            _ => Self::Pack(Counted::new()),
+            SetRef::Ints(_) => Self::Ints(IntSet::new()),
+            _ => Self::Pack(Packed::new(tag::SET)),
         }
     }
 
@@ -83,11 +146,11 @@ impl Set {
     /// first of which is `first`.
     pub(crate) fn create(first: &[u8], hint: usize, limits: SetLimits, seed: u64) -> Self {
         if num::canonical_i64(first).is_some() && hint <= limits.intset_max() {
-            Self::Ints(Vec::new())
+            Self::Ints(IntSet::new())
         } else if hint <= limits.entries {
-            Self::Pack(Counted::new())
+            Self::Pack(Packed::new(tag::SET))
         } else {
-            Self::Table(Hashed::new(seed))
+            Self::Table(Box::new(Hashed::new(seed)))
         }
     }
 
@@ -108,7 +171,7 @@ impl Set {
         for e in self.iter() {
             e.with(|b| t.insert(b, ()));
         }
-        *self = Self::Table(t);
+        *self = Self::Table(Box::new(t));
     }
 
     /// Valkey's `maybeConvertToIntset`, for a result known to hold only integers.
@@ -119,39 +182,7 @@ impl Set {
         let ints: Option<Vec<i64>> = self.iter().map(|e| e.with(num::canonical_i64)).collect();
         if let Some(mut v) = ints {
             v.sort_unstable();
-            *self = Self::Ints(v);
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        match self {
-            Self::Ints(v) => v.len(),
-            Self::Pack(v) => v.len(),
-            Self::Table(t) => t.len(),
-        }
-    }
-
-    pub(crate) fn encoding(&self) -> &'static str {
-        match self {
-            Self::Ints(_) => "intset",
-            Self::Pack(_) => "listpack",
-            Self::Table(_) => "hashtable",
-        }
-    }
-
-    pub(crate) fn memory(&self) -> usize {
-        match self {
-            Self::Ints(v) => v.capacity() * 8,
-            Self::Pack(v) => v.memory(),
-            Self::Table(t) => t.memory(),
-        }
-    }
-
-    pub(crate) fn contains(&self, m: &[u8]) -> bool {
-        match self {
-            Self::Ints(v) => num::canonical_i64(m).is_some_and(|i| v.binary_search(&i).is_ok()),
-            Self::Pack(v) => v.iter().any(|b| **b == *m),
-            Self::Table(t) => t.get(m).is_some(),
+            *self = Self::Ints(IntSet::from_sorted(&v));
         }
     }
 
@@ -159,40 +190,41 @@ impl Set {
     pub(crate) fn add(&mut self, m: &[u8], limits: SetLimits, seed: u64) -> bool {
         match self {
             Self::Table(t) => t.insert(m, ()).is_none(),
-            Self::Pack(v) => {
-                if v.iter().any(|b| **b == *m) {
+            Self::Pack(p) => {
+                if p.view().find(Needle::new(m), 1).is_some() {
                     return false;
                 }
-                if v.len() < limits.entries && m.len() <= limits.value {
-                    v.push(m.into());
+                if p.len() < limits.entries && m.len() <= limits.value {
+                    p.push(&[Put::Bytes(m)]);
                 } else {
                     self.make_table(seed);
                     self.add(m, limits, seed);
                 }
                 true
             }
-            Self::Ints(v) => {
+            Self::Ints(s) => {
                 if let Some(i) = num::canonical_i64(m) {
-                    let Err(at) = v.binary_search(&i) else {
+                    if !s.insert(i) {
                         return false;
-                    };
-                    v.insert(at, i);
-                    if v.len() > limits.intset_max() {
+                    }
+                    if s.len() > limits.intset_max() {
                         self.make_table(seed);
                     }
                     return true;
                 }
-                let digits =
-                    |i: Option<&i64>| i.map_or(0, |i| num::format_i64(*i).as_bytes().len());
-                let maxelelen = digits(v.first()).max(digits(v.last()));
-                if v.len() < limits.entries && m.len() <= limits.value && maxelelen <= limits.value
-                {
-                    let mut p: Vec<Box<[u8]>> = v
-                        .iter()
-                        .map(|i| num::format_i64(*i).as_bytes().into())
-                        .collect();
-                    p.push(m.into());
-                    *self = Self::Pack(p.into());
+                let n = s.len();
+                let digits = |i: i64| num::format_i64(i).as_bytes().len();
+                let maxelelen = if n == 0 {
+                    0
+                } else {
+                    digits(s.view().get(0)).max(digits(s.view().get(n - 1)))
+                };
+                if n < limits.entries && m.len() <= limits.value && maxelelen <= limits.value {
+                    let mut puts: Vec<Put<'_>> = s.view().iter().map(Put::Int).collect();
+                    puts.push(Put::Bytes(m));
+                    let mut p = Packed::new(tag::SET);
+                    p.push(&puts);
+                    *self = Self::Pack(p);
                 } else {
                     self.make_table(seed);
                     self.add(m, limits, seed);
@@ -205,16 +237,10 @@ impl Set {
     /// Removes `m`; whether it was a member.
     pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
         match self {
-            Self::Ints(v) => match num::canonical_i64(m).map(|i| v.binary_search(&i)) {
-                Some(Ok(at)) => {
-                    v.remove(at);
-                    true
-                }
-                _ => false,
-            },
-            Self::Pack(v) => match v.iter().position(|b| **b == *m) {
+            Self::Ints(s) => num::canonical_i64(m).is_some_and(|i| s.remove(i)),
+            Self::Pack(p) => match p.view().locate(Needle::new(m), 1) {
                 Some(at) => {
-                    v.remove(at);
+                    p.splice_at(at, 1, &[]);
                     true
                 }
                 None => false,
@@ -223,44 +249,20 @@ impl Set {
         }
     }
 
+    pub(crate) fn view(&self) -> SetRef<'_> {
+        match self {
+            Self::Ints(s) => SetRef::Ints(s.view()),
+            Self::Pack(p) => SetRef::Pack(p.view()),
+            Self::Table(t) => SetRef::Table(t),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.view().len()
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = Elem<'_>> {
-        let (ints, pack, table) = match self {
-            Self::Ints(v) => (Some(v.iter().map(|i| Elem::Int(*i))), None, None),
-            Self::Pack(v) => (None, Some(v.iter().map(|b| Elem::Bytes(b))), None),
-            Self::Table(t) => (None, None, Some(t.iter().map(|(b, ())| Elem::Bytes(b)))),
-        };
-        ints.into_iter()
-            .flatten()
-            .chain(pack.into_iter().flatten())
-            .chain(table.into_iter().flatten())
-    }
-
-    /// The member at position `at` in [`Self::iter`]'s order.
-    pub(crate) fn nth(&self, at: usize) -> Option<Elem<'_>> {
-        match self {
-            Self::Ints(v) => v.get(at).map(|i| Elem::Int(*i)),
-            Self::Pack(v) => v.get(at).map(|b| Elem::Bytes(b)),
-            Self::Table(t) => t.nth(at).map(|(b, ())| Elem::Bytes(b)),
-        }
-    }
-
-    /// A member picked with the random number `r`: each is equally likely when `r` is uniform.
-    pub(crate) fn random(&self, r: u64) -> Option<Elem<'_>> {
-        match self.len() as u64 {
-            0 => None,
-            n => self.nth((r % n) as usize),
-        }
-    }
-
-    /// SSCAN's walk: everything at once for an intset or listpack, else a step of the table.
-    pub(crate) fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Elem<'_>)) -> u64 {
-        match self {
-            Self::Table(t) => t.scan(cursor, count, |b, ()| f(Elem::Bytes(b))),
-            _ => {
-                self.iter().for_each(f);
-                0
-            }
-        }
+        self.view().iter()
     }
 }
 
@@ -280,13 +282,13 @@ mod tests {
         for m in [&b"3"[..], b"1", b"-2", b"10"] {
             s.add(m, LIMITS, 7);
         }
-        assert_eq!(s.encoding(), "intset");
+        assert_eq!(s.view().encoding(), "intset");
         assert_eq!(
             s.iter().collect::<Vec<_>>(),
             [Elem::Int(-2), Elem::Int(1), Elem::Int(3), Elem::Int(10)]
         );
         s.add(b"11", LIMITS, 7);
-        assert_eq!(s.encoding(), "hashtable");
+        assert_eq!(s.view().encoding(), "hashtable");
         assert_eq!(s.len(), 5);
     }
 
@@ -295,18 +297,18 @@ mod tests {
         let mut s = Set::create(b"1", 1, LIMITS, 7);
         s.add(b"1", LIMITS, 7);
         s.add(b"a", LIMITS, 7);
-        assert_eq!(s.encoding(), "listpack");
+        assert_eq!(s.view().encoding(), "listpack");
         s.add(b"b", LIMITS, 7);
-        assert_eq!(s.encoding(), "listpack");
+        assert_eq!(s.view().encoding(), "listpack");
         s.add(b"c", LIMITS, 7);
         assert_eq!(
-            s.encoding(),
+            s.view().encoding(),
             "hashtable",
             "a fourth member is past 3 entries"
         );
         let mut t = Set::create(b"x", 1, LIMITS, 7);
         t.add(b"toolong", LIMITS, 7);
-        assert_eq!(t.encoding(), "hashtable");
-        assert!(t.contains(b"toolong") && !t.contains(b"x"));
+        assert_eq!(t.view().encoding(), "hashtable");
+        assert!(t.view().contains(b"toolong") && !t.view().contains(b"x"));
     }
 }

@@ -1,15 +1,19 @@
-//! The sorted set type: members with scores, ordered by (score, member). Valkey calls a small
-//! one `listpack` and converts it to `skiplist` past `zset-max-listpack-entries` members or a
-//! member longer than `zset-max-listpack-value` bytes; it never converts back on removal. This
-//! type keeps the same two indexes whatever the encoding (members by hash for lookups, an
-//! ordered index with ranks for ranges, O(log n) like Valkey's skiplist spans) and tracks which
-//! name OBJECT ENCODING reports.
+//! The sorted set type: members with scores, ordered by (score, member). A small one is a
+//! `listpack` (pairs packed in one buffer, searched linearly, [`pack`]); past
+//! `zset-max-listpack-entries` members or a member longer than `zset-max-listpack-value` bytes
+//! it converts to `skiplist` (members by hash and an ordered index with ranks, [`indexed`]), and
+//! never converts back on removal.
+
+mod indexed;
+mod pack;
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use crate::hashed::{Hashed, HeapSize};
-use crate::ranked::Ranked;
+pub(crate) use indexed::Indexed;
+pub(crate) use pack::Pack;
+pub(crate) use pack::PackRef;
 
 /// A score: never NaN, ordered numerically (`-0` equals `0`, as in Valkey's comparisons).
 #[derive(Clone, Copy, Debug)]
@@ -59,152 +63,122 @@ impl ScoreRange {
     }
 }
 
-impl HeapSize for Score {
-    fn heap_size(&self) -> usize {
-        0
-    }
-}
-
-/// `zset-max-listpack-entries` and `zset-max-listpack-value`.
+/// `zset-max-listpack-entries` and `zset-max-listpack-value`, with the member-hash seed a
+/// converted set starts with.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ZLimits {
     pub(crate) entries: usize,
     pub(crate) value: usize,
+    pub(crate) seed: u64,
 }
 
 /// A sorted set value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ZSet {
-    by_member: Hashed<Score>,
-    by_score: Ranked<(Score, Box<[u8]>)>,
-    skiplist: bool,
+pub(crate) enum ZSet {
+    /// Small: packed pairs.
+    Pack(Pack),
+    /// Large or long members.
+    Skip(Box<Indexed>),
 }
 
-impl ZSet {
-    /// Valkey's `zsetTypeCreate`: the encoding for about `hint` members of up to `max_len` bytes.
-    pub(crate) fn create(hint: usize, max_len: usize, limits: ZLimits, seed: u64) -> Self {
-        Self {
-            by_member: Hashed::new(seed),
-            by_score: Ranked::new(),
-            skiplist: hint > limits.entries || max_len > limits.value,
+/// A sorted set, borrowed: every read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ZSetRef<'a> {
+    Pack(PackRef<'a>),
+    Skip(&'a Indexed),
+}
+
+impl<'a> ZSetRef<'a> {
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Self::Pack(p) => p.len(),
+            Self::Skip(t) => t.len(),
         }
     }
 
-    /// Valkey's `zsetTypeMaybeConvert`.
-    pub(crate) fn maybe_convert(&mut self, hint: usize, max_len: usize, limits: ZLimits) {
-        if hint > limits.entries || max_len > limits.value {
-            self.skiplist = true;
+    pub(crate) const fn encoding(self) -> &'static str {
+        match self {
+            Self::Pack(_) => "listpack",
+            Self::Skip(_) => "skiplist",
         }
     }
 
-    pub(crate) const fn len(&self) -> usize {
-        self.by_score.len()
-    }
-
-    pub(crate) fn encoding(&self) -> &'static str {
-        if self.skiplist {
-            "skiplist"
-        } else {
-            "listpack"
+    pub(crate) fn memory(self) -> usize {
+        match self {
+            Self::Pack(p) => p.memory(),
+            Self::Skip(t) => t.memory(),
         }
     }
 
-    pub(crate) fn memory(&self) -> usize {
-        // The ordered index holds a second copy of every member.
-        self.by_member.memory() + self.by_score.memory() + self.by_member.bytes()
-    }
-
-    pub(crate) fn score(&self, m: &[u8]) -> Option<f64> {
-        self.by_member.get(m).map(|s| s.0)
-    }
-
-    /// The rank `(s, m)` has or would have in the ordered index.
-    fn position(&self, s: Score, m: &[u8]) -> usize {
-        self.by_score.partition_point(|(t, n)| (*t, &**n) < (s, m))
-    }
-
-    /// Sets `m`'s score, adding it if new (converting to `skiplist` as `zsetAdd` does); whether
-    /// it is new.
-    pub(crate) fn insert(&mut self, m: &[u8], score: f64, limits: ZLimits) -> bool {
-        match self.by_member.insert(m, Score(score)) {
-            Some(old) => {
-                let (_, key) = self.by_score.remove(self.position(old, m));
-                let at = self.position(Score(score), m);
-                self.by_score.insert(at, (Score(score), key));
-                false
-            }
-            None => {
-                if self.len() + 1 > limits.entries || m.len() > limits.value {
-                    self.skiplist = true;
-                }
-                let at = self.position(Score(score), m);
-                self.by_score.insert(at, (Score(score), m.into()));
-                true
-            }
-        }
-    }
-
-    /// Removes `m`; whether it was a member.
-    pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
-        match self.by_member.remove(m) {
-            Some(s) => {
-                self.by_score.remove(self.position(s, m));
-                true
-            }
-            None => false,
+    pub(crate) fn score(self, m: &[u8]) -> Option<f64> {
+        match self {
+            Self::Pack(p) => p.score(m),
+            Self::Skip(t) => t.score(m),
         }
     }
 
     /// Members in (score, member) order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&[u8], f64)> {
-        self.by_score.iter().map(|(s, m)| (&**m, s.0))
+    pub(crate) fn iter(self) -> impl DoubleEndedIterator<Item = (&'a [u8], f64)> {
+        self.by_rank(0, self.len())
     }
 
     /// Members of ranks `from..to` (clamped), in order.
     pub(crate) fn by_rank(
-        &self,
+        self,
         from: usize,
         to: usize,
-    ) -> impl DoubleEndedIterator<Item = (&[u8], f64)> {
-        self.by_score.range(from, to).map(|(s, m)| (&**m, s.0))
+    ) -> impl DoubleEndedIterator<Item = (&'a [u8], f64)> {
+        let (pack, skip) = match self {
+            Self::Pack(p) => (Some(p.by_rank(from, to)), None),
+            Self::Skip(t) => (None, Some(t.by_rank(from, to))),
+        };
+        pack.into_iter().flatten().chain(skip.into_iter().flatten())
     }
 
     /// The member of rank `at`.
-    pub(crate) fn nth(&self, at: usize) -> Option<(&[u8], f64)> {
-        self.by_score.get(at).map(|(s, m)| (&**m, s.0))
+    pub(crate) fn nth(self, at: usize) -> Option<(&'a [u8], f64)> {
+        match self {
+            Self::Pack(p) => p.nth(at),
+            Self::Skip(t) => t.nth(at),
+        }
     }
 
     /// How many leading members satisfy `pred`, which holds for a prefix of them.
-    pub(crate) fn partition_point(&self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
-        self.by_score.partition_point(|(s, m)| pred(m, s.0))
+    pub(crate) fn partition_point(self, pred: impl Fn(&[u8], f64) -> bool) -> usize {
+        match self {
+            Self::Pack(p) => p.partition_point(pred),
+            Self::Skip(t) => t.partition_point(pred),
+        }
     }
 
     /// Whether every member has the same score (so the order is the members' byte order).
-    pub(crate) fn same_scores(&self) -> bool {
+    pub(crate) fn same_scores(self) -> bool {
         match (
-            self.by_score.iter().next(),
-            self.by_score.iter().next_back(),
+            self.nth(0),
+            self.len().checked_sub(1).and_then(|i| self.nth(i)),
         ) {
-            (Some((a, _)), Some((b, _))) => a == b,
+            (Some((_, a)), Some((_, b))) => Score(a) == Score(b),
             _ => true,
         }
     }
 
     /// The 0-based rank of `m` from the lowest score, with its score.
-    pub(crate) fn rank(&self, m: &[u8]) -> Option<(usize, f64)> {
-        let s = *self.by_member.get(m)?;
-        Some((self.position(s, m), s.0))
+    pub(crate) fn rank(self, m: &[u8]) -> Option<(usize, f64)> {
+        match self {
+            Self::Pack(p) => p.rank(m),
+            Self::Skip(t) => t.rank(m),
+        }
     }
 
     /// The ranks `from..to` of the members with scores in `r`.
-    pub(crate) fn score_ranks(&self, r: &ScoreRange) -> (usize, usize) {
+    pub(crate) fn score_ranks(self, r: &ScoreRange) -> (usize, usize) {
         let from = self.partition_point(|_, s| !r.gte_min(s));
         let to = self.partition_point(|_, s| r.lte_max(s));
         (from, to.max(from))
     }
 
     /// Members with scores in `r`, lowest first (or highest first if `rev`).
-    pub(crate) fn score_range(&self, r: &ScoreRange, rev: bool) -> alloc::vec::Vec<(&[u8], f64)> {
+    pub(crate) fn score_range(self, r: &ScoreRange, rev: bool) -> Vec<(&'a [u8], f64)> {
         let (from, to) = self.score_ranks(r);
         if rev {
             self.by_rank(from, to).rev().collect()
@@ -214,19 +188,76 @@ impl ZSet {
     }
 
     /// Visits members from `cursor` on (everything at once while a listpack); the next cursor.
-    pub(crate) fn scan<'a>(
-        &'a self,
-        cursor: u64,
-        count: usize,
-        mut f: impl FnMut(&'a [u8], f64),
-    ) -> u64 {
-        if self.skiplist {
-            self.by_member.scan(cursor, count, |m, s| f(m, s.0))
-        } else {
-            for (m, s) in self.iter() {
-                f(m, s);
+    pub(crate) fn scan(self, cursor: u64, count: usize, mut f: impl FnMut(&'a [u8], f64)) -> u64 {
+        match self {
+            Self::Pack(p) => {
+                p.for_each(&mut f);
+                0
             }
-            0
+            Self::Skip(t) => t.scan(cursor, count, f),
+        }
+    }
+}
+
+impl ZSet {
+    /// Valkey's `zsetTypeCreate`: the encoding for about `hint` members of up to `max_len` bytes.
+    pub(crate) fn create(hint: usize, max_len: usize, limits: ZLimits) -> Self {
+        if hint > limits.entries || max_len > limits.value {
+            Self::Skip(Box::new(Indexed::new(limits.seed)))
+        } else {
+            Self::Pack(Pack::new())
+        }
+    }
+
+    pub(crate) fn view(&self) -> ZSetRef<'_> {
+        match self {
+            Self::Pack(p) => ZSetRef::Pack(p.view()),
+            Self::Skip(t) => ZSetRef::Skip(t),
+        }
+    }
+
+    pub(crate) fn score(&self, m: &[u8]) -> Option<f64> {
+        self.view().score(m)
+    }
+
+    /// Valkey's `zsetTypeMaybeConvert`.
+    pub(crate) fn maybe_convert(&mut self, hint: usize, max_len: usize, limits: ZLimits) {
+        if hint > limits.entries || max_len > limits.value {
+            self.convert(limits.seed);
+        }
+    }
+
+    /// Converts to `skiplist` (`zsetConvert`).
+    fn convert(&mut self, seed: u64) {
+        if let Self::Pack(p) = self {
+            let mut t = Indexed::new(seed);
+            p.view().for_each(|m, s| {
+                t.insert(m, s);
+            });
+            *self = Self::Skip(Box::new(t));
+        }
+    }
+
+    /// Sets `m`'s score, adding it if new (converting to `skiplist` as `zsetAdd` does); whether
+    /// it is new.
+    pub(crate) fn insert(&mut self, m: &[u8], score: f64, limits: ZLimits) -> bool {
+        if let Self::Pack(p) = self
+            && (p.view().len() + 1 > limits.entries || m.len() > limits.value)
+            && p.view().score(m).is_none()
+        {
+            self.convert(limits.seed);
+        }
+        match self {
+            Self::Pack(p) => p.insert(m, score),
+            Self::Skip(t) => t.insert(m, score),
+        }
+    }
+
+    /// Removes `m`; whether it was a member.
+    pub(crate) fn remove(&mut self, m: &[u8]) -> bool {
+        match self {
+            Self::Pack(p) => p.remove(m),
+            Self::Skip(t) => t.remove(m),
         }
     }
 }
@@ -240,59 +271,81 @@ mod tests {
     const LIMITS: ZLimits = ZLimits {
         entries: 128,
         value: 64,
+        seed: 7,
     };
 
+    /// Members changed at random against a sorted Vec: ranks, members by rank in both
+    /// directions and score ranges.
+    fn agrees_with_a_sorted_vec(
+        ops: Vec<(u8, u16, i8)>,
+        limits: ZLimits,
+    ) -> Result<(), TestCaseError> {
+        let mut z = ZSet::create(0, 0, limits);
+        let mut model: Vec<(f64, Vec<u8>)> = Vec::new();
+        for (op, m, s) in ops {
+            let name = alloc::format!("m{m}").into_bytes();
+            let score = f64::from(s) / 2.0;
+            let at = model.iter().position(|(_, n)| *n == name);
+            if op < 3 {
+                z.insert(&name, score, limits);
+                if let Some(at) = at {
+                    model.remove(at);
+                }
+                model.push((score, name.clone()));
+                model.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            } else {
+                prop_assert_eq!(z.remove(&name), at.is_some());
+                if let Some(at) = at {
+                    model.remove(at);
+                }
+            }
+            prop_assert_eq!(z.view().len(), model.len());
+            let rank = model.iter().position(|(_, n)| *n == name);
+            prop_assert_eq!(z.view().rank(&name), rank.map(|r| (r, model[r].0)));
+            let i = usize::from(m) % (model.len() + 1);
+            let j = (i + usize::from(m) % 150).min(model.len());
+            let want: Vec<(&[u8], f64)> = model[i..j].iter().map(|(s, n)| (&n[..], *s)).collect();
+            prop_assert_eq!(z.view().by_rank(i, j).collect::<Vec<_>>(), want.clone());
+            prop_assert_eq!(
+                z.view().by_rank(i, j).rev().collect::<Vec<_>>(),
+                want.into_iter().rev().collect::<Vec<_>>()
+            );
+            prop_assert_eq!(z.view().nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
+            let r = ScoreRange {
+                min: score,
+                minex: s % 2 == 0,
+                max: score + 3.0,
+                maxex: m % 2 == 0,
+            };
+            let want: Vec<(&[u8], f64)> = model
+                .iter()
+                .filter(|(s, _)| r.gte_min(*s) && r.lte_max(*s))
+                .map(|(s, n)| (&n[..], *s))
+                .collect();
+            prop_assert_eq!(z.view().score_range(&r, false), want.clone());
+            prop_assert_eq!(
+                z.view().score_range(&r, true),
+                want.into_iter().rev().collect::<Vec<_>>()
+            );
+        }
+        Ok(())
+    }
+
     proptest! {
-        /// Hundreds of members (several chunks of the ordered index), changed at random, against
-        /// a sorted Vec: ranks, members by rank in both directions and score ranges.
+        /// Hundreds of members: a listpack, then several chunks of the ordered index.
         #[test]
         fn ranks_agree_with_a_sorted_vec(
             ops in proptest::collection::vec((0u8..4, 0u16..700, -20i8..20), 1..2000),
         ) {
-            let mut z = ZSet::create(0, 0, LIMITS, 7);
-            let mut model: Vec<(f64, Vec<u8>)> = Vec::new();
-            for (op, m, s) in ops {
-                let name = alloc::format!("m{m}").into_bytes();
-                let score = f64::from(s) / 2.0;
-                let at = model.iter().position(|(_, n)| *n == name);
-                if op < 3 {
-                    z.insert(&name, score, LIMITS);
-                    if let Some(at) = at {
-                        model.remove(at);
-                    }
-                    model.push((score, name.clone()));
-                    model.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-                } else {
-                    prop_assert_eq!(z.remove(&name), at.is_some());
-                    if let Some(at) = at {
-                        model.remove(at);
-                    }
-                }
-                prop_assert_eq!(z.len(), model.len());
-                let rank = model.iter().position(|(_, n)| *n == name);
-                prop_assert_eq!(z.rank(&name), rank.map(|r| (r, model[r].0)));
-                let i = usize::from(m) % (model.len() + 1);
-                let j = (i + usize::from(m) % 150).min(model.len());
-                let want: Vec<(&[u8], f64)> =
-                    model[i..j].iter().map(|(s, n)| (&n[..], *s)).collect();
-                prop_assert_eq!(z.by_rank(i, j).collect::<Vec<_>>(), want.clone());
-                prop_assert_eq!(
-                    z.by_rank(i, j).rev().collect::<Vec<_>>(),
-                    want.into_iter().rev().collect::<Vec<_>>()
-                );
-                prop_assert_eq!(z.nth(i), model.get(i).map(|(s, n)| (&n[..], *s)));
-                let r = ScoreRange { min: score, minex: s % 2 == 0, max: score + 3.0, maxex: m % 2 == 0 };
-                let want: Vec<(&[u8], f64)> = model
-                    .iter()
-                    .filter(|(s, _)| r.gte_min(*s) && r.lte_max(*s))
-                    .map(|(s, n)| (&n[..], *s))
-                    .collect();
-                prop_assert_eq!(z.score_range(&r, false), want.clone());
-                prop_assert_eq!(
-                    z.score_range(&r, true),
-                    want.into_iter().rev().collect::<Vec<_>>()
-                );
-            }
+            agrees_with_a_sorted_vec(ops, LIMITS)?;
+        }
+
+        /// Up to 100 members kept packed: moves in place and with a score of another length.
+        #[test]
+        fn a_packed_set_agrees_with_a_sorted_vec(
+            ops in proptest::collection::vec((0u8..4, 0u16..100, -20i8..20), 1..400),
+        ) {
+            agrees_with_a_sorted_vec(ops, ZLimits { entries: 1 << 20, ..LIMITS })?;
         }
     }
 }

@@ -7,10 +7,11 @@ use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::error::Error;
 use crate::events::ChangeKind;
-use crate::hash::{Hash, HashLimits};
+use crate::hash::{Hash, HashLimits, HashRef};
 use crate::longdouble;
 use crate::num;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
+use crate::packed::Elem;
 use crate::reply::ReplySink;
 
 fn limits(cx: &Ctx<'_>) -> (HashLimits, u64) {
@@ -29,21 +30,21 @@ fn find_hash(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(usize, u64)>, Error
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::Hash(_)) => Ok(Some((i, h))),
+            Some(ObjRef::Hash(_)) => Ok(Some((i, h))),
             _ => Err(Error::WrongType),
         },
     }
 }
 
 /// The hash at `key`, if any (WRONGTYPE otherwise).
-fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<&'a Hash>, Error<'static>> {
-    Ok(match find_hash(cx, key)? {
-        None => None,
-        Some((i, _)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::Hash(h)) => Some(h),
-            _ => unreachable!("checked by find_hash"),
-        },
-    })
+fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<HashRef<'a>>, Error<'static>> {
+    let Some((i, _)) = cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) else {
+        return Ok(None);
+    };
+    match cx.keyspace.object(cx.db, i) {
+        Some(ObjRef::Hash(h)) => Ok(Some(h)),
+        _ => Err(Error::WrongType),
+    }
 }
 
 /// Finds or creates the hash at `key` (`hashTypeLookupWriteOrCreate`); its slot.
@@ -120,7 +121,7 @@ pub(super) fn hsetnx(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
 /// HGET key field
 pub(super) fn hget(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| match h.and_then(|h| h.get(args[2])) {
-        Some(v) => out.bulk(v),
+        Some(v) => v.with(|v| out.bulk(v)),
         None => out.null(),
     });
     finish(out, r);
@@ -132,7 +133,7 @@ pub(super) fn hmget(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
         out.array(args.len() - 2);
         for f in &args[2..] {
             match h.and_then(|h| h.get(f)) {
-                Some(v) => out.bulk(v),
+                Some(v) => v.with(|v| out.bulk(v)),
                 None => out.null(),
             }
         }
@@ -187,10 +188,10 @@ pub(super) fn hstrlen(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
 /// HGETALL key
 pub(super) fn hgetall(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
-        out.map(h.map_or(0, Hash::len));
-        for (f, v) in h.into_iter().flat_map(Hash::iter) {
-            out.bulk(f);
-            out.bulk(v);
+        out.map(h.map_or(0, HashRef::len));
+        for (f, v) in h.into_iter().flat_map(HashRef::iter) {
+            f.with(|f| out.bulk(f));
+            v.with(|v| out.bulk(v));
         }
     });
     finish(out, r);
@@ -199,9 +200,9 @@ pub(super) fn hgetall(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
 /// HKEYS key
 pub(super) fn hkeys(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
-        out.array(h.map_or(0, Hash::len));
-        for (f, _) in h.into_iter().flat_map(Hash::iter) {
-            out.bulk(f);
+        out.array(h.map_or(0, HashRef::len));
+        for (f, _) in h.into_iter().flat_map(HashRef::iter) {
+            f.with(|f| out.bulk(f));
         }
     });
     finish(out, r);
@@ -210,9 +211,9 @@ pub(super) fn hkeys(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 /// HVALS key
 pub(super) fn hvals(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
     let r = read(cx, args[1]).map(|h| {
-        out.array(h.map_or(0, Hash::len));
-        for (_, v) in h.into_iter().flat_map(Hash::iter) {
-            out.bulk(v);
+        out.array(h.map_or(0, HashRef::len));
+        for (_, v) in h.into_iter().flat_map(HashRef::iter) {
+            v.with(|v| out.bulk(v));
         }
     });
     finish(out, r);
@@ -226,7 +227,8 @@ pub(super) fn hincrby(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink)
         let (lim, seed) = limits(cx);
         let v = with_hash(cx, i, |h| {
             let old = match h.get(args[2]) {
-                Some(v) => num::canonical_i64(v).ok_or(Error::HashValueNotInteger)?,
+                Some(Elem::Int(v)) => v,
+                Some(Elem::Bytes(v)) => num::canonical_i64(v).ok_or(Error::HashValueNotInteger)?,
                 None => 0,
             };
             let new = old.checked_add(by).ok_or(Error::IncrOverflow)?;
@@ -267,7 +269,7 @@ pub(super) fn hincrbyfloat(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn Reply
         let (lim, seed) = limits(cx);
         let text = with_hash(cx, i, |h| {
             let old = match h.get(args[2]) {
-                Some(v) => longdouble::parse(v).ok_or(Error::HashValueNotFloat)?,
+                Some(v) => v.with(longdouble::parse).ok_or(Error::HashValueNotFloat)?,
                 None => longdouble::Ld::Zero { neg: false },
             };
             let sum = longdouble::add(old, by)
@@ -299,7 +301,7 @@ fn hrandfield_inner(
     let Some(count) = args.get(2) else {
         let r = cx.keyspace.random();
         match read(cx, args[1])?.and_then(|h| h.random(r)) {
-            Some((f, _)) => out.bulk(f),
+            Some((f, _)) => f.with(|f| out.bulk(f)),
             None => out.null(),
         }
         return Ok(());
@@ -322,7 +324,7 @@ fn hrandfield_inner(
     let unique = l >= 0;
     let count = usize::try_from(l.unsigned_abs()).unwrap_or(usize::MAX);
     let size = match cx.keyspace.object(cx.db, i) {
-        Some(Object::Hash(h)) => h.len(),
+        Some(ObjRef::Hash(h)) => h.len(),
         _ => 0,
     };
     let picked: Vec<usize> = if count == 0 {
@@ -342,16 +344,16 @@ fn hrandfield_inner(
     } else {
         Vec::new()
     };
-    let Some(Object::Hash(h)) = cx.keyspace.object(cx.db, i) else {
+    let Some(ObjRef::Hash(h)) = cx.keyspace.object(cx.db, i) else {
         unreachable!("checked by find_hash")
     };
-    let mut pair = |f: &[u8], v: &[u8]| {
+    let mut pair = |f: Elem<'_>, v: Elem<'_>| {
         if with_values && resp3 {
             out.array(2);
         }
-        out.bulk(f);
+        f.with(|f| out.bulk(f));
         if with_values {
-            out.bulk(v);
+            v.with(|v| out.bulk(v));
         }
     };
     if randoms.is_empty() {
@@ -379,9 +381,9 @@ pub(super) fn hscan(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
             return Ok(());
         };
         let opts = ScanArgs::parse(&args[3..], true)?;
-        let mut found: Vec<&[u8]> = Vec::new();
+        let mut found: Vec<Elem<'_>> = Vec::new();
         let next = h.scan(cursor, opts.count, |f, v| {
-            if opts.matches(f) {
+            if f.with(|f| opts.matches(f)) {
                 found.push(f);
                 if !opts.no_values {
                     found.push(v);

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::events::ChangeKind;
 use crate::glob;
 use crate::num;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::reply::ReplySink;
 
 /// DEL key [key ...] and UNLINK key [key ...]
@@ -201,7 +201,7 @@ fn copy_inner(
         out.integer(0);
         return Ok(());
     };
-    let object = cx.keyspace.object(cx.db, i).cloned();
+    let object = cx.keyspace.object(cx.db, i).map(ObjRef::to_object);
     if matches!(object, Some(Object::Module(_))) {
         return Err(Error::ModuleCopy);
     }

@@ -7,8 +7,8 @@ use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::error::Error;
 use crate::events::ChangeKind;
-use crate::list::List;
-use crate::object::Object;
+use crate::list::{List, ListRef};
+use crate::object::{ObjRef, Object};
 use crate::reply::ReplySink;
 
 /// Which end of a list.
@@ -74,15 +74,15 @@ fn find_list(
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, touch) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::List(_)) => Ok(Some((i, h))),
+            Some(ObjRef::List(_)) => Ok(Some((i, h))),
             _ => Err(Error::WrongType),
         },
     }
 }
 
-fn list<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a List {
+fn list<'a>(cx: &'a Ctx<'_>, i: usize) -> ListRef<'a> {
     match cx.keyspace.object(cx.db, i) {
-        Some(Object::List(l)) => l,
+        Some(ObjRef::List(l)) => l,
         _ => unreachable!("checked by find_list"),
     }
 }
@@ -166,16 +166,16 @@ pub(super) fn rpushx(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
 }
 
 /// Replies with elements `start..=end` (already clamped), reversed if asked.
-fn reply_range(l: &List, start: usize, end: usize, reverse: bool, out: &mut dyn ReplySink) {
+fn reply_range(l: ListRef<'_>, start: usize, end: usize, reverse: bool, out: &mut dyn ReplySink) {
     out.array(end + 1 - start);
     let range = l.iter().skip(start).take(end + 1 - start);
     if reverse {
         for e in range.rev() {
-            out.bulk(e);
+            e.with(|b| out.bulk(b));
         }
     } else {
         for e in range {
-            out.bulk(e);
+            e.with(|b| out.bulk(b));
         }
     }
 }
@@ -321,7 +321,7 @@ pub(super) fn lindex(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) 
         let index = int_arg(args[2])?;
         let l = list(cx, i);
         match position(index, l.len()).and_then(|p| l.get(p)) {
-            Some(e) => out.bulk(e),
+            Some(e) => e.with(|b| out.bulk(b)),
             None => out.null(),
         }
         Ok(())

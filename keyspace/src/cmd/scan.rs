@@ -1,9 +1,12 @@
 //! The options and reply shared by HSCAN, SSCAN and ZSCAN (Valkey's `scanGenericCommand`).
 
+use alloc::boxed::Box;
+
 use super::{int_arg, is};
 use crate::error::Error;
 use crate::glob;
 use crate::num;
+use crate::packed::Elem;
 use crate::reply::ReplySink;
 
 /// `[MATCH pattern] [COUNT count] [NOVALUES]`.
@@ -53,12 +56,35 @@ impl<'a> ScanArgs<'a> {
     }
 }
 
+/// An item of a SCAN reply.
+pub(super) trait ScanItem {
+    fn reply(&self, out: &mut dyn ReplySink);
+}
+
+impl ScanItem for &[u8] {
+    fn reply(&self, out: &mut dyn ReplySink) {
+        out.bulk(self);
+    }
+}
+
+impl ScanItem for Box<[u8]> {
+    fn reply(&self, out: &mut dyn ReplySink) {
+        out.bulk(self);
+    }
+}
+
+impl ScanItem for Elem<'_> {
+    fn reply(&self, out: &mut dyn ReplySink) {
+        self.with(|b| out.bulk(b));
+    }
+}
+
 /// `[cursor, [items...]]`.
-pub(super) fn reply_scan<B: AsRef<[u8]>>(out: &mut dyn ReplySink, next: u64, items: &[B]) {
+pub(super) fn reply_scan<B: ScanItem>(out: &mut dyn ReplySink, next: u64, items: &[B]) {
     out.array(2);
     out.bulk(num::format_u64(next).as_bytes());
     out.array(items.len());
     for b in items {
-        out.bulk(b.as_ref());
+        b.reply(out);
     }
 }

@@ -11,9 +11,9 @@ use crate::command::Ctx;
 use crate::error::Error;
 use crate::events::ChangeKind;
 use crate::num;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::reply::ReplySink;
-use crate::set::{Set, SetLimits};
+use crate::set::{Set, SetLimits, SetRef};
 
 fn limits(cx: &Ctx<'_>) -> (SetLimits, u64) {
     let c = cx.keyspace.config();
@@ -32,25 +32,28 @@ fn find_set(cx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(usize, u64)>, Error<
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::Set(_)) => Ok(Some((i, h))),
+            Some(ObjRef::Set(_)) => Ok(Some((i, h))),
             _ => Err(Error::WrongType),
         },
     }
 }
 
-fn set_at<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a Set {
+fn set_at<'a>(cx: &'a Ctx<'_>, i: usize) -> SetRef<'a> {
     match cx.keyspace.object(cx.db, i) {
-        Some(Object::Set(s)) => s,
+        Some(ObjRef::Set(s)) => s,
         _ => unreachable!("checked by find_set"),
     }
 }
 
 /// The set at `key`, if any (WRONGTYPE otherwise).
-fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<&'a Set>, Error<'static>> {
-    Ok(match find_set(cx, key)? {
-        None => None,
-        Some((i, _)) => Some(set_at(cx, i)),
-    })
+fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<SetRef<'a>>, Error<'static>> {
+    let Some((i, _)) = cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) else {
+        return Ok(None);
+    };
+    match cx.keyspace.object(cx.db, i) {
+        Some(ObjRef::Set(s)) => Ok(Some(s)),
+        _ => Err(Error::WrongType),
+    }
 }
 
 fn with_set<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut Set) -> R) -> R {
@@ -116,9 +119,9 @@ pub(super) fn srem(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 }
 
 /// Replies with every member of `s` as a RESP3 set.
-fn reply_members(out: &mut dyn ReplySink, s: Option<&Set>) {
-    out.set(s.map_or(0, Set::len));
-    for e in s.into_iter().flat_map(Set::iter) {
+fn reply_members(out: &mut dyn ReplySink, s: Option<SetRef<'_>>) {
+    out.set(s.map_or(0, SetRef::len));
+    for e in s.into_iter().flat_map(SetRef::iter) {
         e.with(|b| out.bulk(b));
     }
 }
@@ -157,7 +160,7 @@ pub(super) fn scard(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
 fn pop_random(cx: &mut Ctx<'_>, i: usize) -> Box<[u8]> {
     let r = cx.keyspace.random();
     with_set(cx, i, |s| {
-        let m = s.random(r).map(|e| e.to_boxed()).unwrap_or_default();
+        let m = s.view().random(r).map(|e| e.to_boxed()).unwrap_or_default();
         s.remove(&m);
         m
     })
@@ -227,10 +230,7 @@ fn spop_inner(
             for (at, e) in s.iter().enumerate() {
                 if want.peek() == Some(&at) {
                     want.next();
-                    let n = new.get_or_insert_with(|| match e {
-                        crate::set::Elem::Int(_) => Set::new(),
-                        crate::set::Elem::Bytes(_) => Set::Pack(crate::counted::Counted::new()),
-                    });
+                    let n = new.get_or_insert_with(|| Set::empty_like(s.view()));
                     e.with(|b| n.add(b, lim, seed));
                 }
             }
@@ -373,7 +373,7 @@ fn intersection(cx: &Ctx<'_>, slots: &[Option<usize>], limit: usize) -> Vec<Box<
     let Some(mut sets) = slots
         .iter()
         .map(|s| s.map(|i| set_at(cx, i)))
-        .collect::<Option<Vec<&Set>>>()
+        .collect::<Option<Vec<SetRef<'_>>>>()
     else {
         return Vec::new();
     };
@@ -399,15 +399,15 @@ enum Op {
 /// SUNION/SDIFF's result set (Valkey's `sunionDiffGenericCommand`, both DIFF algorithms).
 fn union_diff(cx: &Ctx<'_>, slots: &[Option<usize>], op: Op) -> Set {
     let (lim, seed) = limits(cx);
-    let sets: Vec<Option<&Set>> = slots.iter().map(|s| s.map(|i| set_at(cx, i))).collect();
+    let sets: Vec<Option<SetRef<'_>>> = slots.iter().map(|s| s.map(|i| set_at(cx, i))).collect();
     let mut dst = Set::new();
-    let add_all = |dst: &mut Set, s: &Set| {
+    let add_all = |dst: &mut Set, s: SetRef<'_>| {
         for e in s.iter() {
             e.with(|b| dst.add(b, lim, seed));
         }
     };
     match op {
-        Op::Union => sets.iter().flatten().for_each(|s| add_all(&mut dst, s)),
+        Op::Union => sets.iter().flatten().for_each(|s| add_all(&mut dst, *s)),
         Op::Diff => {
             let Some(first) = sets[0] else {
                 return dst;
@@ -522,7 +522,7 @@ pub(super) fn sintercard(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySi
 }
 
 fn union_diff_reply(cx: &mut Ctx<'_>, keys: &[&[u8]], op: Op, out: &mut dyn ReplySink) {
-    let r = slots(cx, keys).map(|s| reply_members(out, Some(&union_diff(cx, &s, op))));
+    let r = slots(cx, keys).map(|s| reply_members(out, Some(union_diff(cx, &s, op).view())));
     finish(out, r);
 }
 

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::zset::{ScoreRange, ZSet};
+use crate::zset::{ScoreRange, ZSetRef};
 
 /// A score argument as Valkey's `getDoubleFromObject` reads it (`strtod`, whole string, no
 /// leading space, no overflow or underflow to zero, no NaN).
@@ -89,7 +89,7 @@ pub(super) fn lex_lte_max(m: &[u8], max: &Lex) -> bool {
 
 /// The ranks `from..to` of the members within a lex range, found by binary search when every
 /// score is the same (the only case where the members are in byte order); `None` otherwise.
-pub(super) fn lex_ranks(z: &ZSet, min: &Lex, max: &Lex) -> Option<(usize, usize)> {
+pub(super) fn lex_ranks(z: ZSetRef<'_>, min: &Lex, max: &Lex) -> Option<(usize, usize)> {
     if !z.same_scores() {
         return None;
     }
@@ -99,7 +99,7 @@ pub(super) fn lex_ranks(z: &ZSet, min: &Lex, max: &Lex) -> Option<(usize, usize)
 }
 
 /// How many members are within a lex range.
-pub(super) fn lex_count(z: &ZSet, min: &Lex, max: &Lex) -> usize {
+pub(super) fn lex_count(z: ZSetRef<'_>, min: &Lex, max: &Lex) -> usize {
     match lex_ranks(z, min, max) {
         Some((from, to)) => to - from,
         None => lex_range(z, min, max, false).len(),
@@ -109,7 +109,12 @@ pub(super) fn lex_count(z: &ZSet, min: &Lex, max: &Lex) -> usize {
 /// Members within a lex range, in order (reversed if `rev`). With mixed scores, the members
 /// from the first one at or above `min` on while at or below `max` (as a listpack walk finds
 /// them).
-pub(super) fn lex_range<'a>(z: &'a ZSet, min: &Lex, max: &Lex, rev: bool) -> Vec<(&'a [u8], f64)> {
+pub(super) fn lex_range<'a>(
+    z: ZSetRef<'a>,
+    min: &Lex,
+    max: &Lex,
+    rev: bool,
+) -> Vec<(&'a [u8], f64)> {
     if let Some((from, to)) = lex_ranks(z, min, max) {
         return if rev {
             z.by_rank(from, to).rev().collect()

@@ -12,7 +12,7 @@ use super::{finish, int_arg, is};
 use crate::command::Ctx;
 use crate::error::Error;
 use crate::events::ChangeKind;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::reply::ReplySink;
 use crate::zset::ZSet;
 
@@ -47,10 +47,10 @@ impl Aggregate {
 type Scored = Vec<(Box<[u8]>, f64)>;
 
 /// One input's members with their scores (1 for a plain set).
-fn members(o: &Object) -> Scored {
+fn members(o: ObjRef<'_>) -> Scored {
     match o {
-        Object::ZSet(z) => z.iter().map(|(m, s)| (Box::from(m), s)).collect(),
-        Object::Set(s) => s.iter().map(|e| (e.to_boxed(), 1.0)).collect(),
+        ObjRef::ZSet(z) => z.iter().map(|(m, s)| (Box::from(m), s)).collect(),
+        ObjRef::Set(s) => s.iter().map(|e| (e.to_boxed(), 1.0)).collect(),
         _ => Vec::new(),
     }
 }
@@ -86,7 +86,7 @@ fn read_inputs(
         match cx.keyspace.lookup(cx.db, k, cx.now, cx.events, true) {
             None => inputs.push(None),
             Some((i, _)) => match cx.keyspace.object(cx.db, i) {
-                Some(o @ (Object::ZSet(_) | Object::Set(_))) => inputs.push(Some(members(o))),
+                Some(o @ (ObjRef::ZSet(_) | ObjRef::Set(_))) => inputs.push(Some(members(o))),
                 _ => return Err(Error::WrongType),
             },
         }
@@ -269,9 +269,9 @@ fn store_form(
                 cx.events.change(cx.db, dst, ChangeKind::Del);
             }
         } else {
-            let (lim, seed) = limits(cx);
+            let lim = limits(cx);
             let max_len = result.keys().map(|m| m.len()).max().unwrap_or(0);
-            let mut z = ZSet::create(n, max_len, lim, seed);
+            let mut z = ZSet::create(n, max_len, lim);
             for (m, s) in &result {
                 z.insert(m, *s, lim);
             }

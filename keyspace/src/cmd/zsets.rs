@@ -15,19 +15,17 @@ use crate::dfmt::d2string;
 use crate::error::Error;
 use crate::events::ChangeKind;
 use crate::num;
-use crate::object::Object;
+use crate::object::{ObjRef, Object};
 use crate::reply::ReplySink;
-use crate::zset::{ScoreRange, ZLimits, ZSet};
+use crate::zset::{ScoreRange, ZLimits, ZSet, ZSetRef};
 
-pub(super) fn limits(cx: &Ctx<'_>) -> (ZLimits, u64) {
+pub(super) fn limits(cx: &Ctx<'_>) -> ZLimits {
     let c = cx.keyspace.config();
-    (
-        ZLimits {
-            entries: c.zset_max_listpack_entries,
-            value: c.zset_max_listpack_value,
-        },
-        cx.keyspace.member_seed(),
-    )
+    ZLimits {
+        entries: c.zset_max_listpack_entries,
+        value: c.zset_max_listpack_value,
+        seed: cx.keyspace.member_seed(),
+    }
 }
 
 /// Finds `key`: `None` if absent, its slot and hash if it holds a sorted set, else WRONGTYPE.
@@ -38,24 +36,27 @@ pub(super) fn find_zset(
     match cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) {
         None => Ok(None),
         Some((i, h)) => match cx.keyspace.object(cx.db, i) {
-            Some(Object::ZSet(_)) => Ok(Some((i, h))),
+            Some(ObjRef::ZSet(_)) => Ok(Some((i, h))),
             _ => Err(Error::WrongType),
         },
     }
 }
 
-pub(super) fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> &'a ZSet {
+pub(super) fn zset_at<'a>(cx: &'a Ctx<'_>, i: usize) -> ZSetRef<'a> {
     match cx.keyspace.object(cx.db, i) {
-        Some(Object::ZSet(z)) => z,
+        Some(ObjRef::ZSet(z)) => z,
         _ => unreachable!("checked by find_zset"),
     }
 }
 
-fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<&'a ZSet>, Error<'static>> {
-    Ok(match find_zset(cx, key)? {
-        None => None,
-        Some((i, _)) => Some(zset_at(cx, i)),
-    })
+fn read<'a>(cx: &'a mut Ctx<'_>, key: &[u8]) -> Result<Option<ZSetRef<'a>>, Error<'static>> {
+    let Some((i, _)) = cx.keyspace.lookup(cx.db, key, cx.now, cx.events, true) else {
+        return Ok(None);
+    };
+    match cx.keyspace.object(cx.db, i) {
+        Some(ObjRef::ZSet(z)) => Ok(Some(z)),
+        _ => Err(Error::WrongType),
+    }
 }
 
 pub(super) fn with_zset<R>(cx: &mut Ctx<'_>, i: usize, f: impl FnOnce(&mut ZSet) -> R) -> R {
@@ -141,7 +142,7 @@ fn zadd_generic(
         pairs.push((parse_score(p[0]).ok_or(Error::NotAFloat)?, p[1]));
     }
     let max_len = pairs.iter().map(|(_, m)| m.len()).max().unwrap_or(0);
-    let (lim, seed) = limits(cx);
+    let lim = limits(cx);
     let i = match find_zset(cx, key)? {
         Some((i, _)) => {
             with_zset(cx, i, |z| z.maybe_convert(pairs.len(), max_len, lim));
@@ -150,7 +151,7 @@ fn zadd_generic(
         None if fl.xx => None,
         None => {
             let h = cx.keyspace.hash(key);
-            let z = ZSet::create(pairs.len(), max_len, lim, seed);
+            let z = ZSet::create(pairs.len(), max_len, lim);
             Some(
                 cx.keyspace
                     .insert_object(cx.db, h, key, Object::ZSet(z), cx.now),
@@ -467,7 +468,7 @@ pub(super) fn zrangestore(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplyS
             picked.extend(items.iter().map(|(m, s)| (Box::from(*m), *s)));
         })?;
         let dst = args[1];
-        let (lim, seed) = limits(cx);
+        let lim = limits(cx);
         let (found, h) = cx
             .keyspace
             .lookup_or_hash(cx.db, dst, cx.now, cx.events, false);
@@ -479,7 +480,7 @@ pub(super) fn zrangestore(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplyS
                 cx.events.change(cx.db, dst, ChangeKind::Del);
             }
         } else {
-            let mut z = ZSet::create(picked.len(), 0, lim, seed);
+            let mut z = ZSet::create(picked.len(), 0, lim);
             for (m, s) in &picked {
                 z.insert(m, *s, lim);
             }

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use super::Keyspace;
 use crate::events::{ChangeKind, ChangeSink};
-use crate::object::{ModuleValue, Object};
+use crate::object::{ModuleValue, ObjRef, Object};
 use crate::time::Millis;
 
 impl Keyspace {
@@ -24,7 +24,13 @@ impl Keyspace {
         if let Some(i) = existing {
             self.delete(db, i, h);
         }
-        self.insert_object(db, h, key, Object::Module(value), now);
+        self.insert_object(
+            db,
+            h,
+            key,
+            Object::Module(alloc::boxed::Box::new(value)),
+            now,
+        );
         events.change(db, key, ChangeKind::ModuleWrite);
     }
 
@@ -38,7 +44,7 @@ impl Keyspace {
     ) -> Option<&ModuleValue> {
         let (i, _) = self.lookup(db, key, now, events, true)?;
         match self.object(db, i) {
-            Some(Object::Module(m)) => Some(m),
+            Some(ObjRef::Module(m)) => Some(m),
             _ => None,
         }
     }
