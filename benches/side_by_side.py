@@ -9,8 +9,10 @@ mode, starts both servers on loopback with persistence off, and runs redis-bench
 alternately (A B A B ...), FLUSHALL before each run. Pinned mode puts each server on core 0 and
 redis-benchmark on core 1; `--unpinned` adds the same runs without pinning as secondary figures.
 
-For every run it records requests per second, p50/p99 latency (redis-benchmark --csv) and the
-server's CPU time per request (utime+stime from the process's procfs stat, before and after).
+For every run it records requests per second, p50/p99 latency (redis-benchmark --csv), the
+server's CPU time per request (utime+stime from the process's procfs stat, before and after) and
+redis-benchmark's own CPU time per request and share of the run's wall time busy: when the client
+is near 100 % busy it, not the server, sets the run's rate.
 Memory: fresh processes, `redis-benchmark -t set -n 1000000 -r 1000000 -d 100 -P 16`, DBSIZE must
 agree, RSS growth per key from VmRSS. Client-side caching: 100 RESP3 readers with CLIENT TRACKING on
 reading hot keys while 4 writers change them (benches/src/bin/tracking_load.rs), GET throughput
@@ -139,6 +141,10 @@ class Sample:
     p50: float
     p99: float
     cpu_us_per_req: float
+    # redis-benchmark's own CPU time: per request, and as a share of the run's wall time. A
+    # client near 100 % busy is the limit of the run, not the server.
+    client_us_per_req: float
+    client_busy: float
 
 
 @dataclass
@@ -155,13 +161,16 @@ def bench(server, pinned, args):
     cmd = (["taskset", "-c", "1"] if pinned else []) + [
         "redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "--csv"] + args
     before = server.cpu_ticks()
+    t0, c0 = time.monotonic(), os.times()
     res = subprocess.run(cmd, capture_output=True, text=True)
+    t1, c1 = time.monotonic(), os.times()
     after = server.cpu_ticks()
     if res.returncode != 0:
         # Typically a command the server does not support yet; the report says so.
-        return [], 0.0
+        return [], 0.0, 0.0, 0.0
     rows = [r for r in csv.DictReader(io.StringIO(res.stdout)) if r.get("test")]
-    return rows, (after - before) / CLK_TCK
+    client_s = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    return rows, (after - before) / CLK_TCK, client_s, t1 - t0
 
 
 def run_workload(results, label, servers, pinned, args, reps):
@@ -175,7 +184,7 @@ def run_workload(results, label, servers, pinned, args, reps):
         for test in tests:
             for server in order:
                 send(server.port, "FLUSHALL")
-                rows, cpu_s = bench(server, pinned, ["-t", test] + rest)
+                rows, cpu_s, client_s, wall_s = bench(server, pinned, ["-t", test] + rest)
                 if not rows:
                     results.failed.add((label, test.upper(), server.name))
                 for row in rows:
@@ -184,6 +193,8 @@ def run_workload(results, label, servers, pinned, args, reps):
                         p50=float(row["p50_latency_ms"]),
                         p99=float(row["p99_latency_ms"]),
                         cpu_us_per_req=cpu_s * 1e6 / n,
+                        client_us_per_req=client_s * 1e6 / n,
+                        client_busy=client_s / wall_s if wall_s else 0.0,
                     )
                     results.add(label, row["test"].split()[0], server.name, sample)
         log(f"  {label}: repetition {rep + 1}/{reps} done")
@@ -263,6 +274,8 @@ def report(results, per_key, mem_cmd, tracked, tracking_cmd):
             ("p50 ms", lambda s: s.p50, lambda v: f"{statistics.median(v):.3f}"),
             ("p99 ms", lambda s: s.p99, lambda v: f"{statistics.median(v):.3f}"),
             ("CPU us/req", lambda s: s.cpu_us_per_req, lambda v: f"{statistics.median(v):.3f}"),
+            ("client CPU us/req", lambda s: s.client_us_per_req, lambda v: f"{statistics.median(v):.3f}"),
+            ("client busy", lambda s: s.client_busy, lambda v: f"{statistics.median(v):.0%}"),
         ]:
             ours_v = [get(s) for s in samples]
             redis_v = [get(s) for s in theirs]

@@ -1,8 +1,9 @@
 //! Random `tracking-core` operation sequences (CLIENT TRACKING/CACHING, reads, changes, flushes,
 //! command boundaries, BCAST iterations, the table limit, departures, closing redirect targets)
-//! run against the engine and a naive model, which must agree after every step: deliveries,
-//! INFO fields, TRACKINGINFO, GETREDIR, recorded pairs. The model is the one the crate's own
-//! proptest uses.
+//! run against the engine and a naive model, which must agree on every delivery, and on INFO
+//! fields, TRACKINGINFO, GETREDIR and recorded pairs at each Drain op and at the end (looking
+//! enters queued reads, so between looks reads stay queued). The model is the one the crate's
+//! own proptest uses.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

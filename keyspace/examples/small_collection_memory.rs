@@ -9,15 +9,16 @@
 //!
 //! Run: `cargo run --release -p keyspace --example small_collection_memory [keys]`.
 
-use core::alloc::{GlobalAlloc, Layout};
 use core::sync::atomic::{AtomicIsize, Ordering};
 use std::alloc::System;
 
-use keyspace::{Config, Ctx, Discard, Keyspace, Millis, Tally};
+use keyspace::{Config, Ctx, Discard, Keyspace, Millis, Tally, listpack_entry_len};
+use tracking_allocator::{AllocationGroupId, AllocationRegistry, AllocationTracker, Allocator};
 
-/// The system allocator, counting live bytes as glibc chunks.
-struct GlibcChunks;
+#[global_allocator]
+static GLOBAL: Allocator<System> = Allocator::system();
 
+/// Live bytes, every allocation counted as the glibc chunk it would take.
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 
 /// The chunk glibc's malloc hands out for a request of `size` bytes.
@@ -25,72 +26,23 @@ fn chunk(size: usize) -> isize {
     ((size + 8 + 15) & !15).max(32) as isize
 }
 
-// SAFETY: every call forwards to `System` with the caller's arguments unchanged; the counter
-// has no effect on the memory handed out.
-unsafe impl GlobalAlloc for GlibcChunks {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            LIVE.fetch_add(chunk(layout.size()), Ordering::Relaxed);
-        }
-        p
+/// Counts the requested sizes (`object_size`), as glibc chunks.
+struct GlibcChunks;
+
+impl AllocationTracker for GlibcChunks {
+    fn allocated(&self, _: usize, object_size: usize, _: usize, _: AllocationGroupId) {
+        LIVE.fetch_add(chunk(object_size), Ordering::Relaxed);
     }
 
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as for `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            LIVE.fetch_add(chunk(layout.size()), Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(chunk(layout.size()), Ordering::Relaxed);
-        // SAFETY: `ptr` came from this allocator (so from `System`) with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `ptr` came from this allocator (so from `System`) with `layout`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_add(chunk(new_size) - chunk(layout.size()), Ordering::Relaxed);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static GLOBAL: GlibcChunks = GlibcChunks;
-
-/// Valkey's `string2ll` accepts exactly the canonical decimal form of an `i64`.
-fn canonical(b: &[u8]) -> Option<i64> {
-    let s = core::str::from_utf8(b).ok()?;
-    let v: i64 = s.parse().ok()?;
-    (v.to_string() == s).then_some(v)
-}
-
-/// Bytes one element takes in a listpack: encoding header and data, then its back-length.
-fn listpack_entry(b: &[u8]) -> usize {
-    let enc = match canonical(b) {
-        Some(v) if (0..=127).contains(&v) => 1,
-        Some(v) if (-4096..=4095).contains(&v) => 2,
-        Some(v) if i16::try_from(v).is_ok() => 3,
-        Some(v) if (-(1 << 23)..(1 << 23)).contains(&v) => 4,
-        Some(v) if i32::try_from(v).is_ok() => 5,
-        Some(_) => 9,
-        None if b.len() < 64 => 1 + b.len(),
-        None if b.len() < 4096 => 2 + b.len(),
-        None => 5 + b.len(),
-    };
-    enc + match enc {
-        0..=127 => 1,
-        128..=16382 => 2,
-        16383..=2_097_150 => 3,
-        2_097_151..=268_435_454 => 4,
-        _ => 5,
+    fn deallocated(
+        &self,
+        _: usize,
+        object_size: usize,
+        _: usize,
+        _: AllocationGroupId,
+        _: AllocationGroupId,
+    ) {
+        LIVE.fetch_sub(chunk(object_size), Ordering::Relaxed);
     }
 }
 
@@ -117,7 +69,11 @@ struct Shape {
 }
 
 fn listpack(elements: &[Vec<u8>]) -> usize {
-    6 + elements.iter().map(|e| listpack_entry(e)).sum::<usize>() + 1
+    6 + elements
+        .iter()
+        .map(|e| listpack_entry_len(e))
+        .sum::<usize>()
+        + 1
 }
 
 fn shapes() -> Vec<Shape> {
@@ -234,6 +190,8 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100_000);
+    AllocationRegistry::set_global_tracker(GlibcChunks).expect("the only tracker");
+    AllocationRegistry::enable_tracking();
     let strings = net_bytes(n, "SET", &[b"x".to_vec()]);
     println!("{n} keys per shape; bytes per collection value, net of a key holding \"x\"");
     println!(

@@ -3,6 +3,7 @@
 //! value longer than `hash-max-listpack-value` bytes. A hash never converts back.
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 use crate::hashed::Hashed;
 use crate::packed::{Elem, Needle, Packed, PackedRef, Put, tag};
@@ -79,6 +80,19 @@ impl<'a> HashRef<'a> {
         match self {
             Self::Pack(p) => Pairs(p.iter()).nth(at),
             Self::Table(t) => t.nth(at).map(|(f, x)| (Elem::Bytes(f), Elem::Bytes(x))),
+        }
+    }
+
+    /// [`Self::nth`] for many positions (HRANDFIELD with a count): a listpack is walked once
+    /// into a list rather than once per pick.
+    pub(crate) fn picker(self) -> impl Fn(usize) -> Option<(Elem<'a>, Elem<'a>)> {
+        let listed: Vec<(Elem<'a>, Elem<'a>)> = match self {
+            Self::Pack(p) => Pairs(p.iter()).collect(),
+            Self::Table(_) => Vec::new(),
+        };
+        move |at| match self {
+            Self::Pack(_) => listed.get(at).copied(),
+            Self::Table(_) => self.nth(at),
         }
     }
 

@@ -65,6 +65,7 @@ pub use keyspace::{
     AccessTracking, Config, EvictOutcome, EvictionPolicy, ExpireCycle, KEYS_PER_LOOP, Keyspace,
     MemoryGauge, Peeked,
 };
+pub use list::listpack_entry_len;
 pub use object::ModuleValue;
 pub use reply::{Item, Recorded, Recorded3, ReplySink, Tally};
 pub use time::Millis;

@@ -18,9 +18,13 @@ use quick::Quick;
 const LP_OVERHEAD: usize = 7;
 /// The byte size under which a count-limited listpack stays a listpack (`SIZE_SAFETY_LIMIT`).
 const SIZE_SAFETY_LIMIT: usize = 8192;
-/// The most a listpack entry is longer than its packed entry (back-length and headers), and a
-/// listpack's header longer than a packed buffer's count.
-const LP_SLACK_PER_ENTRY: usize = 5;
+/// The most a listpack entry under 4096 bytes is longer than its packed entry: a string under
+/// 192 bytes takes one more header byte past 63 and two back-length bytes past 127 (+3); a long
+/// string +1; an integer at most +1 (its listpack width steps are finer).
+const LP_SLACK_PER_ENTRY: usize = 3;
+/// And what an entry of 4096 bytes or more may add beyond that (a 5-byte header, a 3-byte
+/// back-length: +5 in all), counted per 4096 bytes of buffer since each such entry takes that.
+const LP_SLACK_PER_LONG: usize = 2;
 
 /// Bytes an integer's listpack encoding takes (without the back-length).
 const fn lp_int_len(v: i64) -> usize {
@@ -50,8 +54,10 @@ const fn with_backlen(enc: usize) -> usize {
     }
 }
 
-/// Bytes one element takes in a listpack: its encoding header and data, then its back-length.
-pub(crate) fn listpack_entry_len(b: &[u8]) -> usize {
+/// Bytes one element takes in a Valkey listpack: its encoding header and data, then its
+/// back-length (what `lpEncodeString`/`lpEncodeIntegerGetType` and `lpEncodeBacklen` size).
+#[must_use]
+pub fn listpack_entry_len(b: &[u8]) -> usize {
     with_backlen(match num::canonical_i64(b) {
         Some(v) => lp_int_len(v),
         None if b.len() < 64 => 1 + b.len(),
@@ -218,6 +224,14 @@ impl List {
                 .sum::<usize>()
     }
 
+    /// At least [`Self::lp_bytes`], without a walk: while even this fits, the list does.
+    fn lp_bound(p: &Packed) -> usize {
+        p.memory()
+            + LP_OVERHEAD
+            + LP_SLACK_PER_ENTRY * p.len()
+            + LP_SLACK_PER_LONG * (p.memory() / 4096 + 1)
+    }
+
     /// Before adding `elements`: Valkey's `listTypeTryConversionAppend` (counts raw lengths).
     pub(crate) fn before_append<'a>(
         &mut self,
@@ -232,9 +246,9 @@ impl List {
             add += e.len();
             count += 1;
         }
-        // The listpack is at most this long: no walk while even that fits.
-        let bound = p.memory() + LP_OVERHEAD + LP_SLACK_PER_ENTRY * p.len();
-        if exceeds(fill, bound + add, count) && exceeds(fill, Self::lp_bytes(p) + add, count) {
+        if exceeds(fill, Self::lp_bound(p) + add, count)
+            && exceeds(fill, Self::lp_bytes(p) + add, count)
+        {
             let mut q = Quick::new();
             for e in p.iter() {
                 q.push_back(e.to_boxed());
@@ -298,6 +312,28 @@ impl List {
         }
     }
 
+    /// Pops up to `n` elements from the head (`head`) or the tail, in pop order: a packed list
+    /// is walked once and cut once, as Valkey's `listTypeDelRange`.
+    pub(crate) fn pop_many(&mut self, head: bool, n: usize) -> Vec<Box<[u8]>> {
+        match self {
+            Self::Pack(p) => {
+                let len = p.len();
+                let n = n.min(len);
+                let from = if head { 0 } else { len - n };
+                let mut taken: Vec<Box<[u8]>> =
+                    p.iter().skip(from).take(n).map(Elem::to_boxed).collect();
+                if !head {
+                    taken.reverse();
+                }
+                p.splice(p.view().offset(from), n, &[]);
+                taken
+            }
+            Self::Quick(q) => (0..n)
+                .map_while(|_| if head { q.pop_front() } else { q.pop_back() })
+                .collect(),
+        }
+    }
+
     /// Replaces element `i` (which exists).
     pub(crate) fn set(&mut self, i: usize, e: &[u8]) {
         match self {
@@ -348,6 +384,38 @@ impl List {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An element of any listpack encoding: integers of every width, strings around every
+    /// header and back-length step (63/64, 127/128, 191/192, 4095/4096 bytes).
+    fn element() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<i64>().prop_map(|v| alloc::format!("{v}").into_bytes()),
+            (-200i64..40000).prop_map(|v| alloc::format!("{v}").into_bytes()),
+            prop::sample::select(&[0usize, 1, 63, 64, 127, 128, 191, 192, 4095, 4096, 5000][..])
+                .prop_map(|n| alloc::vec![b'a'; n]),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The walk-free bound never undershoots the exact listpack size, or a list that Valkey
+        /// would convert to a quicklist would stay a listpack.
+        #[test]
+        fn the_size_bound_covers_the_listpack(runs in proptest::collection::vec((element(), 1..60usize), 0..6)) {
+            // Runs of one element, so the worst per-entry slack adds up.
+            let elements: Vec<Vec<u8>> = runs
+                .iter()
+                .flat_map(|(e, n)| core::iter::repeat_n(e.clone(), *n))
+                .collect();
+            let mut p = Packed::new(tag::LIST);
+            for e in &elements {
+                p.push(&[Put::Bytes(e)]);
+            }
+            let exact = LP_OVERHEAD + elements.iter().map(|e| listpack_entry_len(e)).sum::<usize>();
+            proptest::prop_assert_eq!(List::lp_bytes(&p), exact);
+            proptest::prop_assert!(List::lp_bound(&p) >= exact);
+        }
+    }
 
     #[test]
     fn listpack_entry_sizes_follow_valkeys_encodings() {

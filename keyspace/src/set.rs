@@ -101,6 +101,19 @@ impl<'a> SetRef<'a> {
         }
     }
 
+    /// [`Self::nth`] for many positions (SRANDMEMBER with a count): a listpack is walked once
+    /// into a list rather than once per pick.
+    pub(crate) fn picker(self) -> impl Fn(usize) -> Option<Elem<'a>> {
+        let listed: Vec<Elem<'a>> = match self {
+            Self::Pack(p) => p.iter().collect(),
+            Self::Ints(_) | Self::Table(_) => Vec::new(),
+        };
+        move |at| match self {
+            Self::Pack(_) => listed.get(at).copied(),
+            Self::Ints(_) | Self::Table(_) => self.nth(at),
+        }
+    }
+
     /// A member picked with the random number `r`: each is equally likely when `r` is uniform.
     pub(crate) fn random(self, r: u64) -> Option<Elem<'a>> {
         match self.len() as u64 {

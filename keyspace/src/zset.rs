@@ -135,6 +135,19 @@ impl<'a> ZSetRef<'a> {
         pack.into_iter().flatten().chain(skip.into_iter().flatten())
     }
 
+    /// [`Self::nth`] for many ranks (ZRANDMEMBER with a count): a listpack is walked once into
+    /// a list rather than once per pick.
+    pub(crate) fn picker(self) -> impl Fn(usize) -> Option<(&'a [u8], f64)> {
+        let listed: Vec<(&'a [u8], f64)> = match self {
+            Self::Pack(p) => p.by_rank(0, p.len()),
+            Self::Skip(_) => Vec::new(),
+        };
+        move |at| match self {
+            Self::Pack(_) => listed.get(at).copied(),
+            Self::Skip(_) => self.nth(at),
+        }
+    }
+
     /// The member of rank `at`.
     pub(crate) fn nth(self, at: usize) -> Option<(&'a [u8], f64)> {
         match self {

@@ -86,6 +86,22 @@ pub(crate) struct CommandStats {
     /// The error count of the reply buffer after the last command finished: a command failed
     /// if it added errors after that (so EXEC does not fail because a queued command did).
     errors_seen: u64,
+    /// Inside a client's burst of requests: when the last command ended, the next one's start
+    /// (see [`start_burst`]).
+    chain: Option<Option<Instant>>,
+}
+
+/// A client's burst of pipelined requests starts: until [`end_burst`], commands are timed with
+/// one clock read each, a command's time running from the end of the one before it in the
+/// burst (its parsing and dispatch included; the first from its own start). A clock read costs
+/// about as much as a GET's lookup in this VM: this saves a tenth of a pipelined GET's user time.
+pub(crate) fn start_burst(server: &mut Server) {
+    server.cmdstats.chain = Some(None);
+}
+
+/// The burst is over: commands run from elsewhere (timers, modules) read the clock twice.
+pub(crate) fn end_burst(server: &mut Server) {
+    server.cmdstats.chain = None;
 }
 
 impl CommandStats {
@@ -198,8 +214,9 @@ pub(crate) struct Started {
 /// Notes the start of a command.
 pub(crate) fn begin(server: &mut Server, out: &Reply) -> Started {
     server.cmdstats.errors_seen = out.errors;
+    let chained = server.cmdstats.chain.as_mut().and_then(Option::take);
     Started {
-        at: clock::monotonic(),
+        at: chained.unwrap_or_else(clock::monotonic),
     }
 }
 
@@ -213,7 +230,12 @@ pub(crate) fn end(
     started: Started,
     out: &Reply,
 ) {
-    let micros = u64::try_from(started.at.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let now = clock::monotonic();
+    let micros =
+        u64::try_from(now.saturating_duration_since(started.at).as_micros()).unwrap_or(u64::MAX);
+    if let Some(chain) = server.cmdstats.chain.as_mut() {
+        *chain = Some(now);
+    }
     let failed = out.errors > server.cmdstats.errors_seen;
     server.cmdstats.errors_seen = out.errors;
     if client.blocked.is_some() {

@@ -331,6 +331,7 @@ fn process(
     server.stats.net_input_bytes += read as u64;
     server.end_pause_if_due(now);
     let mut close = false;
+    crate::commandstats::start_burst(server);
     while !me.close_after_reply {
         let used = match parked.take() {
             Some(used) => used,
@@ -395,6 +396,7 @@ fn process(
             break;
         }
     }
+    crate::commandstats::end_burst(server);
     let pending = query.end - query.start;
     let limit = if server.auth_required(me) {
         UNAUTHENTICATED_QUERY_LIMIT

@@ -48,7 +48,7 @@ impl Limits {
     /// Applies `<class> <hard> <soft> <soft-seconds>` groups: all of them or, on an error (Valkey's
     /// text), none. Classes not named keep their limits.
     pub(crate) fn set(&mut self, args: &[&[u8]]) -> Result<(), String> {
-        if args.is_empty() || args.len() % 4 != 0 {
+        if args.is_empty() || !args.len().is_multiple_of(4) {
             return Err("Wrong number of arguments in buffer limit configuration.".into());
         }
         let mut next = *self;

@@ -55,6 +55,7 @@ mod index;
 mod keys;
 mod options;
 mod outbox;
+mod pending;
 mod prefixes;
 mod readers;
 mod tracker;

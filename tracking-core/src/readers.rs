@@ -29,6 +29,11 @@ impl Readers {
     pub(crate) fn one(id: ClientId) -> Self {
         Self { a: id.get(), b: 0 }
     }
+
+    /// The set's first word, for reading it ahead of use (see `KeyTable::insert_pairs`).
+    pub(crate) fn first_word(self) -> u64 {
+        self.a
+    }
 }
 
 /// Sets of three or more readers.

@@ -11,6 +11,7 @@ use crate::id::{ClientId, Connections};
 use crate::keys::{KeyTable, Removed};
 use crate::options::{TrackingCommand, TrackingOptions};
 use crate::outbox::{Delivery, Message, Outbox, What};
+use crate::pending::{self, PendingReads};
 use crate::prefixes::PrefixTable;
 
 /// `tracking-table-max-keys`' default.
@@ -71,6 +72,8 @@ pub struct FlushedTable(#[expect(dead_code, reason = "held only to be dropped")]
 pub struct Tracker {
     clients: HashMap<ClientId, ClientState, FixedState>,
     keys: KeyTable,
+    /// Reads not yet entered in `keys`.
+    pending: PendingReads,
     items: usize,
     prefixes: PrefixTable,
     outbox: Outbox,
@@ -101,6 +104,7 @@ impl Tracker {
         Self {
             clients: HashMap::with_hasher(hasher.clone()),
             keys: KeyTable::new(hasher.clone()),
+            pending: PendingReads::default(),
             items: 0,
             prefixes: PrefixTable::new(hasher),
             outbox: Outbox::default(),
@@ -282,19 +286,21 @@ impl Tracker {
     /// Client `id` read `key` with a READONLY command (keys of the command actually run: inner
     /// calls of a script, commands inside EXEC). Recorded once per pair, only when tracking is
     /// on in default mode and the OPTIN/OPTOUT gate passes.
+    ///
+    /// The gate is judged now; entering the pair in the table may wait until a group of reads
+    /// is complete (their cache misses then overlap) or until anything needs the table: every
+    /// method answers as if it had been entered at once.
     pub fn record_read(&mut self, id: ClientId, key: &[u8]) {
         let Some(state) = self.clients.get(&id) else {
             return;
         };
-        if state.records_reads() && self.keys.insert(key, id) {
-            self.items += 1;
+        if state.records_reads() {
+            self.defer(id, key);
         }
     }
 
-    /// [`record_read`](Self::record_read) for every key of one command (MGET, SUNION, EXEC…).
-    /// The client's state is looked up once, and the keys are looked up in small groups whose
-    /// cache misses overlap: for keys out of cache this costs less per key than one
-    /// [`record_read`](Self::record_read) each.
+    /// [`record_read`](Self::record_read) for every key of one command (MGET, SUNION, EXEC…),
+    /// the client's state looked up once.
     pub fn record_reads<'k>(&mut self, id: ClientId, keys: impl IntoIterator<Item = &'k [u8]>) {
         let Some(state) = self.clients.get(&id) else {
             return;
@@ -302,7 +308,26 @@ impl Tracker {
         if !state.records_reads() {
             return;
         }
-        self.items += self.keys.insert_all(keys, id);
+        for key in keys {
+            self.defer(id, key);
+        }
+    }
+
+    /// Queues a read that passed the gate, entering the queue once a group is complete.
+    fn defer(&mut self, id: ClientId, key: &[u8]) {
+        if key.len() > pending::MAX_KEY {
+            self.items += usize::from(self.keys.insert(key, id));
+        } else if self.pending.push(id, key) {
+            self.settle();
+        }
+    }
+
+    /// Enters every queued read in the table.
+    fn settle(&mut self) {
+        if !self.pending.is_empty() {
+            self.items += self.keys.insert_pairs(self.pending.iter());
+            self.pending.clear();
+        }
     }
 
     // ----- changes ---------------------------------------------------------------------------
@@ -320,6 +345,7 @@ impl Tracker {
             ChangedBy::Script(_) | ChangedBy::Server => None,
         };
         self.prefixes.key_changed(key, modifier);
+        self.settle();
         if self.keys.len() == 0 {
             return;
         }
@@ -365,6 +391,8 @@ impl Tracker {
                 .push(id, What::Flush, self.executing == Some(id));
         }
         self.items = 0;
+        // Queued reads would be entered only to be dropped with the rest.
+        self.pending.clear();
         FlushedTable(self.keys.take_all())
     }
 
@@ -433,6 +461,7 @@ impl Tracker {
         if self.max_keys == 0 {
             return 0;
         }
+        self.settle();
         if self.keys.len() <= self.max_keys {
             self.rounds_over_limit = 0;
             return 0;
@@ -543,7 +572,8 @@ impl Tracker {
 
     /// The INFO fields.
     #[must_use]
-    pub fn stats(&self) -> Stats {
+    pub fn stats(&mut self) -> Stats {
+        self.settle();
         Stats {
             tracking_clients: self.clients.len(),
             total_keys: self.keys.len(),
@@ -554,13 +584,15 @@ impl Tracker {
 
     /// Whether the table records that `id` read `key` (stale ids of departed clients included).
     #[must_use]
-    pub fn is_recorded(&self, key: &[u8], id: ClientId) -> bool {
+    pub fn is_recorded(&mut self, key: &[u8], id: ClientId) -> bool {
+        self.settle();
         self.keys.contains(key, id)
     }
 
     /// How many clients the table records as readers of `key`.
     #[must_use]
-    pub fn readers_of(&self, key: &[u8]) -> usize {
+    pub fn readers_of(&mut self, key: &[u8]) -> usize {
+        self.settle();
         self.keys.readers_len(key)
     }
 

@@ -6,7 +6,7 @@ mod support;
 use support::{Server, id, inv, null, redirected};
 use tracking_core::{ChangedBy, Stats, TrackingError};
 
-fn stats(s: &Server) -> Stats {
+fn stats(s: &mut Server) -> Stats {
     s.t.stats()
 }
 
@@ -40,7 +40,7 @@ fn ids_of_departed_clients_stay_in_the_table_and_are_skipped() {
     assert!(s.t.is_recorded(b"k", id(1)), "cleaned lazily");
     s.set(3, &["k"]);
     assert_eq!(s.drain(), [inv(2, &["k"])]);
-    assert_eq!(stats(&s).total_items, 0);
+    assert_eq!(stats(&mut s).total_items, 0);
 }
 
 // ----- §2.2 CLIENT TRACKING -----------------------------------------------------------------
@@ -50,9 +50,9 @@ fn on_twice_counts_the_client_once() {
     let mut s = Server::new();
     s.on(1, "on");
     s.on(1, "on noloop");
-    assert_eq!(stats(&s).tracking_clients, 1);
+    assert_eq!(stats(&mut s).tracking_clients, 1);
     s.tracking(1, "off").unwrap();
-    assert_eq!(stats(&s).tracking_clients, 0);
+    assert_eq!(stats(&mut s).tracking_clients, 0);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn bcast_without_prefix_registers_the_empty_prefix_that_matches_every_key() {
     assert_eq!(prefixes(&s, 1), [""]);
     s.set(2, &["a", "b", "c"]); // MSET a 1 b 2 c 3
     assert_eq!(s.sleep(), [redirected(5, 1, &["a", "b", "c"])]);
-    assert_eq!(stats(&s).total_prefixes, 1);
+    assert_eq!(stats(&mut s).total_prefixes, 1);
 }
 
 #[test]
@@ -114,9 +114,9 @@ fn off_leaves_every_prefix_and_deletes_prefixes_nobody_has() {
     let mut s = Server::new();
     s.on(1, "on bcast prefix a prefix b");
     s.on(2, "on bcast prefix a");
-    assert_eq!(stats(&s).total_prefixes, 2);
+    assert_eq!(stats(&mut s).total_prefixes, 2);
     s.tracking(1, "off").unwrap();
-    assert_eq!(stats(&s).total_prefixes, 1);
+    assert_eq!(stats(&mut s).total_prefixes, 1);
     s.set(3, &["a1", "b1"]);
     assert_eq!(s.sleep(), [inv(2, &["a1"])]);
 }
@@ -129,11 +129,11 @@ fn off_keeps_read_keys_in_the_table_and_off_twice_is_fine() {
     s.get(1, &["a", "b", "c"]);
     s.tracking(1, "off").unwrap();
     s.tracking(1, "off").unwrap();
-    assert_eq!(stats(&s).total_keys, 3);
-    assert_eq!(stats(&s).total_items, 3);
+    assert_eq!(stats(&mut s).total_keys, 3);
+    assert_eq!(stats(&mut s).total_items, 3);
     s.set(2, &["a"]);
     assert_eq!(s.drain(), [], "a client with tracking off is not told");
-    assert_eq!(stats(&s).total_keys, 2);
+    assert_eq!(stats(&mut s).total_keys, 2);
 }
 
 #[test]
@@ -254,7 +254,7 @@ fn an_overlap_after_the_first_prefix_is_refused_without_enabling_anything() {
         }
     );
     assert!(!s.t.is_tracking(id(1)));
-    assert_eq!(stats(&s).total_prefixes, 0);
+    assert_eq!(stats(&mut s).total_prefixes, 0);
 }
 
 #[test]
@@ -299,7 +299,7 @@ fn each_pair_is_recorded_once_even_for_missing_keys() {
     s.on(1, "on");
     s.get(1, &["missing", "missing"]);
     s.get(1, &["missing"]);
-    assert_eq!(stats(&s).total_items, 1);
+    assert_eq!(stats(&mut s).total_items, 1);
     assert_eq!(s.t.readers_of(b"missing"), 1);
 }
 
@@ -308,7 +308,7 @@ fn every_key_of_a_multi_key_read_is_recorded() {
     let mut s = Server::new();
     s.on(1, "on");
     s.get(1, &["a", "b", "c"]); // MGET a b c
-    assert_eq!(stats(&s).total_keys, 3);
+    assert_eq!(stats(&mut s).total_keys, 3);
 }
 
 #[test]
@@ -317,7 +317,7 @@ fn bcast_clients_and_clients_without_tracking_record_nothing() {
     s.on(1, "on bcast");
     s.get(1, &["k"]);
     s.get(2, &["k"]);
-    assert_eq!(stats(&s).total_keys, 0);
+    assert_eq!(stats(&mut s).total_keys, 0);
 }
 
 // ----- §2.4 what invalidates ----------------------------------------------------------------
@@ -336,7 +336,7 @@ fn a_change_tells_every_reader_once_then_forgets_the_key() {
     assert_eq!(sent, [inv(1, &["k"]), redirected(5, 2, &["k"])]);
     s.set(3, &["k"]);
     assert_eq!(s.drain(), [], "the entry is gone until read again");
-    assert_eq!(stats(&s).total_items, 0);
+    assert_eq!(stats(&mut s).total_items, 0);
 }
 
 #[test]
@@ -356,7 +356,7 @@ fn the_entry_is_deleted_even_when_nobody_is_told() {
     s.get(1, &["k"]);
     s.set(1, &["k"]);
     assert_eq!(s.drain(), []);
-    assert_eq!(stats(&s).total_keys, 0);
+    assert_eq!(stats(&mut s).total_keys, 0);
 }
 
 #[test]
@@ -390,12 +390,12 @@ fn a_flush_sends_a_null_to_every_tracking_client_and_empties_the_table() {
     s.on(3, "on redirect 5");
     s.get(1, &["a"]);
     s.get(3, &["b"]);
-    assert_eq!(stats(&s).total_keys, 2);
+    assert_eq!(stats(&mut s).total_keys, 2);
     s.t.begin_command(id(4));
     drop(s.t.flush());
     s.t.end_command(id(4), tracking_core::CommandEnd::Other);
-    assert_eq!(stats(&s).total_keys, 0);
-    assert_eq!(stats(&s).total_items, 0);
+    assert_eq!(stats(&mut s).total_keys, 0);
+    assert_eq!(stats(&mut s).total_items, 0);
     let mut null3 = null(5);
     null3.from = 3;
     null3.redirected = true;
@@ -466,8 +466,8 @@ fn bcast_keeps_no_per_key_state_and_counts_distinct_prefixes() {
     s.on(2, "on bcast prefix a");
     s.on(3, "on bcast");
     s.set(4, &["a1", "b1", "z"]);
-    assert_eq!(stats(&s).total_keys, 0);
-    assert_eq!(stats(&s).total_prefixes, 3, "a, b and the empty prefix");
+    assert_eq!(stats(&mut s).total_keys, 0);
+    assert_eq!(stats(&mut s).total_prefixes, 3, "a, b and the empty prefix");
     let mut sent = s.sleep();
     sent.sort();
     assert_eq!(
@@ -578,7 +578,7 @@ fn tracking_info_is_correct() {
     s.get(1, &["a", "b"]);
     s.on(2, "on bcast prefix p");
     assert_eq!(
-        stats(&s),
+        stats(&mut s),
         Stats {
             tracking_clients: 2,
             total_keys: 2,
@@ -597,8 +597,8 @@ fn items_drop_only_when_a_key_entry_goes() {
         s.get(c, &["x", "y"]);
     }
     s.quit(3);
-    assert_eq!(stats(&s).total_items, 6);
-    assert_eq!(stats(&s).tracking_clients, 2);
+    assert_eq!(stats(&mut s).total_items, 6);
+    assert_eq!(stats(&mut s).tracking_clients, 2);
     s.set(4, &["x"]);
-    assert_eq!(stats(&s).total_items, 3);
+    assert_eq!(stats(&mut s).total_items, 3);
 }

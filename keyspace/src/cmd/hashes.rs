@@ -356,15 +356,16 @@ fn hrandfield_inner(
             v.with(|v| out.bulk(v));
         }
     };
+    let pick = h.picker();
     if randoms.is_empty() {
         for at in picked {
-            if let Some((f, v)) = h.nth(at) {
+            if let Some((f, v)) = pick(at) {
                 pair(f, v);
             }
         }
     } else {
         for r in randoms {
-            if let Some((f, v)) = h.random(r) {
+            if let Some((f, v)) = pick((r % size as u64) as usize) {
                 pair(f, v);
             }
         }

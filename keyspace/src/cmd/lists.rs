@@ -252,15 +252,7 @@ fn pop_reply(
     n: usize,
     out: &mut dyn ReplySink,
 ) {
-    let taken = with_list(cx, i, |l| {
-        let n = n.min(l.len());
-        (0..n)
-            .filter_map(|_| match end {
-                End::Head => l.pop_front(),
-                End::Tail => l.pop_back(),
-            })
-            .collect::<alloc::vec::Vec<_>>()
-    });
+    let taken = with_list(cx, i, |l| l.pop_many(matches!(end, End::Head), n));
     out.array(taken.len());
     for e in &taken {
         out.bulk(e);

@@ -1,5 +1,6 @@
 //! Random picks for SRANDMEMBER, SPOP, HRANDFIELD and ZRANDMEMBER. Every collection addresses
-//! its members by position in O(log n) at worst, so a single pick is a uniform position, and a
+//! its members by position (in O(log n) at worst once large; a small one is walked once into a
+//! list for a pick of many, see `HashRef::picker`), so a single pick is a uniform position, and a
 //! pick of distinct members is a set of distinct positions chosen as Valkey's
 //! `srandmemberWithCountCommand` (and its hash and sorted set twins) chooses members: when the
 //! count is more than a third of the size, start from every position and remove random ones

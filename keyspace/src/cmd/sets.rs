@@ -281,9 +281,10 @@ fn srandmember_inner(
         out.array(0);
     } else if !unique || count == 1 {
         out.array(count);
-        for _ in 0..count {
-            let r = cx.keyspace.random();
-            if let Some(e) = set_at(cx, i).random(r) {
+        let randoms: Vec<u64> = (0..count).map(|_| cx.keyspace.random()).collect();
+        let pick = set_at(cx, i).picker();
+        for r in randoms {
+            if let Some(e) = pick((r % size as u64) as usize) {
                 e.with(|b| out.bulk(b));
             }
         }
@@ -295,9 +296,9 @@ fn srandmember_inner(
     } else {
         let picked = distinct_positions(cx, size, count);
         out.array(count);
-        let s = set_at(cx, i);
+        let pick = set_at(cx, i).picker();
         for at in picked {
-            if let Some(e) = s.nth(at) {
+            if let Some(e) = pick(at) {
                 e.with(|b| out.bulk(b));
             }
         }

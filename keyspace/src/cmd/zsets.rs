@@ -712,7 +712,8 @@ fn zrandmember_inner(
         super::randoms::distinct_positions(cx, size, count)
     };
     let z = zset_at(cx, i);
-    let items: Vec<(&[u8], f64)> = positions.iter().filter_map(|&p| z.nth(p)).collect();
+    let pick = z.picker();
+    let items: Vec<(&[u8], f64)> = positions.iter().filter_map(|&p| pick(p)).collect();
     reply_members(out, &items, withscores);
     Ok(())
 }

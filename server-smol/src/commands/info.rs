@@ -204,7 +204,8 @@ fn os_name() -> String {
     }
 }
 
-fn clients(ex: &Exec<'_>, t: &mut String) {
+fn clients(ex: &mut Exec<'_>, t: &mut String) {
+    let tracking = ex.server.changes.tracker.stats();
     let s = &*ex.server;
     let (mut max_in, mut max_out) = (0, 0);
     for (id, c) in &s.clients {
@@ -227,11 +228,7 @@ fn clients(ex: &Exec<'_>, t: &mut String) {
         "blocked_clients",
         s.pause.parked() + s.changes.blocking.count()
     );
-    field!(
-        t,
-        "tracking_clients",
-        s.changes.tracker.stats().tracking_clients
-    );
+    field!(t, "tracking_clients", tracking.tracking_clients);
     let pubsub_clients = s
         .clients
         .iter()
@@ -320,7 +317,8 @@ fn memory(ex: &mut Exec<'_>, t: &mut String) {
     field!(t, "mem_allocator", "libc");
 }
 
-fn stats(ex: &Exec<'_>, t: &mut String) {
+fn stats(ex: &mut Exec<'_>, t: &mut String) {
+    let tracking = ex.server.changes.tracker.stats();
     let s = &*ex.server;
     let st = &s.stats;
     t.push_str("# Stats\r\n");
@@ -347,7 +345,6 @@ fn stats(ex: &Exec<'_>, t: &mut String) {
     field!(t, "pubsub_channels", s.pubsub.channel_count());
     field!(t, "pubsub_patterns", s.pubsub.pattern_count());
     field!(t, "pubsubshard_channels", s.pubsub.shard_channel_count());
-    let tracking = s.changes.tracker.stats();
     field!(t, "tracking_total_keys", tracking.total_keys);
     field!(t, "tracking_total_items", tracking.total_items);
     field!(t, "tracking_total_prefixes", tracking.total_prefixes);

@@ -221,3 +221,31 @@ fn a_transaction_aborted_by_a_refused_command_fails_exec() {
         Some("2")
     );
 }
+
+/// `usec` of `cmdstat_<name>`.
+fn usec(c: &mut Raw, name: &str) -> u64 {
+    let line = field(&info(c, &["commandstats"]), &format!("cmdstat_{name}")).expect("line");
+    let usec = line.split(',').nth(1).expect("usec=");
+    usec.strip_prefix("usec=")
+        .expect("usec=")
+        .parse()
+        .expect("number")
+}
+
+#[test]
+fn a_command_is_timed_from_its_own_burst_not_from_the_last_one() {
+    // Within a pipelined burst a command's time runs from the end of the one before it; a new
+    // burst starts afresh, so the idle time between two requests is never counted.
+    let server = Server::start(&["--enable-debug-command", "yes"]);
+    let mut c = server.raw();
+    c.roundtrip(&["PING"], b"+PONG\r\n");
+    std::thread::sleep(core::time::Duration::from_millis(300));
+    c.roundtrip(&["PING"], b"+PONG\r\n");
+    c.send(b"*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n");
+    c.expect(b"+PONG\r\n");
+    c.expect(b"+PONG\r\n");
+    assert!(usec(&mut c, "ping") < 100_000, "idle time counted");
+    // DEBUG SLEEP's own time is counted.
+    c.roundtrip(&["DEBUG", "SLEEP", "0.2"], b"+OK\r\n");
+    assert!(usec(&mut c, "debug") >= 200_000);
+}
