@@ -286,6 +286,20 @@ impl Packed {
         head[0] = self.0[0];
         let head_len = 1 + put_varint(&mut head[1..], new_count);
         let total = head_len + new_count + (self.0.len() - (t + count)) - (to - from) + ins;
+        if head_len == t && puts.len() <= 4 && ins <= 64 {
+            // In place: the payloads' tail and the tags' tail move once each; the buffer is
+            // reallocated (often where it is) rather than copied into a new one.
+            let (mut tags, mut payload) = ([0u8; 4], [0u8; 64]);
+            enc.write(&mut tags[..puts.len()], &mut payload[..ins]);
+            let mut v = core::mem::take(&mut self.0).into_vec();
+            v.reserve_exact(total.saturating_sub(v.len()));
+            v.splice(from..to, payload[..ins].iter().copied());
+            v.splice(t + at..t + at + remove, tags[..puts.len()].iter().copied());
+            v[..head_len].copy_from_slice(&head[..head_len]);
+            debug_assert_eq!(v.len(), total);
+            self.0 = v.into_boxed_slice();
+            return;
+        }
         let mut v = Vec::with_capacity(total);
         v.extend_from_slice(&head[..head_len]);
         v.extend_from_slice(&self.0[t..t + at]);
