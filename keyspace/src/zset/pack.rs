@@ -19,9 +19,15 @@ pub(crate) struct PackRef<'a>(pub(crate) PackedRef<'a>);
 /// How a score is stored: an integer if it is exactly one (not `-0`), else a float.
 fn put_score(s: f64) -> Put<'static> {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    if s.fract() == 0.0 && s.abs() <= EXACT && !(s == 0.0 && s.is_sign_negative()) {
-        #[expect(clippy::cast_possible_truncation, reason = "an integer within 2^53")]
-        Put::Int(s as i64)
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "checked: an integer within 2^53"
+    )]
+    let i = s as i64;
+    // `i as f64 == s` within ±2^53 says `s` is an integer (`f64::fract` needs std).
+    #[expect(clippy::cast_precision_loss, reason = "exact within 2^53")]
+    if s.abs() <= EXACT && i as f64 == s && !(s == 0.0 && s.is_sign_negative()) {
+        Put::Int(i)
     } else {
         Put::Float(s)
     }
