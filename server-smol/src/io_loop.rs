@@ -94,6 +94,10 @@ pub(crate) struct Loop {
     /// Connections whose output must be written at the end of the iteration, in the order
     /// they got something to write.
     dirty: Vec<u64>,
+    /// The same for connections woken by another client's command (its invalidations and
+    /// messages for them): written before `dirty`, so a push leaves before the reply of the
+    /// command that caused it, and a client that saw that reply then finds it waiting.
+    woken_dirty: Vec<u64>,
     /// Blocked clients' deadlines: (Unix ms, client id). Stale entries are skipped.
     timers: BTreeSet<(u64, u64)>,
     events: Vec<Event>,
@@ -117,6 +121,7 @@ impl Loop {
             shared,
             conns: HashMap::new(),
             dirty: Vec::new(),
+            woken_dirty: Vec::new(),
             timers: BTreeSet::new(),
             events: Vec::with_capacity(MAX_EVENTS),
         })
@@ -226,6 +231,11 @@ impl Loop {
 
     /// Runs what connection `id` has buffered (after `read` new bytes), then queues its output.
     fn advance(&mut self, id: u64, read: usize) {
+        self.advance_into(id, read, false);
+    }
+
+    /// [`Self::advance`], queuing the output ahead of the bursts' when `woken`.
+    fn advance_into(&mut self, id: u64, read: usize, woken: bool) {
         let Some(conn) = self.conns.get_mut(&id) else {
             return;
         };
@@ -235,7 +245,11 @@ impl Loop {
         if let Some(at) = conn.deadline() {
             self.timers.insert((at, id));
         }
-        self.mark_dirty(id);
+        if woken {
+            self.mark_woken(id);
+        } else {
+            self.mark_dirty(id);
+        }
     }
 
     /// Looks at every woken client: killed ones close, the others take their pushes and run
@@ -254,7 +268,7 @@ impl Loop {
                     self.close(id); // killed
                     continue;
                 }
-                self.advance(id, 0);
+                self.advance_into(id, 0, true);
             }
         }
     }
@@ -284,10 +298,23 @@ impl Loop {
         }
     }
 
-    /// Writes every dirty connection's output, in the order they got it; one write each
-    /// unless the socket takes less (then the rest waits for it to be writable).
+    /// [`Self::mark_dirty`] for a woken connection (written first).
+    fn mark_woken(&mut self, id: u64) {
+        if let Some(conn) = self.conns.get_mut(&id)
+            && !conn.dirty
+        {
+            conn.dirty = true;
+            self.woken_dirty.push(id);
+        }
+    }
+
+    /// Writes every dirty connection's output: the woken ones first, then the others, each
+    /// group in the order they got something; one write each unless the socket takes less
+    /// (then the rest waits for it to be writable).
     fn flush(&mut self) {
-        for id in core::mem::take(&mut self.dirty) {
+        let mut order = core::mem::take(&mut self.woken_dirty);
+        order.append(&mut self.dirty);
+        for id in order {
             let Some(conn) = self.conns.get_mut(&id) else {
                 continue;
             };

@@ -181,6 +181,19 @@ impl Raw {
         }
     }
 
+    /// Whether bytes are waiting to be read right now (buffered here or in the socket), without
+    /// waiting for any.
+    pub(crate) fn has_pending(&mut self) -> bool {
+        if !self.inbox.is_empty() {
+            return true;
+        }
+        self.stream.set_nonblocking(true).expect("nonblocking");
+        let mut byte = [0u8; 1];
+        let pending = self.stream.peek(&mut byte).is_ok_and(|n| n > 0);
+        self.stream.set_nonblocking(false).expect("blocking");
+        pending
+    }
+
     /// Sends bytes as they are.
     pub(crate) fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).expect("send");

@@ -47,6 +47,43 @@ fn tracker(server: &Server, options: &[&str], keys: &[&str]) -> Raw {
 }
 
 #[test]
+fn invalidations_are_on_the_readers_sockets_before_the_writer_gets_its_reply() {
+    // A client that saw the writer's reply must find its invalidation waiting (redis-py's cache
+    // checks its socket for pushes before serving a cached read): the pushes of an iteration
+    // are written before its replies. Many readers make the gap wide if the order is wrong.
+    let server = Server::start(&[]);
+    let mut readers: Vec<Raw> = (0..150).map(|_| tracker(&server, &[], &["hot"])).collect();
+    let mut writer = server.raw();
+    for round in 0..3 {
+        writer.roundtrip(&["SET", "hot", "v"], b"+OK\r\n");
+        let waiting = readers
+            .iter_mut()
+            .rev()
+            .map(Raw::has_pending)
+            .filter(|&p| p)
+            .count();
+        assert_eq!(
+            waiting,
+            readers.len(),
+            "round {round}: pushes not yet written"
+        );
+        for r in &mut readers {
+            r.expect(&invalidate(&["hot"]));
+            r.cmd(&["GET", "hot"]);
+            r.reply();
+        }
+    }
+    writer.roundtrip(&["FLUSHALL"], b"+OK\r\n");
+    let waiting = readers
+        .iter_mut()
+        .rev()
+        .map(Raw::has_pending)
+        .filter(|&p| p)
+        .count();
+    assert_eq!(waiting, readers.len(), "FLUSHALL: pushes not yet written");
+}
+
+#[test]
 fn another_clients_write_reaches_the_reader_as_an_invalidate_push() {
     let server = Server::start(&[]);
     let mut reader = tracker(&server, &[], &["user:1"]);
