@@ -660,8 +660,8 @@ impl Keyspace {
     pub(crate) fn key_memory(&self, db: usize, i: usize) -> usize {
         let e = self.entry(db, i);
         let slot = size_of::<Option<Entry>>() + 1;
-        self.object(db, i)
-            .map_or(0, |o| o.memory() + crate::object::SLOT_BYTES)
+        e.object(self.tracked())
+            .map_or(0, |(_, id)| self.dbs[db].objects.footprint(id))
             + e.alloc_len()
             + slot
             + if e.expire().is_some() {

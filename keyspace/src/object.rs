@@ -174,7 +174,7 @@ impl<'a> ObjRef<'a> {
 }
 
 /// Bytes of one store slot.
-pub(crate) const SLOT_BYTES: usize = size_of::<Slot>();
+const SLOT_BYTES: usize = size_of::<Slot>();
 
 /// A store slot: a small collection's buffer, a boxed object, or free (an empty buffer).
 #[derive(Debug)]
@@ -273,6 +273,12 @@ impl Objects {
 
     pub(crate) fn get(&self, id: u32) -> ObjRef<'_> {
         self.slot(id).view()
+    }
+
+    /// Heap bytes object `id` costs: its slot, the box of a large one, and the object itself.
+    pub(crate) fn footprint(&self, id: u32) -> usize {
+        let slot = self.slot(id);
+        SLOT_BYTES + slot.extra() + slot.view().memory()
     }
 
     /// Applies `f` to object `id`, keeping the byte count right.

@@ -279,3 +279,26 @@ fn hscan_returns_everything_once() {
 }
 
 use alloc::string::String;
+
+#[test]
+fn memory_usage_of_a_hash_follows_what_it_adds_to_used_memory() {
+    // Small (its buffer in the store slot) and large (a boxed table): MEMORY USAGE exceeds what
+    // the key added to used_memory by the same per-key amount either way, so the large one's
+    // box is counted.
+    let extra = |fields: usize| {
+        let mut t = T::new();
+        // The store's first chunk of slots comes with the first collection: not this key's.
+        t.run(&["HSET", "other", "f", "v"]);
+        let base = t.ks.used_memory();
+        for f in 0..fields {
+            let (f, v) = (alloc::format!("field:{f}"), alloc::format!("value:{f}"));
+            t.run(&["HSET", "h", &f, &v]);
+        }
+        let added = t.ks.used_memory() - base;
+        let Some(Item::Integer(usage)) = t.run(&["MEMORY", "USAGE", "h"]).first().cloned() else {
+            panic!("MEMORY USAGE answers an integer");
+        };
+        usize::try_from(usage).unwrap() - added
+    };
+    assert_eq!(extra(3), extra(300));
+}
