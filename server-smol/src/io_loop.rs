@@ -312,9 +312,9 @@ impl Loop {
     /// group in the order they got something; one write each unless the socket takes less
     /// (then the rest waits for it to be writable).
     fn flush(&mut self) {
-        let mut order = core::mem::take(&mut self.woken_dirty);
-        order.append(&mut self.dirty);
-        for id in order {
+        let woken = core::mem::take(&mut self.woken_dirty);
+        let dirty = core::mem::take(&mut self.dirty);
+        for id in woken.into_iter().chain(dirty) {
             let Some(conn) = self.conns.get_mut(&id) else {
                 continue;
             };

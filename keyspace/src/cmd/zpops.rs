@@ -40,12 +40,7 @@ fn zpop(cx: &mut Ctx<'_>, args: &[&[u8]], max: bool, out: &mut dyn ReplySink) {
             out.bulk(m);
             out.double(*s);
         }
-        let kind = if max {
-            ChangeKind::ZPopMax
-        } else {
-            ChangeKind::ZPopMin
-        };
-        removed(cx, args[1], i, h, kind);
+        removed(cx, args[1], i, h, pop_kind(max));
         Ok(())
     })();
     finish(out, r);
@@ -105,12 +100,7 @@ pub(super) fn zmpop(cx: &mut Ctx<'_>, args: &[&[u8]], out: &mut dyn ReplySink) {
                 out.bulk(m);
                 out.double(*s);
             }
-            let kind = if max {
-                ChangeKind::ZPopMax
-            } else {
-                ChangeKind::ZPopMin
-            };
-            removed(cx, key, i, h, kind);
+            removed(cx, key, i, h, pop_kind(max));
             return Ok(());
         }
         out.null_array();
@@ -136,4 +126,13 @@ fn take_ends(cx: &mut Ctx<'_>, i: usize, n: usize, max: bool) -> Vec<(Box<[u8]>,
         }
     });
     taken
+}
+
+/// The change a pop from the top (`max`) or the bottom reports.
+const fn pop_kind(max: bool) -> ChangeKind {
+    if max {
+        ChangeKind::ZPopMax
+    } else {
+        ChangeKind::ZPopMin
+    }
 }

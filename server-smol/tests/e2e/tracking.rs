@@ -46,6 +46,16 @@ fn tracker(server: &Server, options: &[&str], keys: &[&str]) -> Raw {
     c
 }
 
+/// How many of `readers` have bytes waiting now, the last connected looked at first.
+fn waiting(readers: &mut [Raw]) -> usize {
+    readers
+        .iter_mut()
+        .rev()
+        .map(Raw::has_pending)
+        .filter(|&p| p)
+        .count()
+}
+
 #[test]
 fn invalidations_are_on_the_readers_sockets_before_the_writer_gets_its_reply() {
     // A client that saw the writer's reply must find its invalidation waiting (redis-py's cache
@@ -56,14 +66,8 @@ fn invalidations_are_on_the_readers_sockets_before_the_writer_gets_its_reply() {
     let mut writer = server.raw();
     for round in 0..3 {
         writer.roundtrip(&["SET", "hot", "v"], b"+OK\r\n");
-        let waiting = readers
-            .iter_mut()
-            .rev()
-            .map(Raw::has_pending)
-            .filter(|&p| p)
-            .count();
         assert_eq!(
-            waiting,
+            waiting(&mut readers),
             readers.len(),
             "round {round}: pushes not yet written"
         );
@@ -74,13 +78,11 @@ fn invalidations_are_on_the_readers_sockets_before_the_writer_gets_its_reply() {
         }
     }
     writer.roundtrip(&["FLUSHALL"], b"+OK\r\n");
-    let waiting = readers
-        .iter_mut()
-        .rev()
-        .map(Raw::has_pending)
-        .filter(|&p| p)
-        .count();
-    assert_eq!(waiting, readers.len(), "FLUSHALL: pushes not yet written");
+    assert_eq!(
+        waiting(&mut readers),
+        readers.len(),
+        "FLUSHALL: pushes not yet written"
+    );
 }
 
 #[test]
